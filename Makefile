@@ -1,0 +1,81 @@
+# Newsroom's command index: `make help` lists every target.
+# Each target says what it is doing, is safe to run twice, and is quick the second time.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+FIXTURES := fixtures/topics.yaml fixtures/stories-medicine.yaml fixtures/stories-frontiers.yaml
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Local commands run in development mode (see README: Configuration).
+export NEWSROOM_ENV ?= development
+
+.DEFAULT_GOAL := help
+.PHONY: help system-deps install db db-stop db-status migrate content static run test pytest \
+        lint fmt check migrations-check
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+system-deps: ## Install missing Debian packages (PostgreSQL, Chromium) when run as root
+	@bash scripts/system-deps.sh
+
+$(BIN)/.installed: pyproject.toml
+	@echo "==> Creating the virtualenv and installing dependencies"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --upgrade pip
+	@$(BIN)/pip install --quiet --editable ".[dev]"
+	@touch $@
+
+install: $(BIN)/.installed ## Create .venv and install the project and its dev tools
+
+db: ## Start the private PostgreSQL cluster (skipped when DATABASE_URL is set)
+	@if [ -n "$$DATABASE_URL" ]; then echo "==> Using DATABASE_URL"; \
+	else echo "==> Starting the private database"; $(PYTHON) -m newsroom.localdb start; fi
+
+db-stop: ## Stop the private PostgreSQL cluster
+	@$(PYTHON) -m newsroom.localdb stop
+
+db-status: ## Say whether the private cluster runs, where, and its URL
+	@$(PYTHON) -m newsroom.localdb status
+
+migrate: install db ## Apply database migrations
+	@echo "==> Applying migrations"
+	@$(MANAGE) migrate --no-input -v 0
+
+content: migrate ## Load the fixture stories (idempotent: updates them in place)
+	@echo "==> Loading fixture content"
+	@$(MANAGE) loaddata -v 0 $(FIXTURES)
+
+static: install ## Collect static files with hashed names
+	@echo "==> Collecting static files"
+	@$(MANAGE) collectstatic --no-input -v 0
+
+run: content static ## Bring up the site with its fixture content on http://127.0.0.1:8000
+	@echo "==> Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops)"
+	@$(BIN)/gunicorn --config newsroom/gunicorn_conf.py --bind $(HOST):$(PORT) newsroom.wsgi
+
+check: lint migrations-check ## Django's system check, missing migrations and the linter
+	@echo "==> Running Django's system check"
+	@$(MANAGE) check --fail-level WARNING
+
+migrations-check: install db ## Fail when models changed without a migration
+	@echo "==> Checking for missing migrations"
+	@$(MANAGE) makemigrations --check --dry-run -v 0 || \
+		(echo "Models changed without a migration: run makemigrations." && exit 1)
+
+test: system-deps check ## Run the whole test suite (browser tests included)
+	@echo "==> Running the test suite"
+	@$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install ## Lint and check formatting with ruff
+	@echo "==> Linting"
+	@$(BIN)/ruff check --quiet .
+	@$(BIN)/ruff format --check --quiet .
+
+fmt: install ## Format and fix imports with ruff
+	@$(BIN)/ruff check --fix --select I .
+	@$(BIN)/ruff format .

@@ -1,0 +1,180 @@
+import math
+
+from django.db import models
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+
+from newsroom import markup
+
+WORDS_PER_MINUTE = 230
+
+
+class SlugQuerySet(models.QuerySet):
+    """Fixtures refer to objects by slug (natural keys), so reloading updates them."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class TopicQuerySet(SlugQuerySet):
+    def with_story_counts(self):
+        """Each topic with ``story_count``, the number of its public stories."""
+        public = models.Q(
+            articles__status=Article.Status.PUBLISHED, articles__published_at__lte=timezone.now()
+        )
+        return self.annotate(story_count=models.Count("articles", filter=public))
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, help_text="Used in the topic's URL.")
+    description = models.TextField(
+        blank=True, help_text="One or two plain sentences shown on the topic page."
+    )
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:topic", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class GlossaryTerm(models.Model):
+    term = models.CharField(max_length=120, unique=True, help_text="As readers should see it.")
+    slug = models.SlugField(max_length=120, unique=True)
+    aliases = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Other forms that count as a use of the term, separated by commas "
+        "(plurals, abbreviations): 'T cells, T-cell'. Matching ignores case.",
+    )
+    definition = models.TextField(
+        help_text="One to three plain sentences. Markdown allowed (emphasis, links)."
+    )
+    definition_html = models.TextField(editable=False, default="")
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["term"]
+
+    def __str__(self):
+        return self.term
+
+    def get_absolute_url(self):
+        return reverse("articles:term", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def forms(self):
+        return (self.term, *(alias.strip() for alias in self.aliases.split(",") if alias.strip()))
+
+    def render(self):
+        self.definition_html = markup.render(self.definition, section="definition")
+
+
+class ArticleQuerySet(SlugQuerySet):
+    def published(self):
+        """Public stories: published, and their publish time has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        """What a card needs: headline block and topic names, no bodies."""
+        return self.only(
+            "slug", "headline", "dek", "byline", "published_at", "reading_time_minutes"
+        ).prefetch_related(Prefetch("topics", queryset=Topic.objects.only("name", "slug")))
+
+    def for_detail(self):
+        return self.prefetch_related("topics", "glossary_terms")
+
+    def latest_first(self):
+        return self.order_by("-published_at", "-pk")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    slug = models.SlugField(
+        max_length=140, unique=True, help_text="The story's URL. Filled from the headline."
+    )
+    headline = models.CharField(max_length=160)
+    dek = models.CharField(
+        "standfirst",
+        max_length=300,
+        help_text="One sentence under the headline: what happened and why it matters.",
+    )
+    byline = models.CharField(max_length=120, help_text="Who wrote it, as printed.")
+    topics = models.ManyToManyField(Topic, related_name="articles")
+    glossary_terms = models.ManyToManyField(
+        GlossaryTerm,
+        related_name="articles",
+        blank=True,
+        help_text="Terms this story uses. The first use in each section links to its definition.",
+    )
+    explanation = models.TextField(
+        help_text="Markdown. Plain language for a general reader: what happened, why it "
+        "matters, what to watch. Use ### for subheadings."
+    )
+    explanation_html = models.TextField(editable=False, default="")
+    technical = models.TextField(
+        "technical deep dive",
+        help_text="Markdown. The same story for a specialist: mechanisms, numbers, caveats, "
+        "open questions.",
+    )
+    technical_html = models.TextField(editable=False, default="")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publish time",
+        null=True,
+        blank=True,
+        help_text="Readers see the story from this time on. Empty means now, on publishing.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    reading_time_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_public_idx")]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.updated_at = timezone.now()
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = self.updated_at
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def render(self):
+        """Render both sections and the reading time. Terms need a saved article."""
+        terms = (
+            [markup.Term(term.slug, term.forms) for term in self.glossary_terms.all()]
+            if self.pk
+            else []
+        )
+        self.explanation_html = markup.render(self.explanation, section="explanation", terms=terms)
+        self.technical_html = markup.render(self.technical, section="technical", terms=terms)
+        words = len(self.explanation.split()) + len(self.technical.split())
+        self.reading_time_minutes = max(1, math.ceil(words / WORDS_PER_MINUTE))

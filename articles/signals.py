@@ -1,0 +1,40 @@
+"""Keep rendered HTML in step with its Markdown source.
+
+Receivers rather than save() overrides because ``loaddata`` saves raw, which
+skips save() but still sends pre_save and m2m_changed: fixtures end up rendered.
+"""
+
+from django.db.models.signals import m2m_changed, post_save, pre_save
+from django.dispatch import receiver
+
+from articles.models import Article, GlossaryTerm
+
+RENDERED_FIELDS = ["explanation_html", "technical_html", "reading_time_minutes"]
+
+
+@receiver(pre_save, sender=Article)
+def render_article(sender, instance, **kwargs):
+    instance.render()
+
+
+@receiver(pre_save, sender=GlossaryTerm)
+def render_term(sender, instance, **kwargs):
+    instance.render()
+
+
+@receiver(m2m_changed, sender=Article.glossary_terms.through)
+def mark_changed_terms(sender, instance, action, reverse, **kwargs):
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    articles = instance.articles.all() if reverse else [instance]
+    for article in articles:
+        article.save(update_fields=RENDERED_FIELDS)
+
+
+@receiver(post_save, sender=GlossaryTerm)
+def remark_term_uses(sender, instance, created, raw, **kwargs):
+    """A renamed term or a new alias changes the marks in every story using it."""
+    if raw or created:
+        return
+    for article in instance.articles.all():
+        article.save(update_fields=RENDERED_FIELDS)

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the project needs and the machine lacks:
+# PostgreSQL's server binaries (the private cluster) and Chromium (browser tests).
+# Quick when everything is there; as a non-root user it only says what is missing.
+set -euo pipefail
+
+missing=()
+have_pg() {
+    command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1
+}
+have_pg || missing+=(postgresql)
+command -v pg_isready >/dev/null 2>&1 || missing+=(postgresql-client)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "==> System packages present"
+    exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+    echo "Missing Debian packages: ${missing[*]}. Install them: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+fi
+echo "==> Installing Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

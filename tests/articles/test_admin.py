@@ -1,0 +1,89 @@
+"""Editors publish through the Django admin's own forms."""
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.urls import reverse
+
+from articles.models import Article
+from tests.factories import make_term, make_topic
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client):
+    user = User.objects.create_user("editor", password="a-long-editor-password", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="articles"))
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "editor", "password": "a-long-editor-password", "next": "/admin/"},
+    )
+    assert response.status_code == 302
+    return user
+
+
+def story_form(**overrides):
+    return {
+        "headline": "Bees learn to count to four",
+        "slug": "bees-count-to-four",
+        "dek": "Honeybees trained with sugar rewards picked the card with four shapes.",
+        "byline": "Test Desk",
+        "explanation": "Bees can count, a little. Bees did well.",
+        "technical": "Forager bees were trained on a Y-maze.",
+        "status": "draft",
+        "published_at_0": "",
+        "published_at_1": "",
+    } | overrides
+
+
+def test_editor_creates_and_publishes_a_story_that_reaches_the_front_page(client, editor):
+    topic = make_topic(name="Animal behaviour")
+    term = make_term(term="Bees", slug="bee")
+
+    created = client.post(
+        reverse("admin:articles_article_add"),
+        story_form(topics=[topic.pk], glossary_terms=[term.pk]),
+    )
+    assert created.status_code == 302, created.context["adminform"].form.errors
+    article = Article.objects.get(slug="bees-count-to-four")
+    assert client.get(reverse("articles:front")).context["lead"] is None
+    assert '<a class="term" href="#term-bee">Bees</a> can count' in article.explanation_html
+
+    published = client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        story_form(topics=[topic.pk], glossary_terms=[term.pk], status="published"),
+    )
+    assert published.status_code == 302
+
+    front = client.get(reverse("articles:front"))
+    assert front.context["lead"] == article
+    assert "Bees learn to count to four" in front.content.decode()
+
+
+def test_admin_list_searches_and_filters_stories(client, editor):
+    response = client.get(reverse("admin:articles_article_changelist"), {"q": "bees"})
+    assert response.status_code == 200
+    response = client.get(reverse("admin:articles_article_changelist"), {"status__exact": "draft"})
+    assert response.status_code == 200
+
+
+def test_topics_and_terms_are_chosen_with_autocomplete(client, editor):
+    make_topic(name="Seismology")
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"term": "seis", "app_label": "articles", "model_name": "article", "field_name": "topics"},
+    )
+    assert [result["text"] for result in response.json()["results"]] == ["Seismology"]
+
+
+def test_a_story_without_a_topic_is_refused_with_a_form_error(client, editor):
+    response = client.post(reverse("admin:articles_article_add"), story_form())
+    assert response.status_code == 200
+    assert "topics" in response.context["adminform"].form.errors
+    assert not Article.objects.exists()
+
+
+def test_readers_cannot_reach_the_admin(client):
+    response = client.get(reverse("admin:articles_article_add"))
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]

@@ -1,0 +1,43 @@
+"""The fixture stories load the way `make run` loads them, rendered and marked."""
+
+import pytest
+from django.db.models import Count
+
+from articles.models import Article, GlossaryTerm, Topic
+from tests.site_content import load_site_content
+
+pytestmark = pytest.mark.usefixtures("fixture_content")
+
+
+def test_fixtures_hold_enough_real_stories_topics_and_terms():
+    assert Article.objects.published().count() >= 8
+    assert Topic.objects.filter(articles__isnull=False).distinct().count() >= 5
+    assert GlossaryTerm.objects.count() >= 30
+    assert not Article.objects.annotate(n=Count("glossary_terms")).filter(n__lt=4).exists()
+
+
+def test_loaded_stories_are_rendered_and_their_terms_marked():
+    for article in Article.objects.prefetch_related("glossary_terms"):
+        assert article.explanation_html.startswith("<")
+        assert article.technical_html.startswith("<")
+        html = article.explanation_html + article.technical_html
+        for term in article.glossary_terms.all():
+            assert f'href="#term-{term.slug}"' in html, (article.slug, term.slug)
+    assert not GlossaryTerm.objects.filter(definition_html="").exists()
+
+
+def test_loading_again_updates_in_place_without_duplicates():
+    counts = Article.objects.count(), GlossaryTerm.objects.count(), Topic.objects.count()
+    Article.objects.filter(slug="tscm-car-t-first-in-human").update(headline="Edited")
+    load_site_content()
+    assert (Article.objects.count(), GlossaryTerm.objects.count(), Topic.objects.count()) == counts
+    assert Article.objects.get(slug="tscm-car-t-first-in-human").headline != "Edited"
+
+
+def test_the_tscm_story_is_there_with_both_sections_and_its_glossary(client):
+    response = client.get("/articles/tscm-car-t-first-in-human/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Nature" in html
+    assert 'id="explanation"' in html and 'id="technical"' in html
+    assert 'id="glossary"' in html and 'id="term-tscm"' in html

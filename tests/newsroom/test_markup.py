@@ -1,0 +1,155 @@
+"""The editors' Markdown pipeline: what it keeps, what it removes, how it marks terms."""
+
+from html.parser import HTMLParser
+
+import pytest
+
+from newsroom.markup import Term, render
+
+
+class _Elements(HTMLParser):
+    """Every element of a fragment as (tag, attributes) for asserting on structure."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.elements = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+
+
+def elements(html):
+    return _Elements(html).elements
+
+
+def tags(html):
+    return {tag for tag, _ in elements(html)}
+
+
+def test_keeps_what_editors_need():
+    source = """### A heading
+
+A paragraph with *emphasis*, **strength**, `code` and a [link](https://example.org/a).
+
+- one
+- two
+
+1. first
+
+> A quotation.
+
+| Dose | Response |
+|------|----------|
+| low  | none     |
+
+```
+print("code block")
+```
+
+![A cell under the microscope](https://example.org/cell.png)
+
+A claim.[^1]
+
+[^1]: The footnote.
+"""
+    html = render(source)
+    assert {
+        "h3",
+        "p",
+        "em",
+        "strong",
+        "code",
+        "a",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "table",
+        "th",
+        "td",
+        "pre",
+        "img",
+        "sup",
+    } <= tags(html)
+    links = [attrs["href"] for tag, attrs in elements(html) if tag == "a"]
+    assert "https://example.org/a" in links
+    image = next(attrs for tag, attrs in elements(html) if tag == "img")
+    assert image == {"alt": "A cell under the microscope", "src": "https://example.org/cell.png"}
+
+
+def test_editor_headings_never_outrank_the_section_heading():
+    assert tags(render("# Top\n\n## Next\n\n#### Lower")) == {"h3", "h4"}
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<script>alert(1)</script>",
+        "<SCRIPT SRC=https://evil.example/x.js></SCRIPT>",
+        '<img src="https://example.org/x.png" alt="x" onerror="alert(1)">',
+        '<p onclick="alert(1)">click</p>',
+        "[click](javascript:alert(1))",
+        '<a href="JaVaScRiPt:alert(1)">x</a>',
+        '<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>',
+        '<p style="background:url(javascript:alert(1))">styled</p>',
+        '<iframe src="https://evil.example"></iframe>',
+        "<svg onload=alert(1)>",
+    ],
+)
+def test_strips_scripts_handlers_unsafe_links_and_styles(source):
+    for tag, attrs in elements(render(source)):
+        assert tag not in {"script", "iframe", "svg", "style"}
+        assert not any(name.startswith("on") or name == "style" for name in attrs)
+        href = attrs.get("href", "") + attrs.get("src", "")
+        assert not href.lower().startswith(("javascript:", "data:"))
+
+
+def test_image_without_alt_text_is_removed():
+    assert "img" not in tags(render('<img src="https://example.org/x.png">'))
+
+
+def test_footnote_ids_are_unique_per_section():
+    source = "Claim.[^1]\n\n[^1]: Note."
+    explanation = render(source, section="explanation")
+    technical = render(source, section="technical")
+    ids = {attrs["id"] for tag, attrs in elements(explanation + technical) if "id" in attrs}
+    assert len(ids) == 4
+
+
+T_CELL = Term("t-cell", ("T cell", "T cells"))
+
+
+def marks(html):
+    return [attrs["href"] for tag, attrs in elements(html) if attrs.get("class") == "term"]
+
+
+def test_marks_only_the_first_use_of_a_term():
+    html = render("T cells divide. Then a T cell rests. T cells again.", terms=[T_CELL])
+    assert marks(html) == ["#term-t-cell"]
+    assert '<a class="term" href="#term-t-cell">T cells</a> divide' in html
+
+
+def test_matching_ignores_case_but_respects_word_boundaries():
+    assert marks(render("Some TT cells here.", terms=[T_CELL])) == []
+    assert marks(render("some t cells here.", terms=[T_CELL])) == ["#term-t-cell"]
+
+
+def test_never_marks_inside_links_or_code():
+    source = "[about T cells](https://example.org) and `T cell` then\n\n    T cell in a block\n"
+    assert marks(render(source, terms=[T_CELL])) == []
+    html = render(source + "\nFinally T cells.", terms=[T_CELL])
+    assert marks(html) == ["#term-t-cell"]
+    assert html.count("#term-t-cell") == 1
+
+
+def test_marks_each_listed_term_once():
+    terms = [T_CELL, Term("car-t", ("CAR-T",))]
+    html = render("CAR-T uses T cells. CAR-T again, T cells again.", terms=terms)
+    assert marks(html) == ["#term-car-t", "#term-t-cell"]
+
+
+def test_marked_text_is_escaped():
+    html = render("Use of <b>T cell</b> &amp; more", terms=[T_CELL])
+    assert marks(html) == ["#term-t-cell"]
+    assert "&amp;" in html
