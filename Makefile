@@ -6,7 +6,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
-FIXTURES := fixtures/topics.yaml fixtures/stories-medicine.yaml fixtures/stories-frontiers.yaml
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -48,7 +47,7 @@ migrate: install db ## Apply database migrations
 
 content: migrate ## Load the fixture stories (idempotent: updates them in place)
 	@echo "==> Loading fixture content"
-	@$(MANAGE) loaddata -v 0 $(FIXTURES)
+	@$(MANAGE) load_content
 
 static: install ## Collect static files with hashed names
 	@echo "==> Collecting static files"

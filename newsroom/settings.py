@@ -59,10 +59,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "newsroom",
+    "django.contrib.postgres",
     "articles",
     "trust",
     "predictions",
+    # Last: its admin module composes the other apps' admin pages.
+    "newsroom",
 ]
 
 MIDDLEWARE = [

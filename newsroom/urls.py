@@ -6,6 +6,7 @@ from newsroom.health import healthz
 
 urlpatterns = [
     path("", include("articles.urls")),
+    path("", include("trust.urls")),
     path("healthz", healthz, name="healthz"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -1,6 +1,8 @@
 import os
 
 import pytest
+from django.contrib.auth.models import Permission, User
+from django.urls import reverse
 
 from tests.site_content import load_site_content
 
@@ -40,3 +42,18 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def editor(client):
+    """A staff member with the content permissions, logged in through the admin's form."""
+    user = User.objects.create_user("editor", password="a-long-editor-password", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["articles", "trust"])
+    )
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "editor", "password": "a-long-editor-password", "next": "/admin/"},
+    )
+    assert response.status_code == 302
+    return user

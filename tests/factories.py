@@ -44,3 +44,80 @@ def make_article(*, topics=None, terms=(), **overrides):
     if terms:
         article.glossary_terms.set(terms)
     return article
+
+
+def make_criteria(weights=(60, 40)):
+    """A trust rubric of len(weights) criteria; by default two, weighing 60 and 40."""
+    from trust.models import Criterion
+
+    return [
+        Criterion.objects.create(
+            name=f"Criterion {index}",
+            slug=f"criterion-{index}",
+            description="Does it.",
+            weight=weight,
+            position=index,
+        )
+        for index, weight in enumerate(weights)
+    ]
+
+
+def make_source(*, meets=(), criteria=None, **overrides):
+    """A source with a result for every criterion, meeting those in ``meets``; scored."""
+    from trust.models import Criterion, CriterionResult, Source
+    from trust.services import rescore_source
+
+    number = next(_numbers)
+    fields = {
+        "name": f"Source {number}",
+        "slug": f"source-{number}",
+        "kind": Source.Kind.JOURNAL,
+        "home_url": f"https://source{number}.example.org/",
+    }
+    source = Source.objects.create(**(fields | overrides))
+    for criterion in criteria if criteria is not None else Criterion.objects.all():
+        CriterionResult.objects.create(
+            source=source, criterion=criterion, met=criterion in meets, note="Checked."
+        )
+    return rescore_source(source=source, reason="First scored")
+
+
+def cite(article, source, **overrides):
+    from trust.models import Citation
+
+    position = overrides.pop("position", article.citations.count() + 1)
+    fields = {
+        "title": f"A study in {source.name}",
+        "url": "https://example.org/study",
+        "kind": Citation.Kind.PRIMARY_STUDY,
+        "position": position,
+    }
+    return Citation.objects.create(article=article, source=source, **(fields | overrides))
+
+
+def make_meter(article, *, values, weights, stage=6, horizon="5-10"):
+    """An assessment with one component per value; ``None`` marks the source-trust one."""
+    from trust.models import Assessment, ComponentScore, MeterComponent
+    from trust.services import rescore_article
+
+    Assessment.objects.create(article=article, stage=stage, horizon=horizon, horizon_note="Soon.")
+    for index, (value, weight) in enumerate(zip(values, weights, strict=True)):
+        component, _ = MeterComponent.objects.get_or_create(
+            slug=f"component-{index}",
+            defaults={
+                "name": f"Component {index}",
+                "description": "Measures it.",
+                "default_weight": weight,
+                "from_sources": value is None,
+                "position": index,
+            },
+        )
+        ComponentScore.objects.create(
+            article=article,
+            component=component,
+            value=value,
+            weight=weight,
+            rationale=f"Why component {index} has this value.",
+        )
+    rescore_article(article=article)
+    return Assessment.objects.get(article=article)

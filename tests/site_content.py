@@ -1,11 +1,9 @@
 """The site's fixture content, loaded exactly as `make run` loads it."""
 
-from django.conf import settings
-from django.core.management import call_command
+from io import StringIO
 
-FIXTURE_FILES = ["topics.yaml", "stories-medicine.yaml", "stories-frontiers.yaml"]
+from django.core.management import call_command
 
 
 def load_site_content():
-    fixtures_dir = settings.BASE_DIR / "fixtures"
-    call_command("loaddata", *(fixtures_dir / name for name in FIXTURE_FILES), verbosity=0)
+    call_command("load_content", stdout=StringIO())

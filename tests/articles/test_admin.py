@@ -1,39 +1,13 @@
 """Editors publish through the Django admin's own forms."""
 
 import pytest
-from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
 from articles.models import Article
+from tests.admin_forms import article_form
 from tests.factories import make_term, make_topic
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(client):
-    user = User.objects.create_user("editor", password="a-long-editor-password", is_staff=True)
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="articles"))
-    response = client.post(
-        reverse("admin:login"),
-        {"username": "editor", "password": "a-long-editor-password", "next": "/admin/"},
-    )
-    assert response.status_code == 302
-    return user
-
-
-def story_form(**overrides):
-    return {
-        "headline": "Bees learn to count to four",
-        "slug": "bees-count-to-four",
-        "dek": "Honeybees trained with sugar rewards picked the card with four shapes.",
-        "byline": "Test Desk",
-        "explanation": "Bees can count, a little. Bees did well.",
-        "technical": "Forager bees were trained on a Y-maze.",
-        "status": "draft",
-        "published_at_0": "",
-        "published_at_1": "",
-    } | overrides
 
 
 def test_editor_creates_and_publishes_a_story_that_reaches_the_front_page(client, editor):
@@ -42,7 +16,7 @@ def test_editor_creates_and_publishes_a_story_that_reaches_the_front_page(client
 
     created = client.post(
         reverse("admin:articles_article_add"),
-        story_form(topics=[topic.pk], glossary_terms=[term.pk]),
+        article_form(topics=[topic.pk], glossary_terms=[term.pk]),
     )
     assert created.status_code == 302, created.context["adminform"].form.errors
     article = Article.objects.get(slug="bees-count-to-four")
@@ -51,7 +25,7 @@ def test_editor_creates_and_publishes_a_story_that_reaches_the_front_page(client
 
     published = client.post(
         reverse("admin:articles_article_change", args=[article.pk]),
-        story_form(topics=[topic.pk], glossary_terms=[term.pk], status="published"),
+        article_form(topics=[topic.pk], glossary_terms=[term.pk], status="published"),
     )
     assert published.status_code == 302
 
@@ -77,7 +51,7 @@ def test_topics_and_terms_are_chosen_with_autocomplete(client, editor):
 
 
 def test_a_story_without_a_topic_is_refused_with_a_form_error(client, editor):
-    response = client.post(reverse("admin:articles_article_add"), story_form())
+    response = client.post(reverse("admin:articles_article_add"), article_form())
     assert response.status_code == 200
     assert "topics" in response.context["adminform"].form.errors
     assert not Article.objects.exists()

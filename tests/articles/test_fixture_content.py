@@ -41,3 +41,26 @@ def test_the_tscm_story_is_there_with_both_sections_and_its_glossary(client):
     assert "Nature" in html
     assert 'id="explanation"' in html and 'id="technical"' in html
     assert 'id="glossary"' in html and 'id="term-tscm"' in html
+
+
+def test_every_story_carries_its_evidence_and_the_scale_is_spanned():
+    from trust.models import Assessment
+
+    scores = dict(Assessment.objects.values_list("article__slug", "score"))
+    assert set(scores) == set(Article.objects.values_list("slug", flat=True))
+    assert all(score is not None for score in scores.values())
+    assert scores["semaglutide-select-trial-heart-events"] >= 80
+    assert scores["lk-99-superconductor-claim-fails-replication"] < 20
+    assert not Article.objects.filter(citations__isnull=True).exists()
+
+
+def test_the_tscm_story_shows_its_meter_trust_layer_horizon_and_source(client):
+    response = client.get("/articles/tscm-car-t-first-in-human/")
+    html = response.content.decode()
+    meter = response.context["meter"]
+    assert sum(row.contribution for row in meter.rows) == meter.score
+    assert f'class="meter__number">{meter.score}<' in html
+    assert "Sources on file: <strong>1</strong>" in html
+    assert "Average trust: <strong>95/100</strong>" in html
+    assert "5–10 years" in html
+    assert 'href="/sources/nature/"' in html

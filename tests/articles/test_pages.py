@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from tests import query_budgets
 from tests.factories import make_article, make_term, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -143,9 +144,9 @@ def test_article_page_query_count_does_not_grow_with_topics_or_terms(
     large = make_article(
         topics=[make_topic() for _ in range(10)], terms=[make_term() for _ in range(15)]
     )
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(query_budgets.ARTICLE_PAGE):
         client.get(small.get_absolute_url())
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(query_budgets.ARTICLE_PAGE):
         response = client.get(large.get_absolute_url())
     assert len(response.context["article"].glossary_terms.all()) == 15
 
@@ -153,5 +154,5 @@ def test_article_page_query_count_does_not_grow_with_topics_or_terms(
 def test_front_page_query_count_does_not_grow_with_stories(client, django_assert_num_queries):
     for _ in range(15):
         make_article(topics=[make_topic(), make_topic()])
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(query_budgets.FRONT_PAGE):
         client.get(reverse("articles:front"))

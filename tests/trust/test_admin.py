@@ -1,0 +1,204 @@
+"""Editors enter the evidence through the admin; bad input is refused whole."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article
+from tests.admin_forms import article_form, rows
+from tests.factories import cite, make_article, make_criteria, make_meter, make_source, make_topic
+from trust.models import Citation, Criterion, CriterionResult, MeterComponent, Source
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rubric():
+    criteria = make_criteria((80, 20))
+    stage = MeterComponent.objects.create(
+        name="Evidence stage", slug="evidence-stage", description="Ladder.", default_weight=60
+    )
+    trust = MeterComponent.objects.create(
+        name="Source trust",
+        slug="source-trust",
+        description="Mean.",
+        default_weight=40,
+        from_sources=True,
+    )
+    return {"criteria": criteria, "stage": stage, "trust": trust}
+
+
+def evidence(
+    rubric,
+    source,
+    *,
+    stage_value="50",
+    stage_weight="60",
+    trust_weight="40",
+    doi="10.1038/nm.2446",
+    url="https://example.org/paper",
+    cited_source=True,
+):
+    return (
+        rows("assessment", {"stage": "6", "horizon": "3-5", "horizon_note": "Trials first."})
+        | rows(
+            "component_scores",
+            {
+                "component": rubric["stage"].pk,
+                "value": stage_value,
+                "weight": stage_weight,
+                "rationale": "First in humans.",
+            },
+            {
+                "component": rubric["trust"].pk,
+                "value": "",
+                "weight": trust_weight,
+                "rationale": "Computed.",
+            },
+        )
+        | rows(
+            "citations",
+            {
+                "position": "1",
+                "title": "The trial",
+                "source": source.pk if cited_source else "",
+                "kind": "primary",
+                "url": url,
+                "doi": doi,
+                "published_on": "2026-04-30",
+                "note": "",
+            },
+        )
+    )
+
+
+def add_story(client, data):
+    return client.post(reverse("admin:articles_article_add"), data)
+
+
+def test_editor_adds_a_story_with_evidence_and_sees_the_computed_score(client, editor, rubric):
+    source = make_source(meets=rubric["criteria"])  # trust 100
+    topic = make_topic()
+
+    response = add_story(client, article_form(topics=[topic.pk]) | evidence(rubric, source))
+
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.assessment.score == 70  # 30 + 40
+    change_page = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    assert "70/100 — Likely" in change_page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"trust_weight": "30"}, "add up to 90; they must add up to exactly 100"),
+        ({"stage_value": "101"}, "less than or equal to 100"),
+        ({"stage_value": "-3"}, "greater than or equal to 0"),
+        ({"stage_value": ""}, "Give a value from 0 to 100."),
+        ({"doi": "doi:10.1038/nm.2446"}, "Enter a DOI such as"),
+        ({"url": "not a url"}, "Enter a valid URL."),
+        ({"cited_source": False}, "This field is required."),
+    ],
+)
+def test_bad_evidence_is_refused_with_a_clear_error_and_nothing_saved(
+    client, editor, rubric, overrides, message
+):
+    source = make_source(meets=rubric["criteria"])
+    data = article_form(topics=[make_topic().pk]) | evidence(rubric, source, **overrides)
+
+    response = add_story(client, data)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Article.objects.exists()
+    assert not Citation.objects.exists()
+
+
+def test_editing_a_sources_criteria_rescores_it_and_every_story_citing_it(client, editor, rubric):
+    heavy, light = rubric["criteria"]
+    source = make_source(meets=[heavy])  # 80
+    article = make_article()
+    cite(article, source)
+    make_meter(article, values=[50, None], weights=[60, 40])
+    results = list(CriterionResult.objects.filter(source=source).order_by("criterion__position"))
+
+    response = client.post(
+        reverse("admin:trust_source_change", args=[source.pk]),
+        {
+            "name": source.name,
+            "slug": source.slug,
+            "kind": source.kind,
+            "home_url": source.home_url,
+            "description": "",
+            "change_reason": "Now deposits its data",
+        }
+        | rows(
+            "results",
+            *[
+                {
+                    "id": r.pk,
+                    "source": source.pk,
+                    "criterion": r.criterion.pk,
+                    "met": "on",
+                    "note": "Checked.",
+                }
+                for r in results
+            ],
+            initial=len(results),
+        )
+        | rows(
+            "score_changes",
+            *[{"id": change.pk, "source": source.pk} for change in source.score_changes.all()],
+            initial=source.score_changes.count(),
+        ),
+    )
+
+    assert response.status_code == 302, [
+        f.formset.errors for f in response.context["inline_admin_formsets"]
+    ] + [response.context["adminform"].form.errors]
+    source.refresh_from_db()
+    assert source.trust_score == 100
+    assert source.score_changes.first().reason == "Now deposits its data"
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Average trust: <strong>100/100</strong>" in page
+
+
+def test_criteria_weights_that_do_not_sum_to_100_are_refused_on_the_list(client, editor, rubric):
+    heavy, light = rubric["criteria"]
+    data = {
+        "form-TOTAL_FORMS": "2",
+        "form-INITIAL_FORMS": "2",
+        "_save": "Save",
+        "form-0-id": heavy.pk,
+        "form-0-weight": "70",
+        "form-0-position": "0",
+        "form-1-id": light.pk,
+        "form-1-weight": "20",
+        "form-1-position": "1",
+    }
+
+    refused = client.post(reverse("admin:trust_criterion_changelist"), data)
+    assert "add up to 90" in refused.content.decode()
+    assert Criterion.objects.get(pk=heavy.pk).weight == 80
+
+    source = make_source(meets=[heavy])
+    accepted = client.post(
+        reverse("admin:trust_criterion_changelist"), data | {"form-1-weight": "30"}
+    )
+    assert accepted.status_code == 302
+    assert Source.objects.get(pk=source.pk).trust_score == 70
+
+
+def test_one_criterion_cannot_break_the_total(client, editor, rubric):
+    heavy, _ = rubric["criteria"]
+    response = client.post(
+        reverse("admin:trust_criterion_change", args=[heavy.pk]),
+        {
+            "name": heavy.name,
+            "slug": heavy.slug,
+            "description": "x",
+            "weight": "90",
+            "position": "0",
+        },
+    )
+    assert "the criteria add up to 110, not 100" in response.content.decode()

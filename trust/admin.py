@@ -1,0 +1,128 @@
+from django.contrib import admin
+from django.db import models
+
+from trust import services
+from trust.forms import (
+    ComponentScoreForm,
+    ComponentScoreFormSet,
+    CriteriaListFormSet,
+    CriterionForm,
+    SourceForm,
+)
+from trust.models import (
+    Assessment,
+    Citation,
+    ComponentScore,
+    Criterion,
+    CriterionResult,
+    MeterComponent,
+    Source,
+    TrustScoreChange,
+)
+
+
+class CriterionResultInline(admin.TabularInline):
+    model = CriterionResult
+    extra = 0
+    fields = ["criterion", "met", "note"]
+
+
+class TrustScoreChangeInline(admin.TabularInline):
+    model = TrustScoreChange
+    extra = 0
+    fields = ["changed_at", "old_score", "new_score", "reason"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = "Score history"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    form = SourceForm
+    list_display = ["name", "kind", "trust_score"]
+    list_filter = ["kind"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["trust_score"]
+    fields = ["name", "slug", "kind", "home_url", "description", "trust_score", "change_reason"]
+    inlines = [CriterionResultInline, TrustScoreChangeInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        reason = form.cleaned_data["change_reason"] or "Criteria reviewed by an editor"
+        services.rescore_source(source=form.instance, reason=reason)
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    form = CriterionForm
+    list_display = ["name", "weight", "position"]
+    list_editable = ["weight", "position"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_changelist_formset(self, request, **kwargs):
+        return super().get_changelist_formset(request, formset=CriteriaListFormSet, **kwargs)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        services.rescore_all_sources(reason=f"The criterion “{obj.name}” was added")
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        services.rescore_all_sources(reason=f"The criterion “{obj.name}” changed")
+        return super().response_change(request, obj)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        edited_the_list = request.method == "POST" and "_save" in request.POST
+        if edited_the_list and response.status_code == 302:
+            services.rescore_all_sources(reason="The criteria's weights changed")
+        return response
+
+
+@admin.register(MeterComponent)
+class MeterComponentAdmin(admin.ModelAdmin):
+    list_display = ["name", "default_weight", "from_sources", "position"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class CitationInline(admin.TabularInline):
+    model = Citation
+    # Links typed without a scheme are https (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    extra = 1
+    fields = ["position", "title", "source", "kind", "url", "doi", "published_on", "note"]
+    autocomplete_fields = ["source"]
+
+
+class AssessmentInline(admin.StackedInline):
+    model = Assessment
+    fields = ["stage", "horizon", "horizon_note", "score_and_band"]
+    readonly_fields = ["score_and_band"]
+    can_delete = False
+    verbose_name = "reality meter and time horizon"
+
+    @admin.display(description="Reality score")
+    def score_and_band(self, obj):
+        if obj is None or obj.score is None:
+            return "Not scored yet: it needs every component's value and at least one source."
+        return f"{obj.score}/100 — {obj.band.label}"
+
+
+class ComponentScoreInline(admin.TabularInline):
+    model = ComponentScore
+    form = ComponentScoreForm
+    formset = ComponentScoreFormSet
+    extra = 0
+    verbose_name = "reality-meter component"
+    verbose_name_plural = "Reality meter: components (weights sum to 100)"
+
+
+EVIDENCE_INLINES = [AssessmentInline, ComponentScoreInline, CitationInline]
+
+
+def after_article_saved(article):
+    """Re-score a story once its citations and components are saved."""
+    services.rescore_article(article=article)

@@ -1,0 +1,343 @@
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, SlugQuerySet
+from trust import rubric
+
+PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+DOI_FORMAT = RegexValidator(
+    r"^10\.\d{4,9}/\S+$",
+    "Enter a DOI such as 10.1038/nm.2446 (no https://doi.org/ prefix).",
+)
+
+
+def _between_0_and_100(field, name):
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__gte": 0, f"{field}__lte": 100}), name=name
+    )
+
+
+class Criterion(models.Model):
+    """One pass/fail test of a source's trustworthiness; weights of all criteria sum to 100."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(help_text="What a source must do to meet this criterion.")
+    weight = models.PositiveSmallIntegerField(
+        validators=PERCENT, help_text="Points a source gets for meeting it. All weights sum to 100."
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order on labels and pages.")
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "criteria"
+        constraints = [_between_0_and_100("weight", "criterion_weight_0_100")]
+
+    def __str__(self):
+        return f"{self.name} ({self.weight})"
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class SourceQuerySet(SlugQuerySet):
+    def with_citation_counts(self):
+        return self.annotate(citation_count=models.Count("citations"))
+
+
+class Source(models.Model):
+    """A publisher or venue, scored against the criteria like a nutrition label."""
+
+    class Kind(models.TextChoices):
+        JOURNAL = "journal", "Journal"
+        PREPRINT_SERVER = "preprint", "Preprint server"
+        REGULATOR = "regulator", "Regulator"
+        REGISTRY = "registry", "Trial registry"
+        RESEARCH_INSTITUTE = "institute", "Research institute or laboratory"
+        GOVERNMENT = "government", "Government body"
+        COMPANY = "company", "Company"
+        NEWS_OUTLET = "news", "News outlet"
+
+    name = models.CharField(max_length=160, unique=True)
+    slug = models.SlugField(max_length=160, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    home_url = models.URLField("home page")
+    description = models.TextField(blank=True, help_text="Who publishes it, in a sentence or two.")
+    trust_score = models.PositiveSmallIntegerField(
+        default=0,
+        editable=False,
+        validators=PERCENT,
+        help_text="Sum of the weights of the criteria it meets. Computed on save.",
+    )
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [_between_0_and_100("trust_score", "source_trust_0_100")]
+        indexes = [models.Index(fields=["-trust_score", "name"], name="source_by_trust_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("trust:source", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def band(self):
+        return rubric.band_for(self.trust_score, rubric.TRUST_BANDS)
+
+
+class CriterionResultQuerySet(models.QuerySet):
+    def get_by_natural_key(self, source_slug, criterion_slug):
+        return self.get(source__slug=source_slug, criterion__slug=criterion_slug)
+
+
+class CriterionResult(models.Model):
+    """Whether a source meets one criterion, and the editor's note on why."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="results")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="results")
+    met = models.BooleanField(default=False)
+    note = models.TextField(help_text="The evidence for the verdict, in a sentence or two.")
+
+    objects = CriterionResultQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["criterion__position", "criterion__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "criterion"], name="one_result_per_criterion")
+        ]
+
+    def __str__(self):
+        return f"{self.source}: {self.criterion.name}"
+
+    def natural_key(self):
+        return (self.source.slug, self.criterion.slug)
+
+    natural_key.dependencies = ["trust.source", "trust.criterion"]
+
+
+class TrustScoreChange(models.Model):
+    """The history of a source's score: every change, with why."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="score_changes")
+    changed_at = models.DateTimeField(default=timezone.now)
+    old_score = models.PositiveSmallIntegerField(null=True, help_text="Empty for a first score.")
+    new_score = models.PositiveSmallIntegerField()
+    reason = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.source}: {self.old_score} → {self.new_score}"
+
+
+class CitationQuerySet(models.QuerySet):
+    def get_by_natural_key(self, article_slug, position):
+        return self.get(article__slug=article_slug, position=position)
+
+
+class Citation(models.Model):
+    """A cited work: what a story's claims rest on."""
+
+    class Kind(models.TextChoices):
+        PRIMARY_STUDY = "primary", "Primary study"
+        REVIEW = "review", "Review"
+        PREPRINT = "preprint", "Preprint"
+        PRESS_RELEASE = "press_release", "Press release"
+        NEWS = "news", "News report"
+        REGULATORY = "regulatory", "Regulatory document"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        related_name="citations",
+        help_text="The publisher or venue. Add it under Sources first if it is new.",
+    )
+    title = models.CharField(max_length=400)
+    url = models.URLField("link", max_length=500, blank=True)
+    doi = models.CharField(
+        "DOI", max_length=200, blank=True, validators=[DOI_FORMAT], help_text="e.g. 10.1038/nm.2446"
+    )
+    published_on = models.DateField("publication date", null=True, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    note = models.CharField(max_length=300, blank=True, help_text="Optional: why it matters.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = CitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"], name="one_citation_per_position"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.article.slug, self.position)
+
+    natural_key.dependencies = ["articles.article", "trust.source"]
+
+    @property
+    def doi_url(self):
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+
+class MeterComponent(models.Model):
+    """One part of the reality meter's rubric, with the weight it gets by default."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(help_text="What it measures and how values are chosen.")
+    default_weight = models.PositiveSmallIntegerField(validators=PERCENT)
+    from_sources = models.BooleanField(
+        default=False,
+        help_text="Computed as the mean trust of the story's cited sources, not set by editors.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [_between_0_and_100("default_weight", "component_weight_0_100")]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def get_by_natural_key(self, article_slug):
+        return self.get(article__slug=article_slug)
+
+
+class Assessment(models.Model):
+    """A story's place on the evidence ladder, its time horizon and its reality score."""
+
+    class Stage(models.IntegerChoices):
+        CLAIM = 2, "Unconfirmed claim or idea (TRL 1–2)"
+        LAB = 3, "Lab proof of concept: cells or early prototypes (TRL 3–4)"
+        ANIMAL = 5, "Validated in animals or a working prototype (TRL 5)"
+        FIRST_IN_HUMAN = 6, "First in humans, phase I, or a field demonstration (TRL 6)"
+        PHASE_2 = 7, "Phase II or a pilot system (TRL 7)"
+        PHASE_3 = 8, "Phase III or licensing (TRL 8)"
+        IN_USE = 9, "Approved and in use (TRL 9)"
+
+    class Horizon(models.TextChoices):
+        NOW = "now", "Now"
+        ONE_TWO = "1-2", "1–2 years"
+        THREE_FIVE = "3-5", "3–5 years"
+        FIVE_TEN = "5-10", "5–10 years"
+        TEN_PLUS = "10+", "10+ years"
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="assessment"
+    )
+    stage = models.PositiveSmallIntegerField("evidence stage", choices=Stage.choices)
+    horizon = models.CharField(
+        "time horizon",
+        max_length=10,
+        choices=Horizon.choices,
+        help_text="When this could plausibly matter to people.",
+    )
+    horizon_note = models.CharField("time horizon note", max_length=300, blank=True)
+    score = models.PositiveSmallIntegerField(
+        null=True, editable=False, help_text="Computed from the components; empty until complete."
+    )
+    scored_at = models.DateTimeField(null=True, editable=False)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        constraints = [_between_0_and_100("score", "assessment_score_0_100")]
+
+    def __str__(self):
+        return f"Assessment of {self.article}"
+
+    def natural_key(self):
+        return (self.article.slug,)
+
+    natural_key.dependencies = ["articles.article"]
+
+    @property
+    def band(self):
+        return None if self.score is None else rubric.band_for(self.score, rubric.REALITY_BANDS)
+
+
+class ComponentScoreQuerySet(models.QuerySet):
+    def get_by_natural_key(self, article_slug, component_slug):
+        return self.get(article__slug=article_slug, component__slug=component_slug)
+
+
+class ComponentScore(models.Model):
+    """One row of "Why this score?": a component's value for a story, its weight and why."""
+
+    class Concern(models.TextChoices):
+        """GRADE's reasons for lower certainty, in plain words."""
+
+        RISK_OF_BIAS = "bias", "Risk of bias (e.g. open-label, unblinded)"
+        INCONSISTENCY = "inconsistency", "Inconsistent results between studies"
+        INDIRECTNESS = "indirectness", "Indirect (animals, a surrogate outcome, another group)"
+        IMPRECISION = "imprecision", "Imprecise (few patients, wide intervals)"
+        PUBLICATION_BIAS = "publication_bias", "Possible publication bias"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="component_scores")
+    component = models.ForeignKey(MeterComponent, on_delete=models.PROTECT, related_name="scores")
+    value = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=PERCENT,
+        help_text="0–100. Leave empty for source trust: it is computed from the citations.",
+    )
+    weight = models.PositiveSmallIntegerField(
+        validators=PERCENT, help_text="The weights of a story's components sum to 100."
+    )
+    rationale = models.TextField(blank=True, help_text="Why this value, in plain words.")
+    concerns = ArrayField(
+        models.CharField(max_length=20, choices=Concern.choices),
+        blank=True,
+        default=list,
+        help_text="Which of GRADE's reasons for lower certainty apply.",
+    )
+
+    objects = ComponentScoreQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["component__position", "component__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "component"], name="one_score_per_component"
+            ),
+            _between_0_and_100("value", "component_value_0_100"),
+            _between_0_and_100("weight", "component_score_weight_0_100"),
+        ]
+
+    def __str__(self):
+        return f"{self.component} for {self.article}"
+
+    def natural_key(self):
+        return (self.article.slug, self.component.slug)
+
+    natural_key.dependencies = ["articles.article", "trust.metercomponent"]
+
+    @property
+    def concern_labels(self):
+        return [self.Concern(concern).label for concern in self.concerns]

@@ -1,0 +1,70 @@
+"""The arithmetic of the evidence layer: bands and rounding. No database here.
+
+Bands follow DESIGN.md ("The evidence layer, precisely"); the methodology
+page prints them from these tables, so the page and the scores cannot drift.
+"""
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+
+@dataclass(frozen=True)
+class Band:
+    low: int
+    high: int
+    label: str
+    slug: str
+
+
+TRUST_BANDS = (
+    Band(80, 100, "High", "high"),
+    Band(60, 79, "Generally reliable", "reliable"),
+    Band(40, 59, "Use with caution", "caution"),
+    Band(0, 39, "Low", "low"),
+)
+
+REALITY_BANDS = (
+    Band(80, 100, "Established", "established"),
+    Band(60, 79, "Likely", "likely"),
+    Band(40, 59, "Plausible", "plausible"),
+    Band(20, 39, "Early signal", "early-signal"),
+    Band(0, 19, "Speculative", "speculative"),
+)
+
+
+def band_for(score, bands):
+    for band in bands:
+        if band.low <= score <= band.high:
+            return band
+    raise ValueError(f"{score} is outside 0-100")
+
+
+def round_half_up(value):
+    """School rounding of a non-negative Fraction (2.5 -> 3), not Python's banker's rounding."""
+    return math.floor(value + Fraction(1, 2))
+
+
+def mean(values):
+    """Exact mean of whole numbers as a Fraction; None when there are none."""
+    values = list(values)
+    return Fraction(sum(values), len(values)) if values else None
+
+
+def weighted_contributions(rows):
+    """Whole-number contributions of (value, weight) rows that add up to the rounded score.
+
+    Each exact contribution is value x weight / 100. The score is their sum,
+    rounded half up. Rounding each contribution on its own can miss that sum
+    by a point, so whole points are handed out by the largest-remainder
+    (Hamilton) method: every row gets its floor, and the rows with the largest
+    remainders get one more point until the parts add up to the score.
+    """
+    exact = [Fraction(value) * weight / 100 for value, weight in rows]
+    score = round_half_up(sum(exact, Fraction(0)))
+    shares = [int(part) for part in exact]
+    leftover = score - sum(shares)
+    by_remainder = sorted(range(len(exact)), key=lambda i: exact[i] - shares[i], reverse=True)
+    for index in by_remainder[:leftover]:
+        shares[index] += 1
+    return score, shares

@@ -1,0 +1,82 @@
+"""Writes with rules: scoring sources and stories. Admin and commands call these."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Article
+from trust import rubric
+from trust.models import Assessment, ComponentScore, Criterion, Source, TrustScoreChange
+
+
+def check_weights_sum_to_100(weights, what):
+    total = sum(weights)
+    if weights and total != 100:
+        raise ValidationError(
+            f"The {what} weights add up to {total}; they must add up to exactly 100."
+        )
+
+
+@transaction.atomic
+def rescore_source(*, source, reason):
+    """Recompute a source's trust from its criteria; record a change; rescore its stories."""
+    source = Source.objects.select_for_update().get(pk=source.pk)
+    new_score = sum(
+        result.criterion.weight
+        for result in source.results.select_related("criterion")
+        if result.met
+    )
+    previous = source.score_changes.first()
+    if new_score == source.trust_score and previous is not None:
+        return source
+    TrustScoreChange.objects.create(
+        source=source,
+        old_score=source.trust_score if previous is not None else None,
+        new_score=new_score,
+        reason=reason,
+    )
+    source.trust_score = new_score
+    source.save(update_fields=["trust_score"])
+    for article in Article.objects.filter(citations__source=source).distinct():
+        rescore_article(article=article)
+    return source
+
+
+@transaction.atomic
+def rescore_all_sources(*, reason):
+    """After the criteria themselves change, every source is scored again."""
+    check_weights_sum_to_100([c.weight for c in Criterion.objects.all()], "criteria")
+    for source in Source.objects.all():
+        rescore_source(source=source, reason=reason)
+
+
+@transaction.atomic
+def rescore_article(*, article):
+    """Recompute the source-trust components and the reality score of one story.
+
+    The source-trust value is the mean trust of the distinct sources the story
+    cites, rounded half up; with no sources it stays empty and so does the
+    score, rather than pretending to a zero.
+    """
+    source_trusts = (
+        Source.objects.filter(citations__article=article)
+        .distinct()
+        .values_list("trust_score", flat=True)
+    )
+    trust = rubric.mean(source_trusts)
+    trust_value = None if trust is None else rubric.round_half_up(trust)
+    ComponentScore.objects.filter(article=article, component__from_sources=True).update(
+        value=trust_value
+    )
+    rows = list(ComponentScore.objects.filter(article=article).values_list("value", "weight"))
+    complete = rows and all(value is not None for value, _ in rows)
+    score = rubric.weighted_contributions(rows)[0] if complete else None
+    Assessment.objects.filter(article=article).update(score=score, scored_at=timezone.now())
+    return score
+
+
+def rescore_everything():
+    """Scores from scratch: after loading fixtures, or to check stored values."""
+    rescore_all_sources(reason="Scored against the criteria in force")
+    for article in Article.objects.filter(assessment__isnull=False):
+        rescore_article(article=article)
