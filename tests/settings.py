@@ -16,3 +16,6 @@ STORAGES = {
 # Serve static files straight from static/ (no collectstatic in tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Two suites can share the development server: TEST_DB_SUFFIX=_b names the second's database.
+DATABASES["default"]["TEST"] = {"NAME": "test_newsroom" + os.environ.get("TEST_DB_SUFFIX", "")}  # noqa: F405
