@@ -45,9 +45,10 @@ migrate: install db ## Apply database migrations
 	@echo "==> Applying migrations"
 	@$(MANAGE) migrate --no-input -v 0
 
-content: migrate ## Load the fixture stories (idempotent: updates them in place)
+content: migrate ## Load the fixture content and the labelled synthetic demo forecasts
 	@echo "==> Loading fixture content"
 	@$(MANAGE) load_content
+	@$(MANAGE) seed_demo_forecasts
 
 static: install ## Collect static files with hashed names
 	@echo "==> Collecting static files"

@@ -1,5 +1,7 @@
 import math
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -8,6 +10,9 @@ from django.utils import timezone
 from newsroom import markup
 
 WORDS_PER_MINUTE = 230
+# Search stems English words; a constant config keeps to_tsvector immutable, which a
+# generated column requires.
+SEARCH_CONFIG = "english"
 
 
 class SlugQuerySet(models.QuerySet):
@@ -32,6 +37,10 @@ class Topic(models.Model):
     description = models.TextField(
         blank=True, help_text="One or two plain sentences shown on the topic page."
     )
+    # Written by the predictions app as readers vote, so that ordering topics by
+    # reader interest is a column read. Stored relative to a fixed epoch: see
+    # predictions/interest.py for why it never needs a decay job.
+    reader_interest = models.FloatField(default=0, editable=False, db_index=True)
 
     objects = TopicQuerySet.as_manager()
 
@@ -96,7 +105,9 @@ class ArticleQuerySet(SlugQuerySet):
         ).prefetch_related(Prefetch("topics", queryset=Topic.objects.only("name", "slug")))
 
     def for_detail(self):
-        return self.prefetch_related("topics", "glossary_terms")
+        return self.prefetch_related("topics", "glossary_terms").defer(
+            "search_terms", "search_vector"
+        )
 
     def latest_first(self):
         return self.order_by("-published_at", "-pk")
@@ -145,12 +156,34 @@ class Article(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     reading_time_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
+    search_terms = models.TextField(
+        editable=False,
+        default="",
+        help_text="The story's glossary terms and their aliases, kept in step by a signal: "
+        "a generated column cannot read a many-to-many relation.",
+    )
+    # Kept by the database: headline (A) outranks standfirst and glossary terms (B),
+    # which outrank the body (C).
+    search_vector = models.GeneratedField(
+        expression=(
+            SearchVector("headline", weight="A", config=SEARCH_CONFIG)
+            + SearchVector("dek", "search_terms", weight="B", config=SEARCH_CONFIG)
+            + SearchVector("explanation", "technical", weight="C", config=SEARCH_CONFIG)
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_public_idx")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_public_idx"),
+            # Without fastupdate a new story is indexed as it is saved; stories are few
+            # and searches many, so no search pays for scanning a pending list.
+            GinIndex(fields=["search_vector"], name="article_search_idx", fastupdate=False),
+        ]
 
     def __str__(self):
         return self.headline

@@ -1,20 +1,27 @@
-"""Keep rendered HTML in step with its Markdown source.
+"""Keep rendered HTML and search terms in step with their sources.
 
 Receivers rather than save() overrides because ``loaddata`` saves raw, which
 skips save() but still sends pre_save and m2m_changed: fixtures end up rendered.
 """
 
-from django.db.models.signals import m2m_changed, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from articles.models import Article, GlossaryTerm
 
-RENDERED_FIELDS = ["explanation_html", "technical_html", "reading_time_minutes"]
+DERIVED_FIELDS = ["explanation_html", "technical_html", "reading_time_minutes", "search_terms"]
 
 
 @receiver(pre_save, sender=Article)
 def render_article(sender, instance, **kwargs):
     instance.render()
+
+
+@receiver(pre_save, sender=Article)
+def collect_search_terms(sender, instance, **kwargs):
+    """The database indexes ``search_terms``; a generated column cannot follow an M2M."""
+    terms = instance.glossary_terms.all() if instance.pk else []
+    instance.search_terms = "\n".join(", ".join(term.forms) for term in terms)
 
 
 @receiver(pre_save, sender=GlossaryTerm)
@@ -28,7 +35,7 @@ def mark_changed_terms(sender, instance, action, reverse, **kwargs):
         return
     articles = instance.articles.all() if reverse else [instance]
     for article in articles:
-        article.save(update_fields=RENDERED_FIELDS)
+        article.save(update_fields=DERIVED_FIELDS)
 
 
 @receiver(post_save, sender=GlossaryTerm)
@@ -37,4 +44,11 @@ def remark_term_uses(sender, instance, created, raw, **kwargs):
     if raw or created:
         return
     for article in instance.articles.all():
-        article.save(update_fields=RENDERED_FIELDS)
+        article.save(update_fields=DERIVED_FIELDS)
+
+
+@receiver(pre_delete, sender=GlossaryTerm)
+def unmark_deleted_term(sender, instance, **kwargs):
+    """Deleting a term drops its links without m2m_changed; remove them one by one first."""
+    for article in instance.articles.all():
+        article.glossary_terms.remove(instance)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import views
+from articles import feeds, views
 
 app_name = "articles"
 
@@ -11,4 +11,9 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic"),
     path("glossary/", views.GlossaryListView.as_view(), name="glossary"),
     path("glossary/<slug:slug>/", views.GlossaryTermDetailView.as_view(), name="term"),
+    path("search/", views.search_view, name="search"),
+    path("feeds/rss/", feeds.LatestStoriesFeed(), name="feed_rss"),
+    path("feeds/atom/", feeds.LatestStoriesAtomFeed(), name="feed_atom"),
+    path("feeds/topics/<slug:slug>/rss/", feeds.TopicStoriesFeed(), name="topic_feed_rss"),
+    path("feeds/topics/<slug:slug>/atom/", feeds.TopicStoriesAtomFeed(), name="topic_feed_atom"),
 ]

@@ -1,22 +1,48 @@
-from django.shortcuts import get_object_or_404
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView
 
+from articles import search
 from articles.models import Article, GlossaryTerm, Topic
 
-LATEST_ON_FRONT_PAGE = 12
+STORIES_PER_PAGE = 12
+RESULTS_PER_PAGE = 10
 
 
-class FrontPageView(ListView):
+class ForgivingPaginationMixin:
+    """A page number that is missing, not a number or out of range shows the nearest page.
+
+    ListView answers those with a 404; a reader who edits ?page= should not hit a dead end.
+    """
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(
+            queryset,
+            page_size,
+            orphans=self.get_paginate_orphans(),
+            allow_empty_first_page=self.get_allow_empty(),
+        )
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+class FrontPageView(ForgivingPaginationMixin, ListView):
+    """The newest story leads page 1; the rest, and every later page, are the latest list."""
+
     template_name = "articles/front_page.html"
     context_object_name = "stories"
+    paginate_by = STORIES_PER_PAGE
 
     def get_queryset(self):
-        return Article.objects.published().for_listing().latest_first()[:LATEST_ON_FRONT_PAGE]
+        return Article.objects.published().for_listing().latest_first()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         stories = list(context["stories"])
-        context["lead"], context["latest"] = (stories[0], stories[1:]) if stories else (None, [])
+        if context["page_obj"].number == 1 and stories:
+            context["lead"], context["latest"] = stories[0], stories[1:]
+        else:
+            context["lead"], context["latest"] = None, stories
         context["topics"] = Topic.objects.all()
         return context
 
@@ -31,7 +57,7 @@ class TopicListView(ListView):
         return Topic.objects.with_story_counts()
 
 
-class StoriesListView(ListView):
+class StoriesListView(ForgivingPaginationMixin, ListView):
     """A page of published stories belonging to one object (a topic, a term)."""
 
     paginate_by = 20
@@ -54,12 +80,27 @@ class TopicDetailView(StoriesListView):
     template_name = "articles/topic_detail.html"
 
 
-class GlossaryListView(ListView):
+class GlossaryListView(ForgivingPaginationMixin, ListView):
     model = GlossaryTerm
     template_name = "articles/glossary_list.html"
     context_object_name = "terms"
+    paginate_by = 50
 
 
 class GlossaryTermDetailView(StoriesListView):
     owner_model = GlossaryTerm
     template_name = "articles/glossary_detail.html"
+
+
+def search_view(request):
+    form = search.SearchForm(request.GET)
+    if not form.is_valid():
+        return render(request, "articles/search.html", {"form": form}, status=400)
+    context = {"form": form, "query": form.cleaned_data["q"]}
+    if form.has_words:
+        found = search.search_stories(context["query"], topic=form.cleaned_data["topic"])
+        context["similar"] = found.similar
+        context["results"] = Paginator(found.stories, RESULTS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+    return render(request, "articles/search.html", context)

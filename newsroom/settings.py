@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    # Only for its sitemap.xml templates.
+    "django.contrib.sitemaps",
     "articles",
     "trust",
     "predictions",
@@ -149,3 +151,23 @@ LOGGING = {
 SITE_NAME = "Newsroom"
 # Editors' admin lives here; move it off the well-known path in production.
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
+
+# Reader writes: (requests, seconds) per client address; see newsroom/ratelimit.py.
+RATE_LIMITS = {
+    "reader-write": (
+        int(os.environ.get("READER_WRITE_LIMIT", "30")),
+        int(os.environ.get("READER_WRITE_WINDOW", "60")),
+    ),
+}
+# Set only behind a proxy that overwrites it, e.g. HTTP_X_FORWARDED_FOR.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+# Largest body a reader's vote or forecast may send.
+READER_WRITE_MAX_BYTES = 4096
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+
+# Community reads: interest in a topic halves every this many days.
+TOPIC_INTEREST_HALF_LIFE_DAYS = float(os.environ.get("TOPIC_INTEREST_HALF_LIFE_DAYS", "30"))
+# The crowd's forecast is shown to a reader who has not forecast once this many have.
+FORECAST_REVEAL_MIN_FORECASTERS = int(os.environ.get("FORECAST_REVEAL_MIN_FORECASTERS", "5"))
+# Readers appear on the leaderboard after this many scored questions.
+LEADERBOARD_MIN_RESOLVED = int(os.environ.get("LEADERBOARD_MIN_RESOLVED", "3"))

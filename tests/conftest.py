@@ -2,9 +2,16 @@ import os
 
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.core.cache import cache
 from django.urls import reverse
 
 from tests.site_content import load_site_content
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with no cached pages and no rate-limit counts."""
+    cache.clear()
 
 
 @pytest.fixture
@@ -49,7 +56,7 @@ def editor(client):
     """A staff member with the content permissions, logged in through the admin's form."""
     user = User.objects.create_user("editor", password="a-long-editor-password", is_staff=True)
     user.user_permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["articles", "trust"])
+        Permission.objects.filter(content_type__app_label__in=["articles", "trust", "predictions"])
     )
     response = client.post(
         reverse("admin:login"),

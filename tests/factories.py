@@ -121,3 +121,29 @@ def make_meter(article, *, values, weights, stage=6, horizon="5-10"):
         )
     rescore_article(article=article)
     return Assessment.objects.get(article=article)
+
+
+def make_question(article=None, **overrides):
+    """An open question on a published story: opened a day ago, closes in 30 days."""
+    from predictions.models import Question
+
+    article = article or make_article()
+    now = timezone.now()
+    fields = {
+        "slug": f"question-{next(_numbers)}",
+        "text": "Will it happen by 2030?",
+        "criteria": "Yes if it **happens**; no otherwise.",
+        "opens_at": now - timedelta(days=1),
+        "closes_at": now + timedelta(days=30),
+        "resolve_by": (now + timedelta(days=60)).date(),
+    }
+    return Question.objects.create(article=article, **(fields | overrides))
+
+
+def signed_reader_cookie(reader_id):
+    """The value a browser holds after the site set the reader cookie."""
+    from django.core import signing
+
+    from newsroom.readers import COOKIE_NAME, SALT
+
+    return signing.get_cookie_signer(salt=COOKIE_NAME + SALT).sign(reader_id)

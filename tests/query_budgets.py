@@ -4,6 +4,12 @@ One place, so that a panel that adds a query changes one number, on purpose.
 """
 
 # Article, topics, glossary terms; citations with sources, meter components,
-# assessment.
-ARTICLE_PAGE = 6
-FRONT_PAGE = 3
+# assessment; read tally; question; related stories.
+ARTICLE_PAGE = 9
+# The same for a reader with a cookie who has forecast: their read, their
+# forecast, and the crowd's history now shown to them.
+ARTICLE_PAGE_WITH_READER = 12
+# Stories, their topics, the page count, the topic list, the most wanted topics.
+FRONT_PAGE = 5
+# Question with its story, the reader's forecast, the history.
+QUESTION_PAGE_WITH_READER = 3

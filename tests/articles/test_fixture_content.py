@@ -1,5 +1,7 @@
 """The fixture stories load the way `make run` loads them, rendered and marked."""
 
+from io import StringIO
+
 import pytest
 from django.db.models import Count
 
@@ -64,3 +66,29 @@ def test_the_tscm_story_shows_its_meter_trust_layer_horizon_and_source(client):
     assert "Average trust: <strong>95/100</strong>" in html
     assert "5–10 years" in html
     assert 'href="/sources/nature/"' in html
+
+
+def test_every_story_has_a_question_and_some_are_resolved_with_real_outcomes():
+    from predictions.models import Forecast, Question
+
+    assert Question.objects.count() == Article.objects.count()
+    outcomes = dict(Question.objects.resolved().values_list("slug", "resolution"))
+    assert outcomes["lk-99-confirmed-by-end-of-2023"] == "no"
+    assert outcomes["lecanemab-traditional-approval-2023"] == "yes"
+    assert not Forecast.objects.exists(), "fixtures hold no invented reader activity"
+    tscm = Question.objects.get(article__slug="tscm-car-t-first-in-human")
+    assert "<strong>Yes</strong>" in tscm.criteria_html
+
+
+def test_demo_forecasts_are_labelled_replaceable_and_scored(client):
+    from django.core.management import call_command
+
+    from predictions.models import Forecast, Score
+
+    call_command("seed_demo_forecasts", readers=10, stdout=StringIO())
+    call_command("seed_demo_forecasts", readers=10, stdout=StringIO())
+    assert Forecast.objects.exclude(reader_id__startswith="demo-").count() == 0
+    assert Score.objects.filter(question__slug="lk-99-confirmed-by-end-of-2023").count() == 10
+    page = client.get("/predictions/lk-99-confirmed-by-end-of-2023/").content.decode()
+    assert "Resolved <strong>No</strong>" in page
+    assert "10 forecasters scored" in page and "synthetic demo forecasters" in page

@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.core.management import BaseCommand, call_command
 
-# In dependency order: stories refer to topics and terms, evidence to stories.
+# In dependency order: stories refer to topics and terms; evidence and questions to stories.
 FIXTURE_FILES = [
     "topics.yaml",
     "stories-medicine.yaml",
     "stories-frontiers.yaml",
     "evidence.yaml",
+    "predictions.yaml",
 ]
 
 

@@ -1,0 +1,42 @@
+"""Sitemap sections for stories, topics and glossary terms (composed in newsroom/sitemaps.py)."""
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from articles.models import Article, GlossaryTerm, Topic
+
+
+def _with_last_story_update(queryset):
+    """Annotate ``last_story_update``: when one of the object's public stories last changed.
+
+    A topic or term page is a list of stories, so it changes when they do.
+    """
+    public = Q(
+        articles__status=Article.Status.PUBLISHED, articles__published_at__lte=timezone.now()
+    )
+    return queryset.annotate(last_story_update=Max("articles__updated_at", filter=public))
+
+
+class StorySitemap(Sitemap):
+    def items(self):
+        return Article.objects.published().only("slug", "updated_at").latest_first()
+
+    def lastmod(self, story):
+        return story.updated_at
+
+
+class TopicSitemap(Sitemap):
+    def items(self):
+        return _with_last_story_update(Topic.objects.only("slug")).order_by("slug")
+
+    def lastmod(self, topic):
+        return topic.last_story_update
+
+
+class GlossaryTermSitemap(Sitemap):
+    def items(self):
+        return _with_last_story_update(GlossaryTerm.objects.only("slug")).order_by("slug")
+
+    def lastmod(self, term):
+        return term.last_story_update

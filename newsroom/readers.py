@@ -1,0 +1,70 @@
+"""Reader identity without accounts: a random id in a signed, long-lived cookie.
+
+The cookie is set the first time a reader acts (votes, forecasts); pages that
+only read never set it. A cookie that fails its signature is refused rather
+than silently replaced, so tampering cannot hop between identities.
+"""
+
+import uuid
+from functools import wraps
+
+from django.conf import settings
+from django.core import signing
+from django.shortcuts import render
+
+COOKIE_NAME = "reader"
+SALT = "newsroom.reader"
+MAX_AGE = 60 * 60 * 24 * 365 * 2  # two years
+
+
+class ForgedReaderCookie(Exception):
+    pass
+
+
+def reader_id(request):
+    """The reader's id from a valid cookie, None without one; raises on a forged cookie."""
+    if COOKIE_NAME not in request.COOKIES:
+        return None
+    try:
+        return request.get_signed_cookie(COOKIE_NAME, salt=SALT, max_age=MAX_AGE)
+    except signing.BadSignature as error:
+        raise ForgedReaderCookie from error
+
+
+def known_reader_id(request):
+    """For pages that only read: the reader if the cookie is valid, else nobody."""
+    try:
+        return reader_id(request)
+    except ForgedReaderCookie:
+        return None
+
+
+def reader_action(view):
+    """Give a writing view ``request.reader_id``, creating the reader on first action."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            existing = reader_id(request)
+        except ForgedReaderCookie:
+            return render(
+                request,
+                "errors/400.html",
+                {"message": "Your reader cookie could not be verified. Clear it and try again."},
+                status=400,
+            )
+        request.reader_id = existing or uuid.uuid4().hex
+        response = view(request, *args, **kwargs)
+        if existing is None and response.status_code < 400:
+            response.set_signed_cookie(
+                COOKIE_NAME,
+                request.reader_id,
+                salt=SALT,
+                max_age=MAX_AGE,
+                httponly=True,
+                samesite="Lax",
+                secure=request.is_secure() or settings.SESSION_COOKIE_SECURE,
+            )
+        return response
+
+    return wrapper

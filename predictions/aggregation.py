@@ -1,0 +1,61 @@
+"""The community forecast: a recency-weighted median of readers' standing forecasts.
+
+Following DESIGN.md ("Community forecast") and Metaculus's community
+prediction: order the N standing forecasts oldest first; the n-th weighs
+e^(sqrt(n) - sqrt(N)), so the newest weighs 1 and older ones fade. A quantile
+q is the smallest forecast whose cumulative weight (forecasts sorted by
+probability) reaches q of the total weight; at an exact half the lower value
+is taken. Quantiles are therefore always one of the forecasts made.
+"""
+
+import math
+from dataclasses import dataclass
+
+HISTOGRAM_BUCKETS = 10  # 1–9 %, 10–19 %, …, 90–99 %
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    forecasters: int
+    median: float | None
+    lower_quartile: float | None
+    upper_quartile: float | None
+    histogram: list[int]
+
+
+def recency_weights(count):
+    return [math.exp(math.sqrt(n) - math.sqrt(count)) for n in range(1, count + 1)]
+
+
+def weighted_quantile(values, weights, q):
+    pairs = sorted(zip(values, weights, strict=True))
+    target = q * sum(weights)
+    cumulative = 0.0
+    for value, weight in pairs:
+        cumulative += weight
+        # A relative tolerance so that an exact half is not lost to float rounding.
+        if cumulative >= target * (1 - 1e-12):
+            return value
+    return pairs[-1][0]
+
+
+def histogram(probabilities):
+    counts = [0] * HISTOGRAM_BUCKETS
+    for probability in probabilities:
+        counts[min(probability // 10, HISTOGRAM_BUCKETS - 1)] += 1
+    return counts
+
+
+def aggregate(probabilities_oldest_first):
+    """The stored aggregate of standing forecasts, given oldest first."""
+    probabilities = list(probabilities_oldest_first)
+    if not probabilities:
+        return Aggregate(0, None, None, None, histogram([]))
+    weights = recency_weights(len(probabilities))
+    return Aggregate(
+        forecasters=len(probabilities),
+        median=weighted_quantile(probabilities, weights, 0.5),
+        lower_quartile=weighted_quantile(probabilities, weights, 0.25),
+        upper_quartile=weighted_quantile(probabilities, weights, 0.75),
+        histogram=histogram(probabilities),
+    )

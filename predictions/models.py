@@ -1,0 +1,254 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+
+READER_ID_LENGTH = 32
+# Readers made by `manage.py seed_demo_forecasts`, labelled as synthetic on pages.
+SYNTHETIC_READER_PREFIX = "demo-"
+# Paths under /predictions/ that are pages, not questions.
+RESERVED_QUESTION_SLUGS = {"me", "leaderboard"}
+
+
+def not_reserved(slug):
+    if slug in RESERVED_QUESTION_SLUGS:
+        raise ValidationError(f"“{slug}” is taken by a page; choose another slug.")
+
+
+class ReadChoice(models.TextChoices):
+    GAME_CHANGER = "game_changer", "Game-changer"
+    PROMISING = "promising", "Promising"
+    TOO_EARLY = "too_early", "Too early to tell"
+    OVERHYPED = "overhyped", "Overhyped"
+
+
+class Read(models.Model):
+    """A reader's current read of a story: one per reader per story."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="reads")
+    reader_id = models.CharField(max_length=READER_ID_LENGTH)
+    choice = models.CharField(max_length=20, choices=ReadChoice.choices)
+    cast_at = models.DateTimeField(default=timezone.now, help_text="When the reader first read it.")
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "reader_id"], name="one_read_per_reader"),
+        ]
+        indexes = [models.Index(fields=["cast_at"], name="read_cast_at_idx")]
+
+    def __str__(self):
+        return f"{self.get_choice_display()} on {self.article}"
+
+
+class ReadTally(models.Model):
+    """Stored counts of a story's reads, kept in step with Read in the same transaction."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="read_tally"
+    )
+    game_changer = models.PositiveIntegerField(default=0)
+    promising = models.PositiveIntegerField(default=0)
+    too_early = models.PositiveIntegerField(default=0)
+    overhyped = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"Reads of {self.article}"
+
+    @property
+    def total(self):
+        return sum(getattr(self, choice) for choice in ReadChoice.values)
+
+
+class QuestionQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(
+            article__status=Article.Status.PUBLISHED, article__published_at__lte=timezone.now()
+        )
+
+    def open_now(self):
+        now = timezone.now()
+        return self.filter(resolution="", opens_at__lte=now, closes_at__gt=now)
+
+    def resolved(self):
+        return self.exclude(resolution="")
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Question(models.Model):
+    """A story's yes/no question that readers forecast, with its stored community forecast."""
+
+    class Resolution(models.TextChoices):
+        UNRESOLVED = "", "Not resolved"
+        YES = "yes", "Yes"
+        NO = "no", "No"
+        ANNULLED = "annulled", "Annulled"
+
+    class Status(models.TextChoices):
+        UPCOMING = "upcoming", "Not open yet"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed, awaiting resolution"
+        RESOLVED = "resolved", "Resolved"
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="question")
+    slug = models.SlugField(max_length=140, unique=True, validators=[not_reserved])
+    text = models.CharField(max_length=300, help_text="A yes/no question with a date in it.")
+    criteria = models.TextField(
+        "resolution criteria", help_text="Markdown. Exactly what counts as yes, and as no."
+    )
+    criteria_html = models.TextField(editable=False, default="")
+    opens_at = models.DateTimeField(default=timezone.now)
+    closes_at = models.DateTimeField(help_text="No forecasts after this time.")
+    resolve_by = models.DateField(help_text="When the answer should be known.")
+    resolution = models.CharField(
+        max_length=10, choices=Resolution.choices, default="", blank=True, editable=False
+    )
+    resolution_note = models.TextField(blank=True, editable=False)
+    resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # The community forecast, recomputed on every forecast write (predictions/aggregation.py).
+    forecasters = models.PositiveIntegerField(default=0, editable=False)
+    median = models.FloatField(null=True, editable=False)
+    lower_quartile = models.FloatField(null=True, editable=False)
+    upper_quartile = models.FloatField(null=True, editable=False)
+    histogram = models.JSONField(default=list, editable=False)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["closes_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="question_closes_after_it_opens",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def get_absolute_url(self):
+        return reverse("predictions:question", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def status_at(self, moment):
+        if self.resolution:
+            return self.Status.RESOLVED
+        if moment < self.opens_at:
+            return self.Status.UPCOMING
+        if moment >= self.closes_at:
+            return self.Status.CLOSED
+        return self.Status.OPEN
+
+    @property
+    def status(self):
+        return self.status_at(timezone.now())
+
+    @property
+    def is_scored(self):
+        return self.resolution in {self.Resolution.YES, self.Resolution.NO}
+
+
+class ForecastQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(superseded_at__isnull=True, withdrawn=False)
+
+
+class Forecast(models.Model):
+    """One submission. It stands from ``made_at`` until ``superseded_at`` (or the close).
+
+    A new forecast or a withdrawal ends the reader's standing one, so the
+    history is kept and time-averaged scoring knows exactly how long each stood.
+    A withdrawal is a row of its own with ``withdrawn`` set and no probability.
+    """
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="forecasts")
+    reader_id = models.CharField(max_length=READER_ID_LENGTH)
+    probability = models.PositiveSmallIntegerField(
+        null=True,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+        help_text="Per cent, 1–99.",
+    )
+    withdrawn = models.BooleanField(default=False)
+    made_at = models.DateTimeField(default=timezone.now)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ForecastQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["made_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "reader_id"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="one_standing_forecast_per_reader",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(withdrawn=True, probability__isnull=True)
+                    | models.Q(withdrawn=False, probability__gte=1, probability__lte=99)
+                ),
+                name="forecast_probability_1_99",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["question", "made_at"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="forecast_standing_idx",
+            ),
+            models.Index(fields=["reader_id", "made_at"], name="forecast_reader_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.probability}% on {self.question}"
+
+
+class AggregatePoint(models.Model):
+    """The community forecast as it stood at the end of a day: the history readers see.
+
+    One row per question per day (the day's last write updates it), so the
+    history stays short however many forecasts a question draws.
+    """
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="history")
+    day = models.DateField()
+    forecasters = models.PositiveIntegerField()
+    median = models.FloatField(null=True)
+    lower_quartile = models.FloatField(null=True)
+    upper_quartile = models.FloatField(null=True)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "day"], name="one_point_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.median} on {self.day}"
+
+
+class Score(models.Model):
+    """A reader's time-averaged Brier and log score on one resolved question."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="scores")
+    reader_id = models.CharField(max_length=READER_ID_LENGTH)
+    brier = models.FloatField()
+    log_score = models.FloatField()
+    final_probability = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["question", "reader_id"], name="one_score_per_reader"),
+        ]
+        indexes = [models.Index(fields=["reader_id"], name="score_reader_idx")]
+
+    def __str__(self):
+        return f"Brier {self.brier:.3f} on {self.question}"

@@ -1,0 +1,78 @@
+"""The reader panels the article template places: {% load predictions_tags %}."""
+
+from django import template
+
+from newsroom.readers import known_reader_id
+from predictions import selectors
+from predictions.forms import ForecastForm
+
+register = template.Library()
+
+
+@register.inclusion_tag("predictions/components/community_read.html", takes_context=True)
+def community_read(context, article):
+    request = context["request"]
+    return {
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "article": article,
+        "reads": selectors.community_read(article, known_reader_id(request)),
+    }
+
+
+@register.inclusion_tag("predictions/components/prediction_panel.html", takes_context=True)
+def prediction_panel(context, article):
+    request = context["request"]
+    question = selectors.question_of(article)
+    return {
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "question": question,
+        "view": selectors.prediction_view(question, known_reader_id(request)) if question else None,
+        "forecast_form": context.get("forecast_form") or ForecastForm(),
+        "on_story": True,
+    }
+
+
+@register.inclusion_tag("predictions/components/histogram.html")
+def forecast_histogram(question):
+    counts = question.histogram or [0] * 10
+    peak = max(counts) or 1
+    bars = []
+    for index, count in enumerate(counts):
+        height = round(60 * count / peak)
+        bars.append(
+            {
+                "low": max(index * 10, 1),
+                "high": index * 10 + 9,
+                "count": count,
+                "x": index * 21 + 1,
+                "y": 64 - height,
+                "height": height,
+            }
+        )
+    return {"bars": bars, "total": sum(counts)}
+
+
+@register.inclusion_tag("predictions/components/history_chart.html")
+def forecast_history(points):
+    """A line of the community median per day; x spread evenly by point."""
+    plotted = [point for point in points if point.median is not None]
+    width = 300
+    step = width / max(len(plotted) - 1, 1)
+    coordinates = [
+        (round(index * step, 1), round(100 - point.median, 1), point)
+        for index, point in enumerate(plotted)
+    ]
+    return {
+        "points": coordinates,
+        "path": " ".join(f"{x},{y}" for x, y, _ in coordinates),
+        "first": plotted[0] if plotted else None,
+        "last": plotted[-1] if plotted else None,
+    }
+
+
+@register.inclusion_tag("predictions/components/readers_want_covered.html")
+def readers_want_covered(limit=5):
+    """The front page's list of topics by reader interest: one indexed query."""
+    return {"topics": selectors.most_wanted_topics(limit)}

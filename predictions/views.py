@@ -1,0 +1,158 @@
+import csv
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_POST
+
+from articles.models import Article
+from newsroom.ratelimit import body_limited, rate_limited
+from newsroom.readers import known_reader_id, reader_action
+from predictions import selectors, services
+from predictions.forms import ForecastForm, ReadForm
+from predictions.handles import handle_for
+from predictions.models import Question
+
+
+def _wants_json(request):
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+def _bad_request(request, message, status=400):
+    if _wants_json(request):
+        return JsonResponse({"error": message}, status=status)
+    return render(request, "errors/400.html", {"message": message}, status=status)
+
+
+def reader_write(view):
+    """The guards every reader write passes: POST, size, rate, then identity."""
+    return require_POST(
+        body_limited(settings.READER_WRITE_MAX_BYTES)(
+            rate_limited("reader-write")(reader_action(view))
+        )
+    )
+
+
+@reader_write
+def read(request, slug):
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    form = ReadForm(request.POST)
+    if not form.is_valid():
+        return _bad_request(
+            request, " ".join(form.errors.get("__all__", [])) or "That is not one of the reads."
+        )
+    try:
+        if form.cleaned_data["withdraw"]:
+            services.withdraw_read(article=article, reader_id=request.reader_id)
+        else:
+            services.cast_read(
+                article=article, reader_id=request.reader_id, choice=form.cleaned_data["choice"]
+            )
+    except ValidationError as error:
+        return _bad_request(request, " ".join(error.messages))
+    if _wants_json(request):
+        context = {
+            "article": article,
+            "reads": selectors.community_read(article, request.reader_id),
+        }
+        html = render_to_string(
+            "predictions/components/community_read.html", context, request=request
+        )
+        return JsonResponse({"html": html})
+    return redirect(article.get_absolute_url() + "#community")
+
+
+@reader_write
+def forecast(request, slug):
+    question = get_object_or_404(Question.objects.public(), slug=slug)
+    form = ForecastForm(request.POST)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["withdraw"]:
+                services.withdraw_forecast(question=question, reader_id=request.reader_id)
+            else:
+                services.submit_forecast(
+                    question=question,
+                    reader_id=request.reader_id,
+                    probability=form.cleaned_data["probability"],
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+    if not form.is_valid():
+        return render(
+            request,
+            "predictions/question_detail.html",
+            {
+                "question": question,
+                "forecast_form": form,
+                "view": selectors.prediction_view(question, known_reader_id(request)),
+            },
+            status=400,
+        )
+    return redirect(question.get_absolute_url() + "#forecast")
+
+
+def question_list(request):
+    return render(request, "predictions/question_list.html", selectors.question_lists())
+
+
+def question_detail(request, slug):
+    question = get_object_or_404(Question.objects.public().select_related("article"), slug=slug)
+    view = selectors.prediction_view(question, known_reader_id(request))
+    return render(request, "predictions/question_detail.html", {"question": question, "view": view})
+
+
+def track_record(request):
+    reader_id = known_reader_id(request)
+    context = selectors.track_record(reader_id) if reader_id else {}
+    context["handle"] = handle_for(reader_id) if reader_id else None
+    return render(request, "predictions/track_record.html", context)
+
+
+def track_record_csv(request):
+    reader_id = known_reader_id(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="newsroom-forecasts.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "question",
+            "story",
+            "status",
+            "resolution",
+            "your_forecast_percent",
+            "forecast_at",
+            "brier_score",
+            "log_score",
+        ]
+    )
+    if reader_id:
+        for row in selectors.export_rows(reader_id):
+            writer.writerow(row)
+    return response
+
+
+def leaderboard(request):
+    rows = [row | {"handle": handle_for(row["reader_id"])} for row in selectors.leaderboard()]
+    return render(
+        request,
+        "predictions/leaderboard.html",
+        {
+            "rows": rows,
+            "minimum": settings.LEADERBOARD_MIN_RESOLVED,
+            "my_handle": handle_for(known_reader_id(request)) if known_reader_id(request) else None,
+        },
+    )
+
+
+def community(request):
+    return render(
+        request,
+        "predictions/community.html",
+        {
+            "directions": selectors.community_direction(),
+            "half_life": settings.TOPIC_INTEREST_HALF_LIFE_DAYS,
+        },
+    )

@@ -1,0 +1,120 @@
+"""RSS and Atom feeds, read back with a real feed parser."""
+
+from datetime import timedelta
+
+import feedparser
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import make_article, make_topic
+
+pytestmark = pytest.mark.django_db
+
+SITE_FEEDS = ["articles:feed_rss", "articles:feed_atom"]
+TOPIC_FEEDS = ["articles:topic_feed_rss", "articles:topic_feed_atom"]
+
+
+def parse(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    feed = feedparser.parse(response.content)
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    return feed
+
+
+def as_struct_time(moment):
+    return moment.replace(microsecond=0).utctimetuple()
+
+
+@pytest.mark.parametrize("name", SITE_FEEDS)
+def test_site_feed_lists_public_stories_newest_first(client, name):
+    now = timezone.now()
+    older = make_article(published_at=now - timedelta(days=2))
+    newer = make_article(published_at=now - timedelta(days=1))
+    make_article(status=Article.Status.DRAFT)
+    make_article(published_at=now + timedelta(days=1))
+
+    feed = parse(client, reverse(name))
+
+    assert [entry.id for entry in feed.entries] == [
+        f"http://testserver{newer.get_absolute_url()}",
+        f"http://testserver{older.get_absolute_url()}",
+    ]
+
+
+@pytest.mark.parametrize("name", SITE_FEEDS)
+def test_feed_items_carry_summary_dates_categories_and_author(client, name):
+    topics = [make_topic(name="Astronomy"), make_topic(name="Physics")]
+    story = make_article(
+        topics=topics,
+        dek="A star went out.",
+        explanation="The *star* dimmed over [a week](#fn).",
+        byline="Ada Reporter",
+    )
+    story.refresh_from_db()
+
+    entry = parse(client, reverse(name)).entries[0]
+
+    assert entry.title == story.headline
+    assert entry.link == f"http://testserver{story.get_absolute_url()}"
+    assert "A star went out." in entry.summary
+    assert "<em>star</em>" in entry.summary
+    # In-page links name the story's page, so they work in a feed reader.
+    assert f'href="{story.get_absolute_url()}#fn"' in entry.summary
+    assert entry.published_parsed == as_struct_time(story.published_at)
+    assert {tag.term for tag in entry.tags} == {"Astronomy", "Physics"}
+    assert entry.author == "Ada Reporter"
+
+
+def test_atom_entries_say_when_a_story_was_updated(client):
+    story = make_article(published_at=timezone.now() - timedelta(days=3))
+    story.refresh_from_db()
+
+    feed = parse(client, reverse("articles:feed_atom"))
+
+    assert feed.entries[0].updated_parsed == as_struct_time(story.updated_at)
+    assert feed.feed.updated_parsed == as_struct_time(story.updated_at)
+
+
+@pytest.mark.parametrize("name", TOPIC_FEEDS)
+def test_topic_feed_holds_only_that_topics_stories(client, name):
+    topic = make_topic(name="Volcanoes")
+    inside = make_article(topics=[topic])
+    make_article()
+
+    feed = parse(client, reverse(name, kwargs={"slug": topic.slug}))
+
+    assert "Volcanoes" in feed.feed.title
+    assert [entry.id for entry in feed.entries] == [f"http://testserver{inside.get_absolute_url()}"]
+
+
+@pytest.mark.parametrize("name", TOPIC_FEEDS)
+def test_unknown_topic_feed_is_404(client, name):
+    assert client.get(reverse(name, kwargs={"slug": "no-such-topic"})).status_code == 404
+
+
+@pytest.mark.parametrize("name", SITE_FEEDS)
+def test_feeds_of_the_fixture_content_validate(client, fixture_content, name):
+    feed = parse(client, reverse(name))
+
+    published = Article.objects.published().latest_first()
+    assert [entry.title for entry in feed.entries] == [story.headline for story in published]
+
+
+def test_every_page_advertises_the_site_feeds(client):
+    html = client.get(reverse("articles:front")).content.decode()
+
+    rss = reverse("articles:feed_rss")
+    assert f'type="application/rss+xml" title="Newsroom: latest stories (RSS)" href="{rss}"' in html
+    assert f'href="{reverse("articles:feed_atom")}"' in html
+
+
+def test_topic_page_advertises_its_feeds(client):
+    topic = make_topic()
+
+    html = client.get(topic.get_absolute_url()).content.decode()
+
+    for name in TOPIC_FEEDS:
+        assert f'href="{reverse(name, kwargs={"slug": topic.slug})}"' in html

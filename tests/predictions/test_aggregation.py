@@ -1,0 +1,52 @@
+"""The community forecast against hand-computed cases (weights e^(sqrt(n) - sqrt(N)))."""
+
+import math
+
+import pytest
+
+from predictions.aggregation import aggregate, histogram, recency_weights, weighted_quantile
+
+
+def test_weights_favour_the_newest_forecast():
+    assert recency_weights(3) == pytest.approx(
+        [math.exp(1 - math.sqrt(3)), math.exp(math.sqrt(2) - math.sqrt(3)), 1.0]
+    )
+    assert recency_weights(3) == pytest.approx([0.480922, 0.727721, 1.0], abs=1e-6)
+
+
+def test_no_forecasts_no_aggregate():
+    result = aggregate([])
+    assert (result.forecasters, result.median, result.histogram) == (0, None, [0] * 10)
+
+
+def test_one_forecaster_is_the_whole_crowd():
+    result = aggregate([30])
+    assert (result.median, result.lower_quartile, result.upper_quartile) == (30, 30, 30)
+
+
+def test_two_forecasters_the_newer_one_carries_the_median():
+    # Weights 0.661 (older) and 1 (newer): total 1.661, half 0.830.
+    assert aggregate([20, 80]).median == 80  # 20 reaches only 0.661
+    assert aggregate([80, 20]).median == 20  # 20 alone (weight 1) passes half
+    assert aggregate([20, 80]).lower_quartile == 20
+
+
+def test_three_forecasters_by_hand():
+    # Oldest first 10, 90, 40 weigh 0.481, 0.728, 1. Sorted: 10 (.481), 40 (1), 90 (.728).
+    # Total 2.209: the median (1.104) and lower quartile (0.552) fall on 40,
+    # the upper quartile (1.656) on 90.
+    result = aggregate([10, 90, 40])
+    assert (result.lower_quartile, result.median, result.upper_quartile) == (40, 40, 90)
+    assert result.forecasters == 3
+
+
+def test_ties_give_the_tied_value():
+    assert aggregate([50, 50, 50]).median == 50
+
+
+def test_an_exact_half_takes_the_lower_value():
+    assert weighted_quantile([30, 70], [1.0, 1.0], 0.5) == 30
+
+
+def test_histogram_counts_forecasts_in_ten_point_bands():
+    assert histogram([1, 9, 10, 55, 99]) == [2, 1, 0, 0, 0, 1, 0, 0, 0, 1]

@@ -1,0 +1,112 @@
+"""Integrity under real concurrency: many simultaneous requests against a live server."""
+
+import secrets
+import string
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from articles.models import Topic
+from predictions import aggregation, services
+from predictions.models import Forecast, Question, Read, ReadChoice, ReadTally
+from tests.factories import make_article, make_question, make_topic, signed_reader_cookie
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CSRF = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
+
+
+def post(url, data, reader_id):
+    """One form POST as a browser holding a CSRF cookie and a reader cookie would send it."""
+    body = urllib.parse.urlencode(data | {"csrfmiddlewaretoken": CSRF}).encode()
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={
+            "Cookie": f"csrftoken={CSRF}; reader={signed_reader_cookie(reader_id)}",
+            "Referer": url,
+            "Accept": "application/json",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def in_parallel(calls):
+    with ThreadPoolExecutor(max_workers=25) as pool:
+        return list(pool.map(lambda call: call(), calls))
+
+
+@pytest.fixture
+def unlimited(settings):
+    settings.RATE_LIMITS = {"reader-write": (10_000, 60)}
+
+
+def test_one_reader_voting_20_times_at_once_leaves_one_read(live_server, unlimited):
+    topic = make_topic()
+    article = make_article(topics=[topic])
+    url = live_server.url + f"/articles/{article.slug}/read/"
+    choices = ReadChoice.values
+    statuses = in_parallel(
+        [lambda i=i: post(url, {"choice": choices[i % 4]}, "same-reader") for i in range(20)]
+    )
+    assert set(statuses) == {200}
+    assert Read.objects.filter(article=article).count() == 1
+    tally = ReadTally.objects.get(article=article)
+    assert tally.total == 1
+    assert getattr(tally, Read.objects.get().choice) == 1
+    assert_weights_match_raw_reads()
+
+
+def test_fifty_readers_at_once_leave_exactly_fifty_reads(live_server, unlimited):
+    topics = [make_topic(), make_topic()]
+    article = make_article(topics=topics)
+    url = live_server.url + f"/articles/{article.slug}/read/"
+    statuses = in_parallel(
+        [
+            lambda i=i: post(url, {"choice": ReadChoice.values[i % 4]}, f"reader-{i}")
+            for i in range(50)
+        ]
+    )
+    assert statuses == [200] * 50
+    assert Read.objects.filter(article=article).count() == 50
+    tally = ReadTally.objects.get(article=article)
+    raw = {choice: Read.objects.filter(choice=choice).count() for choice in ReadChoice.values}
+    assert {choice: getattr(tally, choice) for choice in ReadChoice.values} == raw
+    assert_weights_match_raw_reads()
+
+
+def assert_weights_match_raw_reads():
+    stored = dict(Topic.objects.values_list("pk", "reader_interest"))
+    services.rebuild_topic_interest()
+    assert dict(Topic.objects.values_list("pk", "reader_interest")) == pytest.approx(stored)
+
+
+def test_simultaneous_forecasts_leave_the_aggregate_the_raw_rows_give(live_server, unlimited):
+    question = make_question()
+    url = live_server.url + f"/predictions/{question.slug}/forecast/"
+    calls = [
+        lambda i=i: post(url, {"probability": str(1 + (i * 37) % 99)}, f"reader-{i % 30}")
+        for i in range(60)
+    ]
+    statuses = in_parallel(calls)
+    assert set(statuses) <= {200, 302}
+
+    question = Question.objects.get(pk=question.pk)
+    standing = Forecast.objects.current().filter(question=question).order_by("made_at", "pk")
+    assert standing.count() == 30 == question.forecasters
+    expected = aggregation.aggregate(standing.values_list("probability", flat=True))
+    assert (question.median, question.lower_quartile, question.upper_quartile) == (
+        expected.median,
+        expected.lower_quartile,
+        expected.upper_quartile,
+    )
+    assert question.histogram == expected.histogram
+    assert Forecast.objects.filter(question=question).count() == 60

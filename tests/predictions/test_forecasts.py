@@ -1,0 +1,273 @@
+"""Forecasts: history kept, the crowd recomputed on write, scored on resolution."""
+
+import csv
+import io
+import math
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from newsroom.readers import COOKIE_NAME
+from predictions import services
+from predictions.models import AggregatePoint, Forecast, Question, Score
+from tests import query_budgets
+from tests.factories import make_question, signed_reader_cookie
+
+pytestmark = pytest.mark.django_db
+
+
+def forecast_url(question):
+    return reverse("predictions:forecast", kwargs={"slug": question.slug})
+
+
+def as_reader(client, reader_id):
+    client.cookies[COOKIE_NAME] = signed_reader_cookie(reader_id)
+    return client
+
+
+def test_a_reader_forecasts_and_sees_their_forecast_and_the_crowd(client):
+    question = make_question()
+    response = client.post(forecast_url(question), {"probability": "35"})
+
+    assert response.status_code == 302
+    assert response["Location"] == question.get_absolute_url() + "#forecast"
+    page = client.get(question.get_absolute_url()).content.decode()
+    assert "Your forecast: <strong>35%</strong>" in page
+    assert 'class="crowd__median">35%<' in page
+    assert "1 forecaster." in page
+
+
+def test_updating_keeps_history_and_only_the_latest_counts(client):
+    question = make_question()
+    client.post(forecast_url(question), {"probability": "20"})
+    client.post(forecast_url(question), {"probability": "70%"})
+
+    forecasts = list(Forecast.objects.order_by("made_at", "pk"))
+    assert [f.probability for f in forecasts] == [20, 70]
+    assert forecasts[0].superseded_at == forecasts[1].made_at
+    assert forecasts[1].superseded_at is None
+    question.refresh_from_db()
+    assert (question.forecasters, question.median) == (1, 70)
+
+
+def test_withdrawing_removes_the_reader_from_the_crowd(client):
+    question = make_question()
+    services.submit_forecast(question=question, reader_id="other", probability=80)
+    client.post(forecast_url(question), {"probability": "20"})
+    client.post(forecast_url(question), {"withdraw": "on"})
+
+    question.refresh_from_db()
+    assert (question.forecasters, question.median) == (1, 80)
+    assert Forecast.objects.filter(withdrawn=True).count() == 1
+
+
+def test_the_aggregate_and_its_history_are_stored_on_write():
+    question = make_question()
+    for reader, probability in [("a", 10), ("b", 90), ("c", 40)]:
+        services.submit_forecast(question=question, reader_id=reader, probability=probability)
+    question.refresh_from_db()
+    assert (question.lower_quartile, question.median, question.upper_quartile) == (40, 40, 90)
+    assert question.histogram == [0, 1, 0, 0, 1, 0, 0, 0, 0, 1]
+    point = AggregatePoint.objects.get(question=question)
+    assert (point.forecasters, point.median) == (3, 40)
+
+
+def test_the_crowd_is_hidden_until_the_reader_forecasts_or_enough_have(client, settings):
+    settings.FORECAST_REVEAL_MIN_FORECASTERS = 3
+    question = make_question()
+    services.submit_forecast(question=question, reader_id="a", probability=60)
+    hidden = client.get(question.get_absolute_url()).content.decode()
+    assert "appears once you forecast" in hidden and "crowd__median" not in hidden
+
+    for reader in ("b", "c"):
+        services.submit_forecast(question=question, reader_id=reader, probability=60)
+    shown = client.get(question.get_absolute_url()).content.decode()
+    assert "crowd__median" in shown
+
+
+def test_the_crowd_is_shown_once_the_question_closes(client, settings):
+    settings.FORECAST_REVEAL_MIN_FORECASTERS = 100
+    question = make_question()
+    services.submit_forecast(question=question, reader_id="a", probability=60)
+    Question.objects.filter(pk=question.pk).update(closes_at=timezone.now() - timedelta(hours=1))
+    page = client.get(question.get_absolute_url()).content.decode()
+    assert "crowd__median" in page
+    assert "This question is closed" in page
+
+
+def test_status_follows_the_clock_and_the_resolution():
+    now = timezone.now()
+    question = make_question(opens_at=now + timedelta(days=1), closes_at=now + timedelta(days=2))
+    assert question.status_at(now) == Question.Status.UPCOMING
+    assert question.status_at(now + timedelta(days=1)) == Question.Status.OPEN
+    assert question.status_at(now + timedelta(days=2)) == Question.Status.CLOSED
+    question.resolution = Question.Resolution.NO
+    assert question.status_at(now) == Question.Status.RESOLVED
+
+
+def test_forecasts_are_refused_on_closed_or_resolved_questions(client):
+    closed = make_question(
+        closes_at=timezone.now() - timedelta(minutes=1), opens_at=timezone.now() - timedelta(days=3)
+    )
+    response = client.post(forecast_url(closed), {"probability": "50"})
+    assert response.status_code == 400
+    assert "not taking forecasts: closed" in response.content.decode()
+
+    resolved = make_question()
+    services.resolve_question(question=resolved, resolution="yes", note="It happened.")
+    assert client.post(forecast_url(resolved), {"probability": "50"}).status_code == 400
+    assert not Forecast.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "value", ["0", "100", "-5", "1e309", "NaN", "abc", "", "0.35", "35.5", "3 5", "٣٥"]
+)
+def test_bad_probabilities_are_refused_and_nothing_stored(client, value):
+    question = make_question()
+    response = client.post(forecast_url(question), {"probability": value})
+    assert response.status_code == 400
+    assert "per cent" in response.content.decode()
+    assert not Forecast.objects.exists()
+
+
+def test_percent_sign_and_spaces_are_accepted():
+    from predictions.forms import ForecastForm
+
+    for raw in ["35", " 35 ", "35%", "35 %"]:
+        form = ForecastForm({"probability": raw})
+        assert form.is_valid() and form.cleaned_data["probability"] == 35
+
+
+def test_other_bad_requests_store_nothing(client, settings):
+    question = make_question()
+    assert (
+        client.post(
+            reverse("predictions:forecast", kwargs={"slug": "nope"}), {"probability": "50"}
+        ).status_code
+        == 404
+    )
+    big = client.post(forecast_url(question), {"probability": "50", "pad": "x" * (10 * 2**20)})
+    assert big.status_code == 413
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post(forecast_url(question), {"probability": "50"}).status_code == 403
+    assert client.get(forecast_url(question)).status_code == 405
+    settings.RATE_LIMITS = {"reader-write": (2, 60)}
+    cache.clear()
+    statuses = [
+        client.post(forecast_url(question), {"probability": "50"}).status_code for _ in range(4)
+    ]
+    assert statuses == [302, 302, 429, 429]
+    assert Forecast.objects.count() == 2
+
+
+def test_resolution_scores_every_reader_over_the_time_each_forecast_stood():
+    opens = timezone.now() - timedelta(days=100)
+    question = make_question(opens_at=opens, closes_at=opens + timedelta(days=100, seconds=1))
+    services.submit_forecast(question=question, reader_id="a", probability=80, now=opens)
+    services.submit_forecast(
+        question=question, reader_id="a", probability=40, now=opens + timedelta(days=50)
+    )
+    services.submit_forecast(
+        question=question, reader_id="b", probability=10, now=opens + timedelta(days=75)
+    )
+    Question.objects.filter(pk=question.pk).update(closes_at=opens + timedelta(days=100))
+    question.refresh_from_db()
+
+    services.resolve_question(question=question, resolution="yes", note="Approved.")
+    a = Score.objects.get(reader_id="a")
+    assert a.brier == pytest.approx(0.20)
+    assert a.log_score == pytest.approx((math.log(0.8) + math.log(0.4)) / 2)
+    assert Score.objects.get(reader_id="b").brier == pytest.approx(0.81)
+
+    services.resolve_question(question=question, resolution="no", note="Corrected.")
+    assert Score.objects.get(reader_id="a").brier == pytest.approx((0.64 + 0.16) / 2)
+    assert Score.objects.count() == 2
+
+    services.resolve_question(question=question, resolution="annulled", note="Void.")
+    assert not Score.objects.exists()
+
+
+def test_resolution_must_be_yes_no_or_annulled():
+    with pytest.raises(ValidationError):
+        services.resolve_question(question=make_question(), resolution="maybe", note="")
+
+
+def test_track_record_and_csv_export(client):
+    scored = make_question(text="Will the scored thing happen?")
+    standing = make_question(text="Will the open thing happen?")
+    as_reader(client, "me")
+    services.submit_forecast(question=scored, reader_id="me", probability=70)
+    services.submit_forecast(question=standing, reader_id="me", probability=30)
+    services.resolve_question(question=scored, resolution="yes", note="Yes.")
+
+    page = client.get(reverse("predictions:track_record")).content.decode()
+    assert "Will the open thing happen?" in page and "Will the scored thing happen?" in page
+    assert "Calibration by band" in page
+    assert scored.article.topics.get().name in page
+
+    export = client.get(reverse("predictions:track_record_csv"))
+    assert export["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(export.content.decode())))
+    by_question = {row["question"]: row for row in rows}
+    assert by_question["Will the scored thing happen?"]["your_forecast_percent"] == "70"
+    assert by_question["Will the scored thing happen?"]["resolution"] == "Yes"
+    assert by_question["Will the open thing happen?"]["brier_score"] == ""
+
+
+def test_a_new_reader_has_an_empty_track_record_and_no_cookie(client):
+    response = client.get(reverse("predictions:track_record"))
+    assert "You have not forecast yet" in response.content.decode()
+    assert COOKIE_NAME not in response.cookies
+
+
+def test_leaderboard_lists_readers_with_enough_resolved_questions(client, settings):
+    settings.LEADERBOARD_MIN_RESOLVED = 2
+    questions = [make_question() for _ in range(2)]
+    for question in questions:
+        services.submit_forecast(question=question, reader_id="sharp", probability=90)
+        services.submit_forecast(question=question, reader_id="vague", probability=50)
+        services.resolve_question(question=question, resolution="yes", note="")
+    services.submit_forecast(question=make_question(), reader_id="newcomer", probability=90)
+
+    rows = client.get(reverse("predictions:leaderboard")).context["rows"]
+    assert [row["reader_id"] for row in rows] == ["sharp", "vague"]
+    html = client.get(reverse("predictions:leaderboard")).content.decode()
+    assert "sharp" not in html.replace(rows[0]["handle"], "")
+
+
+def test_question_pages_list_open_closing_and_resolved(client):
+    soon = make_question(text="Closing soon?", closes_at=timezone.now() + timedelta(days=3))
+    later = make_question(text="Much later?", closes_at=timezone.now() + timedelta(days=300))
+    done = make_question(text="Already known?")
+    services.resolve_question(question=done, resolution="no", note="")
+    context = client.get(reverse("predictions:questions")).context
+    assert context["closing_soon"] == [soon]
+    assert context["open"] == [later]
+    assert context["resolved"] == [done]
+
+
+def test_question_and_article_pages_run_constant_queries(client, django_assert_num_queries):
+    question = make_question()
+    for number in range(30):
+        services.submit_forecast(question=question, reader_id=f"r{number}", probability=50)
+    as_reader(client, "r1")
+    with django_assert_num_queries(query_budgets.QUESTION_PAGE_WITH_READER):
+        client.get(question.get_absolute_url())
+    with django_assert_num_queries(query_budgets.ARTICLE_PAGE_WITH_READER):
+        client.get(question.article.get_absolute_url())
+
+
+def test_the_sitemap_lists_public_questions_only(client):
+    from articles.models import Article
+
+    public = make_question()
+    hidden = make_question(article=None)
+    Article.objects.filter(pk=hidden.article_id).update(status=Article.Status.DRAFT)
+    xml = client.get("/sitemap.xml").content.decode()
+    assert f"/predictions/{public.slug}/" in xml
+    assert f"/predictions/{hidden.slug}/" not in xml

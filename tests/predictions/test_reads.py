@@ -1,0 +1,245 @@
+"""Community reads: one per reader per story, counts and topic interest kept in step."""
+
+from io import StringIO
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.test import Client
+from django.urls import reverse
+
+from articles.models import Article, Topic
+from newsroom.readers import COOKIE_NAME
+from predictions import interest, services
+from predictions.models import Read, ReadTally
+from tests import query_budgets
+from tests.factories import make_article, make_question, make_topic, signed_reader_cookie
+
+pytestmark = pytest.mark.django_db
+
+
+def read_url(article):
+    return reverse("predictions:read", kwargs={"slug": article.slug})
+
+
+def tally(article):
+    row = ReadTally.objects.filter(article=article).first()
+    return (
+        {}
+        if row is None
+        else {
+            k: v
+            for k, v in vars(row).items()
+            if k in {"game_changer", "promising", "too_early", "overhyped"} and v
+        }
+    )
+
+
+def test_the_database_allows_one_read_per_reader_per_story():
+    article = make_article()
+    Read.objects.create(article=article, reader_id="a" * 32, choice="promising")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Read.objects.create(article=article, reader_id="a" * 32, choice="overhyped")
+
+
+def test_a_read_counts_and_adds_interest_to_each_topic():
+    first, second = make_topic(), make_topic()
+    article = make_article(topics=[first, second])
+    read = services.cast_read(article=article, reader_id="r1", choice="promising")
+
+    assert tally(article) == {"promising": 1}
+    for topic in (first, second):
+        topic.refresh_from_db()
+        assert topic.reader_interest == pytest.approx(interest.read_interest(read.cast_at))
+
+
+def test_changing_a_read_moves_the_count_and_never_counts_twice():
+    topic = make_topic()
+    article = make_article(topics=[topic])
+    services.cast_read(article=article, reader_id="r1", choice="promising")
+    topic.refresh_from_db()
+    before = topic.reader_interest
+
+    services.cast_read(article=article, reader_id="r1", choice="overhyped")
+    services.cast_read(article=article, reader_id="r1", choice="overhyped")
+
+    assert tally(article) == {"overhyped": 1}
+    assert Read.objects.get().choice == "overhyped"
+    topic.refresh_from_db()
+    assert topic.reader_interest == before
+
+
+def test_withdrawing_a_read_takes_its_count_and_interest_away():
+    topic = make_topic()
+    article = make_article(topics=[topic])
+    services.cast_read(article=article, reader_id="r1", choice="too_early")
+    services.withdraw_read(article=article, reader_id="r1")
+    topic.refresh_from_db()
+    assert tally(article) == {}
+    assert topic.reader_interest == pytest.approx(0, abs=1e-9)
+    with pytest.raises(ValidationError):
+        services.withdraw_read(article=article, reader_id="r1")
+
+
+def test_no_reads_on_unpublished_stories():
+    draft = make_article(status=Article.Status.DRAFT)
+    with pytest.raises(ValidationError):
+        services.cast_read(article=draft, reader_id="r1", choice="promising")
+
+
+def test_interest_decays_with_a_half_life():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    worth_now = interest.current_weight(interest.read_interest(now), now)
+    worth_later = interest.current_weight(interest.read_interest(now), now + timedelta(days=30))
+    assert worth_now == pytest.approx(1.0)
+    assert worth_later == pytest.approx(0.5)
+
+
+def test_rebuilding_from_raw_reads_agrees_with_the_incremental_values():
+    topics = [make_topic() for _ in range(3)]
+    articles = [make_article(topics=topics[:2]), make_article(topics=topics[1:])]
+    for number in range(12):
+        services.cast_read(
+            article=articles[number % 2],
+            reader_id=f"r{number}",
+            choice=["promising", "overhyped", "too_early"][number % 3],
+        )
+    services.cast_read(article=articles[0], reader_id="r0", choice="game_changer")
+    services.withdraw_read(article=articles[1], reader_id="r1")
+    incremental = dict(Topic.objects.values_list("pk", "reader_interest"))
+    tallies = {article.pk: tally(article) for article in articles}
+
+    Topic.objects.update(reader_interest=0)
+    ReadTally.objects.all().delete()
+    call_command("rebuild_topic_weights", stdout=StringIO())
+
+    rebuilt = dict(Topic.objects.values_list("pk", "reader_interest"))
+    assert rebuilt == pytest.approx(incremental)
+    assert {article.pk: tally(article) for article in articles} == tallies
+
+
+def test_post_redirect_get_shows_the_readers_read_highlighted(client):
+    article = make_article()
+    response = client.post(read_url(article), {"choice": "promising"})
+
+    assert response.status_code == 302
+    assert response["Location"] == article.get_absolute_url() + "#community"
+    cookie = response.cookies[COOKIE_NAME]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["max-age"]
+
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Your read: <strong>Promising</strong>" in page
+    assert 'value="promising" aria-pressed="true"' in page
+    assert "1 read so far" in page
+
+
+def test_a_reader_changes_their_read_through_the_form(client):
+    article = make_article()
+    client.post(read_url(article), {"choice": "promising"})
+    client.post(read_url(article), {"choice": "overhyped"})
+    assert list(Read.objects.values_list("choice", flat=True)) == ["overhyped"]
+    assert tally(article) == {"overhyped": 1}
+    client.post(read_url(article), {"withdraw": "on"})
+    assert not Read.objects.exists()
+
+
+def test_the_javascript_flow_gets_the_fresh_panel_as_json(client):
+    article = make_article()
+    response = client.post(
+        read_url(article), {"choice": "too_early"}, headers={"accept": "application/json"}
+    )
+    assert response.status_code == 200
+    assert "Your read: <strong>Too early to tell</strong>" in response.json()["html"]
+
+
+def test_pages_that_only_read_set_no_reader_cookie(client):
+    article = make_article()
+    response = client.get(article.get_absolute_url())
+    assert COOKIE_NAME not in response.cookies
+
+
+@pytest.mark.parametrize(
+    ("data", "status"),
+    [({"choice": "amazing"}, 400), ({}, 400), ({"choice": ""}, 400)],
+)
+def test_bad_choices_are_refused_and_change_nothing(client, data, status):
+    article = make_article()
+    response = client.post(read_url(article), data)
+    assert response.status_code == status
+    assert not Read.objects.exists() and tally(article) == {}
+
+
+def test_a_forged_reader_cookie_is_refused(client):
+    article = make_article()
+    client.cookies[COOKIE_NAME] = signed_reader_cookie("a" * 32)[:-3] + "xyz"
+    response = client.post(read_url(article), {"choice": "promising"})
+    assert response.status_code == 400
+    assert "could not be verified" in response.content.decode()
+    assert not Read.objects.exists()
+
+
+def test_a_vote_without_a_csrf_token_is_forbidden():
+    article = make_article()
+    response = Client(enforce_csrf_checks=True).post(read_url(article), {"choice": "promising"})
+    assert response.status_code == 403
+    assert not Read.objects.exists()
+
+
+def test_a_get_to_the_vote_url_is_not_allowed(client):
+    assert client.get(read_url(make_article())).status_code == 405
+
+
+def test_votes_on_drafts_or_missing_stories_are_404(client):
+    draft = make_article(status=Article.Status.DRAFT)
+    assert client.post(read_url(draft), {"choice": "promising"}).status_code == 404
+    missing = reverse("predictions:read", kwargs={"slug": "no-such-story"})
+    assert client.post(missing, {"choice": "promising"}).status_code == 404
+    assert not Read.objects.exists()
+
+
+def test_an_oversized_body_is_refused(client):
+    article = make_article()
+    response = client.post(read_url(article), {"choice": "promising", "pad": "x" * 10_000})
+    assert response.status_code == 413
+    assert not Read.objects.exists()
+
+
+def test_writes_past_the_rate_limit_get_429_with_retry_after(client, settings):
+    settings.RATE_LIMITS = {"reader-write": (3, 60)}
+    article = make_article()
+    statuses = [
+        client.post(read_url(article), {"choice": "promising"}).status_code for _ in range(5)
+    ]
+    assert statuses == [302, 302, 302, 429, 429]
+    limited = client.post(read_url(article), {"choice": "overhyped"})
+    assert 0 < int(limited["Retry-After"]) <= 60
+    assert Read.objects.get().choice == "promising"
+
+
+def test_the_client_address_comes_from_a_proxy_header_only_when_configured(settings):
+    from django.test import RequestFactory
+
+    from newsroom.ratelimit import client_address
+
+    request = RequestFactory().post("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6")
+    settings.CLIENT_IP_HEADER = ""
+    assert client_address(request) == "10.0.0.1"
+    settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    assert client_address(request) == "6.6.6.6"
+
+
+def test_article_page_query_count_is_constant_however_many_reads(client, django_assert_num_queries):
+    question = make_question()
+    article = question.article
+    for number in range(40):
+        services.cast_read(article=article, reader_id=f"r{number}", choice="promising")
+    services.submit_forecast(question=question, reader_id="r1", probability=50)
+    client.cookies[COOKIE_NAME] = signed_reader_cookie("r1")
+    with django_assert_num_queries(query_budgets.ARTICLE_PAGE_WITH_READER):
+        response = client.get(article.get_absolute_url())
+    assert "40 reads so far" in response.content.decode()
