@@ -13,8 +13,8 @@ PORT ?= 8000
 export NEWSROOM_ENV ?= development
 
 .DEFAULT_GOAL := help
-.PHONY: help system-deps install db db-stop db-status migrate content static run test pytest \
-        lint fmt check migrations-check
+.PHONY: help system-deps install node-deps db db-stop db-status migrate content static run test \
+        lint fmt check migrations-check bench screenshots lighthouse chaos backup restore
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -30,6 +30,13 @@ $(BIN)/.installed: pyproject.toml
 	@touch $@
 
 install: $(BIN)/.installed ## Create .venv and install the project and its dev tools
+
+node_modules/.installed: package.json package-lock.json
+	@echo "==> Installing the browser-test tools from npm (axe-core, vnu-jar, lighthouse)"
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+node-deps: node_modules/.installed ## Install the npm tools the browser tests use
 
 db: ## Start the private PostgreSQL cluster (skipped when DATABASE_URL is set)
 	@if [ -n "$$DATABASE_URL" ]; then echo "==> Using DATABASE_URL"; \
@@ -67,7 +74,7 @@ migrations-check: install db ## Fail when models changed without a migration
 	@$(MANAGE) makemigrations --check --dry-run -v 0 || \
 		(echo "Models changed without a migration: run makemigrations." && exit 1)
 
-test: system-deps check ## Run the whole test suite (browser tests included)
+test: system-deps node-deps check ## Run the whole test suite (browser tests included)
 	@echo "==> Running the test suite"
 	@$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -79,3 +86,21 @@ lint: install ## Lint and check formatting with ruff
 fmt: install ## Format and fix imports with ruff
 	@$(BIN)/ruff check --fix --select I .
 	@$(BIN)/ruff format .
+
+bench: install db ## Benchmark against a large synthetic data set (see README: Benchmark)
+	@$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
+screenshots: install db node-deps ## PNG screenshots of every page type into var/screenshots/
+	@$(BIN)/python scripts/screenshots.py
+
+lighthouse: install db node-deps ## Lighthouse scores for the front page and a story
+	@$(BIN)/python scripts/lighthouse.py
+
+chaos: install db ## Kill workers and restart PostgreSQL under load; check no write is lost
+	@$(BIN)/python scripts/chaos.py $(CHAOS_ARGS)
+
+backup: install db ## Dump the database to var/backups/ (pg_dump, custom format)
+	@$(BIN)/python scripts/backup.py backup $(BACKUP_ARGS)
+
+restore: install db ## Restore a dump: make restore FILE=var/backups/<name>.dump
+	@$(BIN)/python scripts/backup.py restore $(FILE)

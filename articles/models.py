@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from newsroom import markup
 
@@ -174,6 +175,8 @@ class Article(models.Model):
         db_persist=True,
     )
 
+    # Search columns are derived from the rest; the history need not repeat them.
+    history = HistoricalRecords(excluded_fields=["search_terms", "search_vector"])
     objects = ArticleQuerySet.as_manager()
 
     class Meta:

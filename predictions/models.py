@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from articles.models import Article
 
@@ -118,6 +119,7 @@ class Question(models.Model):
     upper_quartile = models.FloatField(null=True, editable=False)
     histogram = models.JSONField(default=list, editable=False)
 
+    history = HistoricalRecords()
     objects = QuestionQuerySet.as_manager()
 
     class Meta:
@@ -218,7 +220,9 @@ class AggregatePoint(models.Model):
     history stays short however many forecasts a question draws.
     """
 
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="history")
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="aggregate_history"
+    )
     day = models.DateField()
     forecasters = models.PositiveIntegerField()
     median = models.FloatField(null=True)

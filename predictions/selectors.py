@@ -110,7 +110,7 @@ def prediction_view(question, reader_id):
         or question.forecasters >= settings.FORECAST_REVEAL_MIN_FORECASTERS
         or status != Question.Status.OPEN
     )
-    history = list(question.history.all()) if crowd_visible else []
+    history = list(question.aggregate_history.all()) if crowd_visible else []
     scores = (
         Score.objects.filter(question=question).aggregate(
             count=Count("pk"),

@@ -10,7 +10,7 @@ class QuestionSitemap(Sitemap):
     def items(self):
         return (
             Question.objects.public()
-            .annotate(last_forecast_day=Max("history__day"))
+            .annotate(last_forecast_day=Max("aggregate_history__day"))
             .only("slug", "opens_at", "resolved_at")
             .order_by("slug")
         )

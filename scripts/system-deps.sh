@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs and the machine lacks:
-# PostgreSQL's server binaries (the private cluster) and Chromium (browser tests).
+# PostgreSQL's server binaries (the private cluster), Chromium (browser tests),
+# Java and Node (accessibility and HTML checks), wrk (the benchmark).
 # Quick when everything is there; as a non-root user it only says what is missing.
 set -euo pipefail
 
@@ -11,6 +12,9 @@ have_pg() {
 have_pg || missing+=(postgresql)
 command -v pg_isready >/dev/null 2>&1 || missing+=(postgresql-client)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)   # the Nu HTML Checker
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)              # axe-core, vnu-jar, lighthouse
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)                     # make bench
 
 if [ ${#missing[@]} -eq 0 ]; then
     echo "==> System packages present"

@@ -1,8 +1,11 @@
 import os
+from io import StringIO
+from unittest import mock
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.core.management import call_command
 from django.urls import reverse
 
 from tests.site_content import load_site_content
@@ -53,14 +56,12 @@ def page(browser, live_server):
 
 @pytest.fixture
 def editor(client):
-    """A staff member with the content permissions, logged in through the admin's form."""
-    user = User.objects.create_user("editor", password="a-long-editor-password", is_staff=True)
-    user.user_permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["articles", "trust", "predictions"])
-    )
+    """An editor made by the documented command, logged in through the admin's form."""
+    with mock.patch.dict(os.environ, {"NEWSROOM_EDITOR_PASSWORD": "a-long-editor-password"}):
+        call_command("create_editor", "editor", stdout=StringIO())
     response = client.post(
         reverse("admin:login"),
         {"username": "editor", "password": "a-long-editor-password", "next": "/admin/"},
     )
     assert response.status_code == 302
-    return user
+    return User.objects.get(username="editor")

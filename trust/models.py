@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from articles.models import Article, SlugQuerySet
 from trust import rubric
@@ -75,6 +76,7 @@ class Source(models.Model):
         help_text="Sum of the weights of the criteria it meets. Computed on save.",
     )
 
+    history = HistoricalRecords()
     objects = SourceQuerySet.as_manager()
 
     class Meta:
@@ -109,6 +111,7 @@ class CriterionResult(models.Model):
     met = models.BooleanField(default=False)
     note = models.TextField(help_text="The evidence for the verdict, in a sentence or two.")
 
+    history = HistoricalRecords()
     objects = CriterionResultQuerySet.as_manager()
 
     class Meta:
@@ -175,6 +178,7 @@ class Citation(models.Model):
     note = models.CharField(max_length=300, blank=True, help_text="Optional: why it matters.")
     position = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
     objects = CitationQuerySet.as_manager()
 
     class Meta:
@@ -264,6 +268,7 @@ class Assessment(models.Model):
     )
     scored_at = models.DateTimeField(null=True, editable=False)
 
+    history = HistoricalRecords()
     objects = AssessmentQuerySet.as_manager()
 
     class Meta:
@@ -318,6 +323,7 @@ class ComponentScore(models.Model):
         help_text="Which of GRADE's reasons for lower certainty apply.",
     )
 
+    history = HistoricalRecords()
     objects = ComponentScoreQuerySet.as_manager()
 
     class Meta:
