@@ -106,7 +106,7 @@ class ArticleQuerySet(SlugQuerySet):
         ).prefetch_related(Prefetch("topics", queryset=Topic.objects.only("name", "slug")))
 
     def for_detail(self):
-        return self.prefetch_related("topics", "glossary_terms").defer(
+        return self.prefetch_related("topics", "glossary_terms", "corrections").defer(
             "search_terms", "search_vector"
         )
 
@@ -117,10 +117,14 @@ class ArticleQuerySet(SlugQuerySet):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
         PUBLISHED = "published", "Published"
 
     slug = models.SlugField(
-        max_length=140, unique=True, help_text="The story's URL. Filled from the headline."
+        max_length=140,
+        unique=True,
+        help_text="The story's URL, filled from the headline. Once published, a new slug "
+        "keeps the old link working through a redirect.",
     )
     headline = models.CharField(max_length=160)
     dek = models.CharField(
@@ -129,7 +133,9 @@ class Article(models.Model):
         help_text="One sentence under the headline: what happened and why it matters.",
     )
     byline = models.CharField(max_length=120, help_text="Who wrote it, as printed.")
-    topics = models.ManyToManyField(Topic, related_name="articles")
+    topics = models.ManyToManyField(
+        Topic, related_name="articles", blank=True, help_text="At least one, to publish."
+    )
     glossary_terms = models.ManyToManyField(
         GlossaryTerm,
         related_name="articles",
@@ -137,12 +143,14 @@ class Article(models.Model):
         help_text="Terms this story uses. The first use in each section links to its definition.",
     )
     explanation = models.TextField(
+        blank=True,
         help_text="Markdown. Plain language for a general reader: what happened, why it "
-        "matters, what to watch. Use ### for subheadings."
+        "matters, what to watch. Use ### for subheadings.",
     )
     explanation_html = models.TextField(editable=False, default="")
     technical = models.TextField(
         "technical deep dive",
+        blank=True,
         help_text="Markdown. The same story for a specialist: mechanisms, numbers, caveats, "
         "open questions.",
     )
@@ -203,6 +211,31 @@ class Article(models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def state(self):
+        """What an editor needs to know at a glance: Draft, In review, Scheduled, Published."""
+        if self.status == self.Status.PUBLISHED and not self.is_public:
+            return "Scheduled"
+        return self.get_status_display()
+
+    def publication_problems(self, *, topic_count):
+        """What stops this story from being published, in plain words (empty if nothing)."""
+        required = [
+            (self.headline, "a headline"),
+            (self.explanation.strip(), "the explanation"),
+            (self.technical.strip(), "the technical deep dive"),
+            (topic_count, "at least one topic"),
+        ]
+        return [f"To publish, add {what}." for present, what in required if not present]
+
     def render(self):
         """Render both sections and the reading time. Terms need a saved article."""
         terms = (
@@ -214,3 +247,39 @@ class Article(models.Model):
         self.technical_html = markup.render(self.technical, section="technical", terms=terms)
         words = len(self.explanation.split()) + len(self.technical.split())
         self.reading_time_minutes = max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+class Correction(models.Model):
+    """A dated correction or update note on a published story, shown to readers."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    note = models.TextField(help_text="What was wrong and what is right now, or what is new.")
+    made_at = models.DateTimeField("date", default=timezone.now)
+
+    class Meta:
+        ordering = ["made_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.article}"
+
+    def save(self, *args, **kwargs):
+        """A correction or update changes the story's updated time."""
+        super().save(*args, **kwargs)
+        Article.objects.filter(pk=self.article_id, updated_at__lt=self.made_at).update(
+            updated_at=self.made_at
+        )
+
+
+class ArticleRedirect(models.Model):
+    """An old slug of a published story that was renamed: its links keep working."""
+
+    old_slug = models.SlugField(max_length=140, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"

@@ -1,9 +1,12 @@
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 
 from articles import search
-from articles.models import Article, GlossaryTerm, Topic
+from articles.models import Article, ArticleRedirect, GlossaryTerm, Topic
+from newsroom.admin_site import is_editor
 
 STORIES_PER_PAGE = 12
 RESULTS_PER_PAGE = 10
@@ -48,8 +51,23 @@ class FrontPageView(ForgivingPaginationMixin, ListView):
 
 
 class ArticleDetailView(DetailView):
+    """A story. Editors also see unpublished ones here, as a never-cached preview."""
+
     def get_queryset(self):
-        return Article.objects.published().for_detail()
+        stories = Article.objects.for_detail()
+        return stories if is_editor(self.request.user) else stories.published()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            response = super().get(request, *args, **kwargs)
+        except Http404:
+            redirect = ArticleRedirect.objects.filter(old_slug=kwargs["slug"]).first()
+            if redirect is None:
+                raise
+            return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
+        if not self.object.is_public:
+            add_never_cache_headers(response)
+        return response
 
 
 class TopicListView(ListView):

@@ -73,7 +73,8 @@ def open_graph(context, article):
         ("og:title", article.headline),
         ("og:description", article.dek),
         ("og:url", request.build_absolute_uri(article.get_absolute_url())),
-        ("article:published_time", article.published_at.isoformat()),
+        # A draft in preview has no publish time yet.
+        *[("article:published_time", at.isoformat()) for at in [article.published_at] if at],
         ("article:modified_time", article.updated_at.isoformat()),
         *[("article:section", section) for section in topics[:1]],
         *[("article:tag", tag) for tag in tags],

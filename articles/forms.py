@@ -1,0 +1,28 @@
+from django import forms
+
+from articles.models import Article
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """Drafts may be incomplete; a story cannot be published with a part missing."""
+
+    class Meta:
+        model = Article
+        fields = [
+            "headline", "slug", "dek", "byline", "topics", "explanation", "technical",
+            "glossary_terms", "status", "published_at",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Article.Status.PUBLISHED:
+            candidate = Article(
+                headline=cleaned.get("headline", ""),
+                explanation=cleaned.get("explanation", ""),
+                technical=cleaned.get("technical", ""),
+            )
+            topics = cleaned.get("topics")
+            problems = candidate.publication_problems(topic_count=len(topics) if topics else 0)
+            if problems:
+                raise forms.ValidationError(problems)
+        return cleaned

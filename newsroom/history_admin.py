@@ -1,0 +1,59 @@
+"""History in the admin: every tracked save listed, and any two versions compared."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's history page, plus a page comparing two versions."""
+
+    object_history_template = "admin/history_with_compare.html"
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        compare = path(
+            "<path:object_id>/history/compare/",
+            self.admin_site.admin_view(self.compare_view),
+            name="{}_{}_history_compare".format(*info),
+        )
+        return [compare, *super().get_urls()]
+
+    def history_view(self, request, object_id, extra_context=None):
+        compare_url = reverse(
+            f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_history_compare",
+            args=[object_id],
+        )
+        return super().history_view(
+            request, object_id, {"compare_url": compare_url, **(extra_context or {})}
+        )
+
+    def compare_view(self, request, object_id):
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404("No such object.")
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        versions = list(obj.history.select_related("history_user").order_by("-history_date"))
+        by_id = {str(version.history_id): version for version in versions}
+        newer = by_id.get(request.GET.get("new")) or (versions[0] if versions else None)
+        older = by_id.get(request.GET.get("old")) or (versions[1] if len(versions) > 1 else None)
+        changes = []
+        if newer and older:
+            changes = newer.diff_against(older).changes
+        return TemplateResponse(
+            request,
+            "admin/history_compare.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Compare versions of “{obj}”",
+                "opts": self.opts,
+                "object": obj,
+                "versions": versions,
+                "older": older,
+                "newer": newer,
+                "changes": changes,
+            },
+        )

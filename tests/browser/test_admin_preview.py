@@ -1,0 +1,28 @@
+"""The editors' Markdown preview in the admin, in headless Chromium."""
+
+import os
+from io import StringIO
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_markdown_preview_shows_sanitised_html_beside_the_field(page):
+    with mock.patch.dict(os.environ, {"NEWSROOM_EDITOR_PASSWORD": "a-long-editor-password"}):
+        call_command("create_editor", "editor", stdout=StringIO())
+    page.goto("/admin/login/?next=/admin/articles/article/add/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill("a-long-editor-password")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/articles/article/add/")
+
+    page.locator("#id_explanation").fill("### Findings\n\nA **bold** claim.<script>x()</script>")
+    preview = page.locator("#id_explanation ~ .markdown-preview .markdown-preview__body")
+    preview.locator("strong").wait_for()
+
+    assert preview.locator("h3").inner_text() == "Findings"
+    assert preview.locator("script").count() == 0
+    assert page.locator("#id_technical ~ .markdown-preview").count() == 1
