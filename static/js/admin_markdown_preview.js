@@ -1,7 +1,8 @@
-/* The editors' Markdown preview: beside the explanation and the technical
+/* Loaded in the page head by the admin's Media, so it waits for the form.
+   The editors' Markdown preview: beside the explanation and the technical
    fields, the text as readers will see it, rendered by the server through the
    same pipeline (and sanitiser) as the public page. */
-(function () {
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
 
   var config = document.getElementById("markdown-preview-config");
@@ -62,4 +63,4 @@
 
   attach("explanation");
   attach("technical");
-}());
+});
