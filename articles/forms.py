@@ -9,8 +9,16 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = [
-            "headline", "slug", "dek", "byline", "topics", "explanation", "technical",
-            "glossary_terms", "status", "published_at",
+            "headline",
+            "slug",
+            "dek",
+            "byline",
+            "topics",
+            "explanation",
+            "technical",
+            "glossary_terms",
+            "status",
+            "published_at",
         ]
 
     def clean(self):

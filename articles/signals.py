@@ -7,7 +7,8 @@ skips save() but still sends pre_save and m2m_changed: fixtures end up rendered.
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from articles.models import Article, GlossaryTerm
+from articles.models import Article, Correction, GlossaryTerm, Topic
+from newsroom import pagecache
 
 DERIVED_FIELDS = ["explanation_html", "technical_html", "reading_time_minutes", "search_terms"]
 
@@ -52,3 +53,13 @@ def unmark_deleted_term(sender, instance, **kwargs):
     """Deleting a term drops its links without m2m_changed; remove them one by one first."""
     for article in instance.articles.all():
         article.glossary_terms.remove(instance)
+
+
+@receiver(post_save, sender=Article)
+@receiver(post_save, sender=Correction)
+@receiver(post_save, sender=Topic)
+@receiver(post_save, sender=GlossaryTerm)
+def expire_cached_pages(sender, instance, **kwargs):
+    """Cached pages that show stories (see newsroom/pagecache.py) render afresh."""
+    story = instance if isinstance(instance, Article) else getattr(instance, "article", None)
+    pagecache.bump("stories", *([f"story:{story.slug}"] if story else []))

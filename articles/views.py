@@ -2,14 +2,19 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
 from articles import search
 from articles.models import Article, ArticleRedirect, GlossaryTerm, Topic
 from newsroom.admin_site import is_editor
+from newsroom.pagecache import cached_page
 
 STORIES_PER_PAGE = 12
 RESULTS_PER_PAGE = 10
+# A story's page is invalidated by version when anything on it changes; this
+# only bounds how long a page nobody touches sits in the cache.
+STORY_PAGE_SECONDS = 3600
 
 
 class ForgivingPaginationMixin:
@@ -29,6 +34,7 @@ class ForgivingPaginationMixin:
         return paginator, page, page.object_list, page.has_other_pages()
 
 
+@method_decorator(cached_page(depends_on=lambda request: ["stories"]), name="dispatch")
 class FrontPageView(ForgivingPaginationMixin, ListView):
     """The newest story leads page 1; the rest, and every later page, are the latest list."""
 
@@ -50,6 +56,13 @@ class FrontPageView(ForgivingPaginationMixin, ListView):
         return context
 
 
+def _story_versions(request, slug):
+    return ["stories", f"story:{slug}"]
+
+
+@method_decorator(
+    cached_page(depends_on=_story_versions, timeout=STORY_PAGE_SECONDS), name="dispatch"
+)
 class ArticleDetailView(DetailView):
     """A story. Editors also see unpublished ones here, as a never-cached preview."""
 
@@ -93,6 +106,7 @@ class StoriesListView(ForgivingPaginationMixin, ListView):
         return super().get_context_data(object=self.owner, **kwargs)
 
 
+@method_decorator(cached_page(depends_on=lambda request, slug: ["stories"]), name="dispatch")
 class TopicDetailView(StoriesListView):
     owner_model = Topic
     template_name = "articles/topic_detail.html"

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from articles.models import Article, Topic
+from newsroom import pagecache
 from predictions import aggregation, interest, scoring
 from predictions.models import (
     AggregatePoint,
@@ -64,6 +65,7 @@ def cast_read(*, article, reader_id, choice, now=None):
         return read
     setattr(tally, choice, F(choice) + 1)
     tally.save()
+    pagecache.bump(f"story:{article.slug}")
     return read
 
 
@@ -78,6 +80,7 @@ def withdraw_read(*, article, reader_id):
     tally.save()
     _add_topic_interest(article, -interest.read_interest(read.cast_at))
     read.delete()
+    pagecache.bump(f"story:{article.slug}")
 
 
 @transaction.atomic
@@ -166,6 +169,7 @@ def recompute_aggregate(*, question, now=None):
     question.save(
         update_fields=["forecasters", "median", "lower_quartile", "upper_quartile", "histogram"]
     )
+    pagecache.bump(f"story:{question.article.slug}")
     AggregatePoint.objects.update_or_create(
         question=question,
         day=timezone.localdate(now or timezone.now()),
@@ -189,6 +193,7 @@ def resolve_question(*, question, resolution, note, now=None):
     question.resolved_at = now or timezone.now()
     question.save(update_fields=["resolution", "resolution_note", "resolved_at"])
     Score.objects.filter(question=question).delete()
+    pagecache.bump(f"story:{question.article.slug}")
     if not question.is_scored:
         return question
     by_reader = defaultdict(list)

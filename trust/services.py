@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article
+from newsroom import pagecache
 from trust import rubric
 from trust.models import Assessment, ComponentScore, Criterion, Source, TrustScoreChange
 
@@ -72,6 +73,7 @@ def rescore_article(*, article):
     complete = rows and all(value is not None for value, _ in rows)
     score = rubric.weighted_contributions(rows)[0] if complete else None
     Assessment.objects.filter(article=article).update(score=score, scored_at=timezone.now())
+    pagecache.bump(f"story:{article.slug}")
     return score
 
 

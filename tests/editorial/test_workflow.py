@@ -28,7 +28,9 @@ def when(moment):
 
 
 def test_the_editors_group_has_content_permissions_and_nothing_on_users():
-    codenames = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
+    codenames = set(
+        Group.objects.get(name="Editors").permissions.values_list("codename", flat=True)
+    )
     assert {"change_article", "add_source", "change_question", "add_correction"} <= codenames
     assert {"view_historicalarticle", "view_trustscorechange"} <= codenames
     assert not {c for c in codenames if c.endswith(("_user", "_group", "_permission"))}
@@ -45,8 +47,10 @@ def test_create_editor_makes_a_staff_member_of_the_editors_group():
 
 
 def test_create_editor_refuses_a_weak_password():
-    with mock.patch.dict(os.environ, {"NEWSROOM_EDITOR_PASSWORD": "123"}), \
-            pytest.raises(CommandError, match="too short"):
+    with (
+        mock.patch.dict(os.environ, {"NEWSROOM_EDITOR_PASSWORD": "123"}),
+        pytest.raises(CommandError, match="too short"),
+    ):
         call_command("create_editor", "weak", stdout=StringIO())
     assert not User.objects.filter(username="weak").exists()
 
@@ -55,8 +59,10 @@ def test_create_editor_refuses_a_weak_password():
     ("make_user", "reaches_admin"),
     [
         (lambda: User.objects.create_user("reader", password="pw-reader-123456"), False),
-        (lambda: User.objects.create_user("staff", password="pw-staff-123456", is_staff=True),
-         False),
+        (
+            lambda: User.objects.create_user("staff", password="pw-staff-123456", is_staff=True),
+            False,
+        ),
         (lambda: User.objects.create_superuser("root", password="pw-root-123456"), True),
     ],
 )
@@ -87,8 +93,9 @@ def test_drafts_may_be_incomplete_but_cannot_be_published(client, editor):
 def test_the_full_editorial_flow(client, editor):
     topic = make_topic(name="Astronomy")
     term = make_term(term="Exoplanet", slug="exoplanet")
-    data = article_form(topics=[topic.pk], glossary_terms=[term.pk],
-                        explanation="An exoplanet was found.")
+    data = article_form(
+        topics=[topic.pk], glossary_terms=[term.pk], explanation="An exoplanet was found."
+    )
 
     # Draft, then review.
     client.post(reverse("admin:articles_article_add"), data)
@@ -106,11 +113,15 @@ def test_the_full_editorial_flow(client, editor):
 
     # Schedule for tomorrow: still hidden, then live by itself at that time.
     tomorrow = timezone.now() + timedelta(days=1)
-    client.post(change_url(article), data | {
-        "status": "published",
-        "published_at_0": tomorrow.strftime("%Y-%m-%d"),
-        "published_at_1": tomorrow.strftime("%H:%M:%S"),
-    })
+    client.post(
+        change_url(article),
+        data
+        | {
+            "status": "published",
+            "published_at_0": tomorrow.strftime("%Y-%m-%d"),
+            "published_at_1": tomorrow.strftime("%H:%M:%S"),
+        },
+    )
     article.refresh_from_db()
     assert article.state == "Scheduled"
     assert reader.get(article.get_absolute_url()).status_code == 404
@@ -121,14 +132,25 @@ def test_the_full_editorial_flow(client, editor):
     assert front.context["lead"] == article
 
     # A correction: shown in a box, and the story's updated time moves.
-    Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - timedelta(days=3),
-                                                 updated_at=timezone.now() - timedelta(days=3))
+    Article.objects.filter(pk=article.pk).update(
+        published_at=timezone.now() - timedelta(days=3),
+        updated_at=timezone.now() - timedelta(days=3),
+    )
     before = Article.objects.get().updated_at
-    client.post(change_url(article), data | {"status": "published"} | rows(
-        "corrections", {"kind": "correction", "note": "The star is 40 light years away, not 4.",
-                        "made_at_0": timezone.now().strftime("%Y-%m-%d"),
-                        "made_at_1": timezone.now().strftime("%H:%M:%S")},
-    ))
+    client.post(
+        change_url(article),
+        data
+        | {"status": "published"}
+        | rows(
+            "corrections",
+            {
+                "kind": "correction",
+                "note": "The star is 40 light years away, not 4.",
+                "made_at_0": timezone.now().strftime("%Y-%m-%d"),
+                "made_at_1": timezone.now().strftime("%H:%M:%S"),
+            },
+        ),
+    )
     page = reader.get(article.get_absolute_url()).content.decode()
     assert "Corrections and updates" in page
     assert "The star is 40 light years away, not 4." in page
@@ -144,7 +166,8 @@ def test_history_records_who_changed_what_and_compares_versions(client, editor):
 
     versions = list(article.history.order_by("history_date"))
     assert [v.headline for v in versions[-2:]] == [
-        "Bees learn to count to four", "Bees learn to count to five"
+        "Bees learn to count to four",
+        "Bees learn to count to five",
     ]
     assert versions[-1].history_user == editor
 
@@ -170,15 +193,20 @@ def test_sources_and_questions_keep_history_too(editor):
     question.text = "Will it happen by 2031?"
     question.save()
     assert [v.name for v in source.history.order_by("history_date")][::2] == [
-        "A journal", "A renamed journal"
+        "A journal",
+        "A renamed journal",
     ]  # between them, the first scoring
     assert question.history.count() == 2
 
 
 def test_renaming_a_published_story_keeps_its_old_link(client, editor):
     article = make_article(slug="old-name")
-    data = article_form(slug="old-name", status="published",
-                        topics=[article.topics.get().pk], headline=article.headline)
+    data = article_form(
+        slug="old-name",
+        status="published",
+        topics=[article.topics.get().pk],
+        headline=article.headline,
+    )
     client.post(change_url(article), data | {"slug": "new-name"})
 
     response = client.__class__().get("/articles/old-name/")
@@ -190,8 +218,11 @@ def test_the_markdown_preview_uses_the_public_pipeline(client, editor):
     term = make_term(term="Quasar", slug="quasar")
     response = client.post(
         reverse("admin:articles_article_markdown_preview"),
-        {"source": "A **quasar**! <script>alert(1)</script>", "section": "explanation",
-         "terms": [str(term.pk)]},
+        {
+            "source": "A **quasar**! <script>alert(1)</script>",
+            "section": "explanation",
+            "terms": [str(term.pk)],
+        },
     )
     html = response.json()["html"]
     assert '<a class="term" href="#term-quasar">quasar</a>' in html
