@@ -67,7 +67,10 @@ FOOTNOTE_CLASSES = {"footnote", "footnote-ref", "footnote-backref"}
 def _allowed_attribute(tag, name, value):
     if tag == "a" and name in {"href", "title"}:
         return True
-    if tag == "img" and name in {"src", "alt", "title", "width", "height"}:
+    if tag == "img" and name == "src":
+        # The Content-Security-Policy allows https images only; say so here too.
+        return value.startswith("https://")
+    if tag == "img" and name in {"alt", "title", "width", "height"}:
         return True
     if tag == "abbr" and name == "title":
         return True
@@ -118,14 +121,14 @@ class Term:
     forms: tuple[str, ...]
 
 
-class _DropImagesWithoutAlt(Filter):
-    """An image must say what it shows; one without alt text is removed."""
+class _DropIncompleteImages(Filter):
+    """An image must say what it shows and come from an allowed address, or it goes."""
 
     def __iter__(self):
         for token in super().__iter__():
             if token["type"] == "EmptyTag" and token["name"] == "img":
                 alt = token["data"].get((None, "alt"), "").strip()
-                if not alt:
+                if not alt or (None, "src") not in token["data"]:
                     continue
             yield token
 
@@ -191,7 +194,7 @@ def sanitize(html, *, terms=()):
         protocols=ALLOWED_PROTOCOLS,
         strip=True,
         strip_comments=True,
-        filters=[_DropImagesWithoutAlt, partial(_GlossaryMarker, terms=terms)],
+        filters=[_DropIncompleteImages, partial(_GlossaryMarker, terms=terms)],
     )
     return cleaner.clean(html)
 

@@ -6,9 +6,11 @@ is off unless asked for.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from newsroom import localdb
@@ -67,13 +69,21 @@ INSTALLED_APPS = [
     "articles",
     "trust",
     "predictions",
+    # Admin login throttling (see "Admin login throttling" below).
+    "axes",
     # Last: its admin module composes the other apps' admin pages.
     "newsroom",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Security headers Django does not set, and the CSP: both before whitenoise so that
+    # static files get them too (whitenoise answers those without reaching later middleware).
+    "newsroom.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # PostgreSQL unreachable: a 503 page with Retry-After instead of a 500.
+    "newsroom.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -82,6 +92,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the history of content (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username and address before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -107,13 +125,32 @@ TEMPLATES = [
 # the checkout's private cluster (python -m newsroom.localdb start).
 DATABASES = {
     "default": dj_database_url.parse(
-        _required("DATABASE_URL", localdb.url()), conn_max_age=0, conn_health_checks=False
+        # With the pool, health checks mean the pool checks a connection before lending it
+        # (psycopg_pool's ConnectionPool.check_connection): see the pool options below.
+        _required("DATABASE_URL", localdb.url()),
+        conn_max_age=0,
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://…).")
+# When PostgreSQL is unreachable a request fails within seconds (and gets the 503 page)
+# rather than hanging: libpq gives up connecting after DATABASE_CONNECT_TIMEOUT seconds,
+# a request waits at most DATABASE_POOL_TIMEOUT seconds for a pooled connection. The
+# pool checks a connection before lending it, so connections broken by a PostgreSQL
+# restart are replaced instead of failing a request; and it stops retrying in the
+# background after DATABASE_RECONNECT_TIMEOUT seconds, so that the next request starts a
+# fresh attempt at once: the site recovers within seconds of the database's return.
 DATABASES["default"].setdefault("OPTIONS", {}).update(
-    {"pool": {"min_size": 1, "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "8"))}}
+    {
+        "connect_timeout": int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3")),
+        "pool": {
+            "min_size": 1,
+            "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "8")),
+            "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "3")),
+            "reconnect_timeout": float(os.environ.get("DATABASE_RECONNECT_TIMEOUT", "5")),
+        },
+    }
 )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -150,6 +187,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes reports every successful login at INFO; lockouts come at WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 SITE_NAME = "Newsroom"
@@ -175,3 +214,69 @@ TOPIC_INTEREST_HALF_LIFE_DAYS = float(os.environ.get("TOPIC_INTEREST_HALF_LIFE_D
 FORECAST_REVEAL_MIN_FORECASTERS = int(os.environ.get("FORECAST_REVEAL_MIN_FORECASTERS", "5"))
 # Readers appear on the leaderboard after this many scored questions.
 LEADERBOARD_MIN_RESOLVED = int(os.environ.get("LEADERBOARD_MIN_RESOLVED", "3"))
+
+# Security. Production defaults are strict and pass `manage.py check --deploy`; each can be
+# loosened through the environment (README: Configuration). Development serves plain HTTP.
+SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT", not DEVELOPMENT)
+# A load balancer's health probe may speak plain HTTP to the app server: answer it directly.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Behind a TLS-terminating proxy that sets e.g. X-Forwarded-Proto: set
+# SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO (only if the proxy overwrites that header).
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (os.environ["SECURE_PROXY_SSL_HEADER"], "https")
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", "0" if DEVELOPMENT else str(365 * 24 * 60 * 60))
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEVELOPMENT)
+SECURE_HSTS_PRELOAD = _flag("SECURE_HSTS_PRELOAD", not DEVELOPMENT)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", not DEVELOPMENT)
+CSRF_COOKIE_SECURE = _flag("CSRF_COOKIE_SECURE", not DEVELOPMENT)
+SESSION_COOKIE_HTTPONLY = True
+# Forms carry the token in a hidden field; no script needs to read the cookie.
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "newsroom.errors.csrf_failure"
+# Browser features no page uses, switched off (newsroom/middleware.py).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
+    "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), "
+    "xr-spatial-tracking=(), browsing-topics=()"
+)
+
+# Content-Security-Policy (django-csp): scripts and styles from our own files only, no
+# inline code anywhere; editors' images may come from any https address.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "https:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Admin login throttling (django-axes): after ADMIN_LOGIN_FAILURE_LIMIT failed logins for
+# one username from one address, that pair is locked out for ADMIN_LOCKOUT_MINUTES.
+AXES_FAILURE_LIMIT = int(os.environ.get("ADMIN_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("ADMIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The same client address as the reader rate limits (CLIENT_IP_HEADER behind a proxy).
+AXES_CLIENT_IP_CALLABLE = "newsroom.ratelimit.client_address"
+AXES_LOCKOUT_CALLABLE = "newsroom.errors.admin_lockout"
+# Log lockouts by the parameters that caused them, and no start-up banner.
+AXES_VERBOSE = False
+
+# Seconds a client is asked to wait before retrying after a 503 (database unreachable).
+DATABASE_UNAVAILABLE_RETRY_AFTER = 30

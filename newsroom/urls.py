@@ -7,7 +7,10 @@ from django.views.generic import TemplateView
 from newsroom.health import healthz
 from newsroom.sitemaps import SITEMAPS
 
+handler400 = "newsroom.errors.bad_request"
+handler403 = "newsroom.errors.permission_denied"
 handler404 = "newsroom.errors.page_not_found"
+handler500 = "newsroom.errors.server_error"
 
 urlpatterns = [
     path("", include("articles.urls")),

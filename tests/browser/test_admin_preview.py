@@ -7,7 +7,11 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: earlier transactional tests flush the Editors group the migration made.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_the_markdown_preview_shows_sanitised_html_beside_the_field(page):

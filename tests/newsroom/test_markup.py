@@ -153,3 +153,8 @@ def test_marked_text_is_escaped():
     html = render("Use of <b>T cell</b> &amp; more", terms=[T_CELL])
     assert marks(html) == ["#term-t-cell"]
     assert "&amp;" in html
+
+
+def test_images_must_come_over_https():
+    assert "img" not in tags(render('![A cell](http://example.org/cell.png)'))
+    assert "img" in tags(render('![A cell](https://example.org/cell.png)'))

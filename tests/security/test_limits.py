@@ -1,0 +1,147 @@
+"""Limits: request sizes, reader rate limits, admin login throttling, a movable admin."""
+
+import importlib
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.urls import clear_url_caches, reverse
+
+from tests.factories import make_article, make_question
+
+pytestmark = pytest.mark.django_db
+
+TWO_MEGABYTES = "x" * (2 * 1024 * 1024)
+
+
+def test_a_huge_post_to_the_admin_login_is_a_400_not_a_500(client):
+    response = client.post(reverse("admin:login"), {"username": "a", "password": TWO_MEGABYTES})
+    assert response.status_code == 400
+    assert "could not be used" in response.content.decode()
+
+
+def test_a_huge_post_to_an_admin_form_is_a_400(admin_client):
+    response = admin_client.post(
+        reverse("admin:articles_topic_add"), {"name": TWO_MEGABYTES, "slug": "x"}
+    )
+    assert response.status_code == 400
+
+
+def test_too_many_fields_is_a_400(client):
+    fields = {f"field{number}": "x" for number in range(1500)}
+    response = client.post(reverse("admin:login"), fields)
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("size", [5_000, 500_000, 2 * 1024 * 1024])
+def test_oversized_reader_writes_are_refused_never_a_500(client, size):
+    article = make_article()
+    question = make_question(article)
+    for url, field in (
+        (f"/articles/{article.slug}/read/", "choice"),
+        (f"/predictions/{question.slug}/forecast/", "probability"),
+    ):
+        response = client.post(url, {field: "x" * size})
+        assert response.status_code in {400, 413}, (url, size)
+    assert not article.reads.exists()
+
+
+def test_every_reader_write_is_rate_limited_with_retry_after(client, settings):
+    settings.RATE_LIMITS = {"reader-write": (2, 60)}
+    article = make_article()
+    question = make_question(article)
+    statuses = [
+        client.post(f"/articles/{article.slug}/read/", {"choice": "promising"}).status_code,
+        client.post(f"/predictions/{question.slug}/forecast/", {"probability": "30"}).status_code,
+    ]
+    assert statuses == [302, 302]
+    for url, data in (
+        (f"/articles/{article.slug}/read/", {"choice": "overhyped"}),
+        (f"/predictions/{question.slug}/forecast/", {"probability": "40"}),
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 429
+        assert 0 < int(response["Retry-After"]) <= 60
+
+
+# Admin login throttling (django-axes).
+
+
+def failed_login(client, username="desk-7q2x", password="wrong", address="10.0.0.1"):
+    return client.post(
+        reverse("admin:login"),
+        {"username": username, "password": password, "next": "/admin/"},
+        REMOTE_ADDR=address,
+    )
+
+
+@pytest.fixture
+def editor_account(django_user_model):
+    return django_user_model.objects.create_superuser(
+        "desk-7q2x", "desk@example.org", "the-right-password"
+    )
+
+
+def test_five_failed_logins_lock_that_username_from_that_address(client, editor_account):
+    for _ in range(4):
+        assert failed_login(client).status_code == 200  # the form again, with its error
+    locked = failed_login(client)
+    assert locked.status_code == 429
+    assert int(locked["Retry-After"]) == 15 * 60
+    page = locked.content.decode()
+    assert "Too many sign-in attempts" in page
+    assert "15 minutes" in page
+    assert "desk-7q2x" not in page  # nothing about the account
+
+    right = failed_login(client, password="the-right-password")
+    assert right.status_code == 429  # even the right password waits
+    assert AccessAttempt.objects.get().failures_since_start >= 5
+
+    other_user = failed_login(client, username="someone-else")
+    assert other_user.status_code == 200
+    other_address = failed_login(client, password="the-right-password", address="10.0.0.2")
+    assert other_address.status_code == 302
+
+
+def test_a_lockout_ends_after_the_cool_off(client, editor_account, settings):
+    for _ in range(5):
+        failed_login(client)
+    assert failed_login(client, password="the-right-password").status_code == 429
+    settings.AXES_COOLOFF_TIME = timedelta(seconds=0)
+    assert failed_login(client, password="the-right-password").status_code == 302
+
+
+def test_the_failure_limit_is_configurable(client, editor_account, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    assert failed_login(client).status_code == 200
+    assert failed_login(client).status_code == 429
+
+
+def test_a_successful_login_resets_the_count(client, editor_account):
+    for _ in range(4):
+        failed_login(client)
+    assert failed_login(client, password="the-right-password").status_code == 302
+    client.logout()
+    for _ in range(4):
+        assert failed_login(client).status_code == 200
+
+
+@pytest.fixture
+def admin_moved(settings):
+    """Serve the admin at /editors-desk/ for one test, as ADMIN_URL=editors-desk would."""
+    import newsroom.urls
+
+    settings.ADMIN_URL = "editors-desk/"
+    importlib.reload(newsroom.urls)
+    clear_url_caches()
+    yield
+    settings.ADMIN_URL = "admin/"
+    importlib.reload(newsroom.urls)
+    clear_url_caches()
+
+
+def test_the_admin_can_move_and_then_admin_is_a_404(client, admin_moved):
+    assert reverse("admin:login") == "/editors-desk/login/"
+    assert client.get("/editors-desk/login/").status_code == 200
+    assert client.get("/admin/").status_code == 404
+    assert client.get("/admin/login/").status_code == 404
