@@ -156,5 +156,5 @@ def test_marked_text_is_escaped():
 
 
 def test_images_must_come_over_https():
-    assert "img" not in tags(render('![A cell](http://example.org/cell.png)'))
-    assert "img" in tags(render('![A cell](https://example.org/cell.png)'))
+    assert "img" not in tags(render("![A cell](http://example.org/cell.png)"))
+    assert "img" in tags(render("![A cell](https://example.org/cell.png)"))
