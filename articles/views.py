@@ -124,6 +124,8 @@ class GlossaryTermDetailView(StoriesListView):
     template_name = "articles/glossary_detail.html"
 
 
+# The same query from many readers (a story in the news) is answered from the cache.
+@cached_page(depends_on=lambda request: ["stories"])
 def search_view(request):
     form = search.SearchForm(request.GET)
     if not form.is_valid():

@@ -39,7 +39,7 @@ def _add_topic_interest(article, amount):
 
 
 def _check_public(article):
-    if not Article.objects.published().filter(pk=article.pk).exists():
+    if not article.is_public:
         raise ValidationError("Reads are only open on published stories.")
 
 
@@ -112,14 +112,19 @@ def rebuild_topic_interest():
 
 
 def _locked_question(question):
-    return Question.objects.select_for_update().get(pk=question.pk)
+    """The question, locked (its story comes along, unlocked, for the page-cache version)."""
+    return (
+        Question.objects.select_related("article")
+        .select_for_update(of=("self",))
+        .get(pk=question.pk)
+    )
 
 
 def _check_open(question, now):
     status = question.status_at(now)
     if status != Question.Status.OPEN:
         raise ValidationError(f"This question is not taking forecasts: {status.label.lower()}.")
-    if not Question.objects.public().filter(pk=question.pk).exists():
+    if not question.article.is_public:
         raise ValidationError("This question's story is not published.")
 
 
@@ -139,7 +144,8 @@ def submit_forecast(*, question, reader_id, probability, now=None):
     forecast = Forecast(
         question=question, reader_id=reader_id, probability=probability, made_at=now
     )
-    forecast.full_clean()
+    # Field rules here; the one-standing-forecast rule is the database's constraint.
+    forecast.clean_fields()
     forecast.save()
     recompute_aggregate(question=question, now=now)
     return forecast
@@ -170,15 +176,21 @@ def recompute_aggregate(*, question, now=None):
         update_fields=["forecasters", "median", "lower_quartile", "upper_quartile", "histogram"]
     )
     pagecache.bump(f"story:{question.article.slug}")
-    AggregatePoint.objects.update_or_create(
-        question=question,
-        day=timezone.localdate(now or timezone.now()),
-        defaults={
-            "forecasters": result.forecasters,
-            "median": result.median,
-            "lower_quartile": result.lower_quartile,
-            "upper_quartile": result.upper_quartile,
-        },
+    # One statement: INSERT … ON CONFLICT (question, day) DO UPDATE.
+    AggregatePoint.objects.bulk_create(
+        [
+            AggregatePoint(
+                question=question,
+                day=timezone.localdate(now or timezone.now()),
+                forecasters=result.forecasters,
+                median=result.median,
+                lower_quartile=result.lower_quartile,
+                upper_quartile=result.upper_quartile,
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["question", "day"],
+        update_fields=["forecasters", "median", "lower_quartile", "upper_quartile"],
     )
 
 
