@@ -7,7 +7,8 @@ placeholder, and each hit puts the reader's own token back in: no template
 rendering and no SQL. Readers who have acted (their own read is highlighted)
 and editors get the page rendered for them.
 
-Invalidation is by version counters kept in the same cache: every write that
+Invalidation is by version counters kept in the cache every worker shares
+("shared" in settings; the pages themselves stay in each process's memory): every write that
 changes what a page shows bumps a version (``bump``), and page keys include
 the versions they depend on, so the next request renders afresh. Listings
 also expire after ``LISTING_SECONDS`` so that scheduled stories appear on time.
@@ -17,7 +18,7 @@ import hashlib
 import re
 from functools import wraps
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -31,16 +32,17 @@ VERSION_SECONDS = None  # versions never expire on their own
 
 
 def version(name):
-    return cache.get_or_set(f"version:{name}", 1, VERSION_SECONDS)
+    return caches["shared"].get_or_set(f"version:{name}", 1, VERSION_SECONDS)
 
 
 def bump(*names):
-    """Something that pages named ``names`` show has changed."""
+    """Something that pages named ``names`` show has changed (in every worker)."""
+    shared = caches["shared"]
     for name in names:
         try:
-            cache.incr(f"version:{name}")
+            shared.incr(f"version:{name}")
         except ValueError:
-            cache.set(f"version:{name}", 2, VERSION_SECONDS)
+            shared.set(f"version:{name}", 2, VERSION_SECONDS)
 
 
 def _shareable(request):

@@ -1,15 +1,16 @@
 """Per-client rate limits for reader writes, counted in Django's cache.
 
-A fixed window per client address: simple, and with a shared cache (Redis)
-exact across app servers; with the local-memory cache each process counts
-on its own, which only makes the limit looser, never stricter.
+A fixed window per client address, counted in the "shared" cache that all
+workers see (a file cache on one machine, Redis across machines). The file
+cache's increment is not atomic between processes, so under a burst a count
+can be a little low: the limit is at worst a little loose, never stricter.
 """
 
 import time
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.shortcuts import render
 
 
@@ -32,11 +33,12 @@ def rate_limited(scope):
             now = int(time.time())
             window_start = now - now % window
             key = f"ratelimit:{scope}:{client_address(request)}:{window_start}"
-            cache.add(key, 0, timeout=window + 1)
+            counts = caches["shared"]
+            counts.add(key, 0, timeout=window + 1)
             try:
-                count = cache.incr(key)
+                count = counts.incr(key)
             except ValueError:  # evicted between add and incr: count this as the first
-                cache.set(key, 1, timeout=window + 1)
+                counts.set(key, 1, timeout=window + 1)
                 count = 1
             if count > limit:
                 retry_after = window_start + window - now

@@ -175,12 +175,31 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "newsroom",
+# "default" holds cached pages in each process's memory. "shared" holds what every
+# worker must agree on: page versions (so a vote or an edit reaches all workers) and
+# rate-limit counts. On one machine a file cache shares them between gunicorn's
+# workers; across machines set REDIS_URL and both live in Redis.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        name: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": name,
+        }
+        for name in ("default", "shared")
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "newsroom",
+        },
+        "shared": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("SHARED_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+        },
+    }
 
 LOGGING = {
     "version": 1,

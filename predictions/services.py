@@ -167,14 +167,18 @@ def recompute_aggregate(*, question, now=None):
     """Store the community forecast from the standing forecasts, and a point of history."""
     standing = question.forecasts.current().order_by("made_at", "pk")
     result = aggregation.aggregate(standing.values_list("probability", flat=True))
-    question.forecasters = result.forecasters
-    question.median = result.median
-    question.lower_quartile = result.lower_quartile
-    question.upper_quartile = result.upper_quartile
-    question.histogram = result.histogram
-    question.save(
-        update_fields=["forecasters", "median", "lower_quartile", "upper_quartile", "histogram"]
-    )
+    stored = {
+        "forecasters": result.forecasters,
+        "median": result.median,
+        "lower_quartile": result.lower_quartile,
+        "upper_quartile": result.upper_quartile,
+        "histogram": result.histogram,
+    }
+    # update(), not save(): a derived aggregate is not an editor's change, so it fires no
+    # re-render of the criteria and writes no history row per forecast.
+    Question.objects.filter(pk=question.pk).update(**stored)
+    for name, value in stored.items():
+        setattr(question, name, value)
     pagecache.bump(f"story:{question.article.slug}")
     # One statement: INSERT … ON CONFLICT (question, day) DO UPDATE.
     AggregatePoint.objects.bulk_create(

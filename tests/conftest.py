@@ -4,7 +4,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -13,8 +13,9 @@ from tests.site_content import load_site_content
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with no cached pages and no rate-limit counts."""
-    cache.clear()
+    """Each test starts with no cached pages, page versions or rate-limit counts."""
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

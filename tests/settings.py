@@ -19,3 +19,9 @@ WHITENOISE_AUTOREFRESH = True
 
 # Two suites can share the development server: TEST_DB_SUFFIX=_b names the second's database.
 DATABASES["default"]["TEST"] = {"NAME": "test_newsroom" + os.environ.get("TEST_DB_SUFFIX", "")}  # noqa: F405
+
+# Both caches in memory: each test starts empty (tests/conftest.py clears them).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    "shared": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"},
+}

@@ -85,3 +85,17 @@ def test_editors_previews_are_never_served_from_the_cache(client, editor):
     response = client.get(draft.get_absolute_url())
     assert response.status_code == 200 and "Preview — not published." in response.content.decode()
     assert "ETag" not in response
+
+
+def test_versions_and_rate_limits_live_in_the_cache_all_workers_share():
+    from django.core.cache import caches
+
+    from newsroom import pagecache
+    from newsroom import settings as site_settings
+
+    before = pagecache.version("stories")
+    pagecache.bump("stories")
+    assert caches["shared"].get("version:stories") == before + 1
+    assert caches["default"].get("version:stories") is None
+    # Outside the tests the shared cache is on disk (or Redis), not in one process's memory.
+    assert site_settings.CACHES["shared"]["BACKEND"].endswith(("FileBasedCache", "RedisCache"))

@@ -6,7 +6,7 @@ import math
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -157,7 +157,7 @@ def test_other_bad_requests_store_nothing(client, settings):
     assert strict.post(forecast_url(question), {"probability": "50"}).status_code == 403
     assert client.get(forecast_url(question)).status_code == 405
     settings.RATE_LIMITS = {"reader-write": (2, 60)}
-    cache.clear()
+    caches["shared"].clear()
     statuses = [
         client.post(forecast_url(question), {"probability": "50"}).status_code for _ in range(4)
     ]

@@ -1,0 +1,31 @@
+"""The benchmark's baseline: the smallest Django page, served like the real site.
+
+A WSGI application with the project's settings (same middleware, same database
+and cache settings, production mode) and a one-view URLconf whose view returns
+"ok" without touching the database. scripts/bench.py serves it with gunicorn
+and newsroom/gunicorn_conf.py, exactly as it serves newsroom.wsgi, so a page's
+requests per second divided by this one's is the share of the framework's
+ceiling that the page reaches.
+
+    gunicorn --config newsroom/gunicorn_conf.py scripts.bench_baseline:application
+"""
+
+import os
+
+from django.conf import settings
+from django.core.wsgi import get_wsgi_application
+from django.http import HttpResponse
+from django.urls import path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+
+
+def ok(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [path("", ok)]
+
+# Everything from the project's settings but the URLs: this module is the URLconf.
+settings.ROOT_URLCONF = __name__
+application = get_wsgi_application()
