@@ -32,7 +32,7 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed ## Create .venv and install the project and its dev tools
 
 node_modules/.installed: package.json package-lock.json
-	@echo "==> Installing the browser-test tools from npm (axe-core, vnu-jar, lighthouse)"
+	@echo "==> Installing the browser-test tools from npm (axe-core, vnu-jar)"
 	@npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 

@@ -28,14 +28,17 @@ def rescore_source(*, source, reason):
         if result.met
     )
     previous = source.score_changes.first()
-    if new_score == source.trust_score and previous is not None:
+    # History compares with the last recorded score, not the stored column, which a
+    # raw fixture load resets: reloading fixtures must not invent a change.
+    if previous is None or previous.new_score != new_score:
+        TrustScoreChange.objects.create(
+            source=source,
+            old_score=previous.new_score if previous is not None else None,
+            new_score=new_score,
+            reason=reason,
+        )
+    elif new_score == source.trust_score:
         return source
-    TrustScoreChange.objects.create(
-        source=source,
-        old_score=source.trust_score if previous is not None else None,
-        new_score=new_score,
-        reason=reason,
-    )
     source.trust_score = new_score
     source.save(update_fields=["trust_score"])
     for article in Article.objects.filter(citations__source=source).distinct():

@@ -26,11 +26,23 @@
         if (!response.ok) {
           throw new Error(body.error || "Your read could not be saved.");
         }
+        var hadFocus = panel.contains(document.activeElement);
         var fresh = document.createRange().createContextualFragment(body.html);
         panel.replaceWith(fresh);
         var heading = document.getElementById(panel.getAttribute("aria-labelledby"));
         if (heading) {
           heading.setAttribute("tabindex", "-1");
+        }
+        // The old panel took the focused control with it: put keyboard and screen-reader
+        // users back on the same choice (now pressed), or on the panel's heading.
+        if (hadFocus) {
+          var same = null;
+          if (event.submitter && event.submitter.name && heading) {
+            same = heading.closest("[data-panel-root]").querySelector(
+              'button[name="' + event.submitter.name + '"][value="' + event.submitter.value + '"]'
+            );
+          }
+          (same || heading || document.body).focus();
         }
       });
     }).catch(function (error) {

@@ -92,3 +92,19 @@ def test_demo_forecasts_are_labelled_replaceable_and_scored(client):
     page = client.get("/predictions/lk-99-confirmed-by-end-of-2023/").content.decode()
     assert "Resolved <strong>No</strong>" in page
     assert "10 forecasters scored" in page and "synthetic demo forecasters" in page
+
+
+def test_reloading_keeps_topic_weights_and_invents_no_score_history():
+    from predictions import services
+    from trust.models import TrustScoreChange
+
+    article = Article.objects.get(slug="tscm-car-t-first-in-human")
+    services.cast_read(article=article, reader_id="r1", choice="promising")
+    weights = dict(Topic.objects.values_list("slug", "reader_interest"))
+    history = TrustScoreChange.objects.count()
+
+    load_site_content()
+
+    assert dict(Topic.objects.values_list("slug", "reader_interest")) == pytest.approx(weights)
+    assert weights["cancer"] > 0
+    assert TrustScoreChange.objects.count() == history

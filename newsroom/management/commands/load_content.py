@@ -17,5 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         fixtures_dir = settings.BASE_DIR / "fixtures"
         call_command("loaddata", *(fixtures_dir / name for name in FIXTURE_FILES), verbosity=0)
-        # loaddata saves raw, past the services that keep scores: compute them now.
+        # loaddata saves raw, past the services that keep scores and weights (and resets
+        # the topics' stored interest): compute them now.
         call_command("rescore", stdout=self.stdout)
+        call_command("rebuild_topic_weights", stdout=self.stdout)

@@ -1,0 +1,164 @@
+"""A throwaway live site for `make screenshots` and `make lighthouse`.
+
+`live_server()` prepares a database of its own (migrations, the fixture
+content, the labelled demo forecasts, collected static files), serves it with
+gunicorn on a free 127.0.0.1 port in development mode and stops the server on
+the way out, even after an error or Ctrl-C. Without DATABASE_URL it uses a
+database named `newsroom_liveserver` on the checkout's private cluster, so the
+reader actions the scripts take never touch the development data.
+"""
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+CHECKOUT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+VAR = CHECKOUT / "var"
+DATABASE_NAME = "newsroom_liveserver"
+START_TIMEOUT_SECONDS = 30
+
+
+def say(message):
+    sys.stdout.write(f"==> {message}\n")
+    sys.stdout.flush()
+
+
+def database_url():
+    """DATABASE_URL when set, else a database of the scripts' own on the private cluster."""
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    private = subprocess.run(
+        [sys.executable, "-m", "newsroom.localdb", "url"],
+        cwd=CHECKOUT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return private.rsplit("/", 1)[0] + "/" + DATABASE_NAME
+
+
+def ensure_database(url):
+    """Create the database named in ``url`` when the server does not have it yet."""
+    import psycopg
+    from psycopg import sql
+
+    server_url, name = url.split("?", 1)[0].rsplit("/", 1)
+    with psycopg.connect(f"{server_url}/postgres", autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            say(f"Creating the database {name}")
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def server_environment(url):
+    return os.environ | {
+        "NEWSROOM_ENV": "development",
+        "DATABASE_URL": url,
+        "DEBUG": "0",  # real error pages and hashed static files, as in production
+        "WEB_CONCURRENCY": "2",
+        "THREADS": "4",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def manage(env, *args):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=CHECKOUT, env=env, check=True)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_up(process, url, log_path):
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}; see {log_path}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(
+        f"The server did not answer within {START_TIMEOUT_SECONDS} s; see {log_path}"
+    )
+
+
+def signed_reader_cookie(reader_id, env):
+    """The `reader` cookie value a reader with this id carries (signed like the site does)."""
+    code = (
+        "from django.core import signing; from newsroom import readers; "
+        "print(signing.get_cookie_signer(salt=readers.COOKIE_NAME + readers.SALT)"
+        f".sign({reader_id!r}))"
+    )
+    return subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", code],
+        cwd=CHECKOUT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+@contextlib.contextmanager
+def live_server():
+    """Yield ``(base_url, env)`` for a freshly prepared site; stop it afterwards."""
+    url = database_url()
+    ensure_database(url)
+    env = server_environment(url)
+    say("Preparing the database: migrations, fixture content, demo forecasts")
+    manage(env, "migrate", "--no-input", "-v", "0")
+    manage(env, "load_content")
+    manage(env, "seed_demo_forecasts")
+    say("Collecting static files")
+    manage(env, "collectstatic", "--no-input", "-v", "0")
+
+    VAR.mkdir(exist_ok=True)
+    log_path = VAR / "liveserver.log"
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    say(f"Starting gunicorn on {base_url} (log: {log_path.relative_to(CHECKOUT)})")
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "--config",
+                "newsroom/gunicorn_conf.py",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "newsroom.wsgi",
+            ],
+            cwd=CHECKOUT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    # A plain `kill` (SIGTERM) unwinds through the finally below too, like Ctrl-C does.
+    previous_handler = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        wait_until_up(process, base_url, log_path)
+        yield base_url, env
+    finally:
+        signal.signal(signal.SIGTERM, previous_handler)
+        say("Stopping the server")
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -1,0 +1,126 @@
+"""Every page type is valid HTML by the Nu HTML Checker (vnu.jar from the npm package vnu-jar).
+
+All pages go to one Java run: the checker's start-up dominates its cost. Java comes
+from scripts/system-deps.sh and vnu.jar from `make node-deps`; when either is
+missing the test fails and says how to get it, rather than silently skipping.
+"""
+
+import json
+import shutil
+import subprocess
+from datetime import timedelta
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from newsroom import readers
+from predictions import services
+from predictions.models import Forecast, Question
+
+VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+TSCM = "/articles/tscm-car-t-first-in-human/"
+TSCM_QUESTION = "/predictions/tscm-therapy-approved-by-2030/"
+
+PAGES = {
+    "front": "/",
+    "front-page-2": "/?page=2",
+    "article": TSCM,
+    "topics": "/topics/",
+    "topic": "/topics/immunology/",
+    "glossary": "/glossary/",
+    "glossary-term": "/glossary/tscm/",
+    "sources": "/sources/",
+    "source": "/sources/nature/",
+    "methodology": "/methodology/",
+    "predictions": "/predictions/",
+    "question": TSCM_QUESTION,
+    "resolved-question": "/predictions/lk-99-confirmed-by-end-of-2023/",
+    "leaderboard": "/predictions/leaderboard/",
+    "community": "/community/",
+    "search": "/search/?q=T+cells",
+    "search-no-results": "/search/?q=zzyzx",
+    "search-empty": "/search/",
+    "not-found": "/no-such-page/",
+}
+# After the reader has voted and forecast: the panels and the track record fill in.
+PAGES_AFTER_ACTING = {
+    "article-after-acting": TSCM,
+    "question-after-acting": TSCM_QUESTION,
+    "track-record": "/predictions/me/",
+}
+
+
+def reader_acts(client):
+    """Vote and forecast through the site's own forms; score a resolved question too."""
+    client.post(f"{TSCM}read/", {"choice": "promising"})
+    response = client.post(f"{TSCM_QUESTION}forecast/", {"probability": "30"})
+    assert response.status_code == 302, response.content[:500]
+    reader_id = client.cookies[readers.COOKIE_NAME].value.split(":")[0]
+    question = Question.objects.get(slug="lecanemab-traditional-approval-2023")
+    Forecast.objects.create(
+        question=question,
+        reader_id=reader_id,
+        probability=70,
+        made_at=question.opens_at + timedelta(days=1),
+    )
+    services.resolve_question(
+        question=question,
+        resolution=question.resolution,
+        note=question.resolution_note,
+        now=question.resolved_at,
+    )
+
+
+def fetch(client, pages, folder):
+    for name, path in pages.items():
+        response = client.get(path)
+        assert response.status_code in (200, 404), f"{path} answered {response.status_code}"
+        (folder / f"{name}.html").write_bytes(response.content)
+
+
+def run_vnu(folder):
+    java = shutil.which("java")
+    assert java, "java is missing: run `make system-deps` (installs default-jre-headless)"
+    assert VNU_JAR.exists(), f"{VNU_JAR} is missing: run `make node-deps` (npm ci)"
+    files = sorted(str(path) for path in folder.glob("*.html"))
+    result = subprocess.run(
+        [java, "-jar", str(VNU_JAR), "--format", "json", "--stdout", *files],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert result.stdout, f"vnu printed nothing: {result.stderr[:2000]}"
+    return json.loads(result.stdout)["messages"]
+
+
+def describe(errors, folder):
+    lines = []
+    for message in errors:
+        name = Path(message.get("url", "")).name
+        where = f"{name}:{message.get('lastLine', '?')}"
+        lines.append(f"{where}: {message.get('message')}")
+        if message.get("extract"):
+            lines.append(f"    {message['extract'].strip()[:200]}")
+    return "\n".join(lines)
+
+
+@pytest.mark.django_db
+def test_every_page_type_is_valid_html(client, fixture_content, tmp_path):
+    call_command("seed_demo_forecasts", readers=8, stdout=StringIO())
+    fetch(client, PAGES, tmp_path)
+    # A forecast out of range: the question page again, with the form's error.
+    invalid = client.post(f"{TSCM_QUESTION}forecast/", {"probability": "150"})
+    assert invalid.status_code == 400
+    (tmp_path / "forecast-error.html").write_bytes(invalid.content)
+    reader_acts(client)
+    fetch(client, PAGES_AFTER_ACTING, tmp_path)
+
+    messages = run_vnu(tmp_path)
+    errors = [m for m in messages if m.get("type") in ("error", "non-document-error")]
+    assert len(list(tmp_path.glob("*.html"))) == len(PAGES) + len(PAGES_AFTER_ACTING) + 1
+    assert not errors, f"The Nu HTML Checker found {len(errors)} errors:\n" + describe(
+        errors, tmp_path
+    )
