@@ -16,25 +16,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from liveserver import CHECKOUT, VAR, live_server, say  # noqa: E402
+from liveserver import CHECKOUT, CHROMIUM_ARGS, CHROMIUM_PATH, VAR, live_server, say  # noqa: E402
 
 LIGHTHOUSE_VERSION = "12.8.2"  # the newest line that runs on Node 20 (13.x needs Node 22)
 PREFIX = VAR / "lighthouse"
 BINARY = PREFIX / "node_modules" / ".bin" / "lighthouse"
 REPORTS = PREFIX / "reports"
-CHROME_PATH = "/usr/bin/chromium"
-CHROME_FLAGS = " ".join(
-    [
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-    ]
-)
+CHROME_FLAGS = " ".join(["--headless=new", *CHROMIUM_ARGS])
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 PAGES = {
     "front": "/",
@@ -86,7 +74,7 @@ def run_lighthouse(url, name, extra_args):
             *extra_args,
         ],
         check=True,
-        env=os.environ | {"CHROME_PATH": CHROME_PATH},
+        env=os.environ | {"CHROME_PATH": CHROMIUM_PATH},
     )
     result = json.loads(report.with_name(f"{name}.report.json").read_text())
     return {
@@ -95,8 +83,8 @@ def run_lighthouse(url, name, extra_args):
 
 
 def main():
-    if not Path(CHROME_PATH).exists():
-        sys.exit(f"{CHROME_PATH} is missing: run `make system-deps` (installs chromium).")
+    if not Path(CHROMIUM_PATH).exists():
+        sys.exit(f"{CHROMIUM_PATH} is missing: run `make system-deps` (installs chromium).")
     ensure_lighthouse()
     REPORTS.mkdir(parents=True, exist_ok=True)
     rows = []

@@ -19,6 +19,20 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+# Debian's Chromium, headless, as root and on a closed network: without the
+# background-networking flags it keeps calling hosts this network refuses.
+# tests/conftest.py launches it with these too.
+CHROMIUM_PATH = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
 CHECKOUT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 VAR = CHECKOUT / "var"

@@ -14,7 +14,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from liveserver import CHECKOUT, VAR, live_server, say, signed_reader_cookie  # noqa: E402
+from liveserver import (  # noqa: E402
+    CHECKOUT,
+    CHROMIUM_ARGS,
+    CHROMIUM_PATH,
+    VAR,
+    live_server,
+    say,
+    signed_reader_cookie,
+)
 
 OUT = VAR / "screenshots"
 TSCM = "/articles/tscm-car-t-first-in-human/"
@@ -41,15 +49,6 @@ PAGES = {
 }
 VIEWPORTS = {"phone": (360, 740), "desktop": (1366, 900)}
 SCHEMES = ("light", "dark")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def prepare(page, name):
@@ -78,9 +77,7 @@ def main():
     started = time.monotonic()
     with live_server() as (base_url, env), sync_playwright() as playwright:
         cookie = signed_reader_cookie(DEMO_READER, env)
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
         forecast_as_demo_reader(browser, base_url, cookie)
         for viewport, (width, height) in VIEWPORTS.items():
             for scheme in SCHEMES:

@@ -8,6 +8,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.urls import reverse
 
+from scripts.liveserver import CHROMIUM_ARGS, CHROMIUM_PATH
 from tests.site_content import load_site_content
 
 
@@ -32,16 +33,8 @@ def browser():
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
+            executable_path=CHROMIUM_PATH,
+            args=CHROMIUM_ARGS,
         )
         yield chromium
         chromium.close()
