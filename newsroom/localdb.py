@@ -150,6 +150,11 @@ def _create_database():
 def start():
     data = data_dir()
     if is_up():
+        if not (data / "postmaster.pid").exists():
+            sys.exit(
+                f"localdb: a PostgreSQL that is not this checkout's ({data}) answers on "
+                f"127.0.0.1:{port()}; stop it, or set NEWSROOM_DB_PORT."
+            )
         print(f"localdb: already running on 127.0.0.1:{port()} ({data})")
         return
     if not (data / "PG_VERSION").exists():
