@@ -62,14 +62,13 @@ def test_start_stop_and_status_are_idempotent_and_do_not_collide(second_checkout
 @pytest.mark.django_db
 def test_start_refuses_a_port_answered_by_another_checkouts_server(second_checkout):
     port = int(connection.settings_dict["PORT"])  # the suite's own server
-    if True:
-        result = subprocess.run(
-            [sys.executable, "-m", "newsroom.localdb", "start"],
-            cwd=second_checkout,
-            capture_output=True,
-            text=True,
-            check=False,
-            env=os.environ | {"NEWSROOM_DB_PORT": str(port)},
-        )
+    result = subprocess.run(
+        [sys.executable, "-m", "newsroom.localdb", "start"],
+        cwd=second_checkout,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ | {"NEWSROOM_DB_PORT": str(port)},
+    )
     assert result.returncode != 0
     assert "not this checkout's" in result.stderr
