@@ -38,7 +38,7 @@ node_modules/.installed: package.json package-lock.json
 
 node-deps: node_modules/.installed ## Install the npm tools the browser tests use
 
-db: ## Start the private PostgreSQL cluster (skipped when DATABASE_URL is set)
+db: system-deps ## Start the private PostgreSQL cluster (skipped when DATABASE_URL is set)
 	@if [ -n "$$DATABASE_URL" ]; then echo "==> Using DATABASE_URL"; \
 	else echo "==> Starting the private database"; $(PYTHON) -m newsroom.localdb start; fi
 
