@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from articles.models import Article
+from articles.models import Article, SlugQuerySet
 
 READER_ID_LENGTH = 32
 # Readers made by `manage.py seed_demo_forecasts`, labelled as synthetic on pages.
@@ -64,7 +64,7 @@ class ReadTally(models.Model):
         return sum(getattr(self, choice) for choice in ReadChoice.values)
 
 
-class QuestionQuerySet(models.QuerySet):
+class QuestionQuerySet(SlugQuerySet):
     def public(self):
         return self.filter(
             article__status=Article.Status.PUBLISHED, article__published_at__lte=timezone.now()
@@ -76,9 +76,6 @@ class QuestionQuerySet(models.QuerySet):
 
     def resolved(self):
         return self.exclude(resolution="")
-
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
 
 
 class Question(models.Model):
