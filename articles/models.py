@@ -237,12 +237,14 @@ class Article(models.Model):
         return [f"To publish, add {what}." for present, what in required if not present]
 
     def render(self):
-        """Render both sections and the reading time. Terms need a saved article."""
-        terms = (
-            [markup.Term(term.slug, term.forms) for term in self.glossary_terms.all()]
-            if self.pk
-            else []
-        )
+        """Render both sections, the reading time and the searchable glossary text.
+
+        ``search_terms`` exists because the generated search column cannot follow
+        the many-to-many to the terms. Terms need a saved article.
+        """
+        glossary = list(self.glossary_terms.all()) if self.pk else []
+        terms = [markup.Term(term.slug, term.forms) for term in glossary]
+        self.search_terms = "\n".join(", ".join(term.forms) for term in glossary)
         self.explanation_html = markup.render(self.explanation, section="explanation", terms=terms)
         self.technical_html = markup.render(self.technical, section="technical", terms=terms)
         words = len(self.explanation.split()) + len(self.technical.split())

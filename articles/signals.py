@@ -18,13 +18,6 @@ def render_article(sender, instance, **kwargs):
     instance.render()
 
 
-@receiver(pre_save, sender=Article)
-def collect_search_terms(sender, instance, **kwargs):
-    """The database indexes ``search_terms``; a generated column cannot follow an M2M."""
-    terms = instance.glossary_terms.all() if instance.pk else []
-    instance.search_terms = "\n".join(", ".join(term.forms) for term in terms)
-
-
 @receiver(pre_save, sender=GlossaryTerm)
 def render_term(sender, instance, **kwargs):
     instance.render()

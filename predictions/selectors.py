@@ -262,7 +262,7 @@ def community_direction(weeks=8, now=None):
         .annotate(reads=Count("pk"))
     )
     for row in recent:
-        week = timezone.localdate(row["week"]) if hasattr(row["week"], "tzinfo") else row["week"]
+        week = timezone.localdate(row["week"])  # TruncWeek of a datetime is a datetime
         if row["article__topics"] is not None and week in starts:
             weekly[row["article__topics"]][starts.index(week)] += row["reads"]
     return [

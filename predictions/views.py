@@ -136,13 +136,14 @@ def track_record_csv(request):
 
 def leaderboard(request):
     rows = [row | {"handle": handle_for(row["reader_id"])} for row in selectors.leaderboard()]
+    reader_id = known_reader_id(request)
     return render(
         request,
         "predictions/leaderboard.html",
         {
             "rows": rows,
             "minimum": settings.LEADERBOARD_MIN_RESOLVED,
-            "my_handle": handle_for(known_reader_id(request)) if known_reader_id(request) else None,
+            "my_handle": handle_for(reader_id) if reader_id else None,
         },
     )
 
