@@ -20,7 +20,7 @@ help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 system-deps: ## Install missing Debian packages (PostgreSQL, Chromium) when run as root
-	@bash scripts/system-deps.sh
+	@bash tools/system-deps.sh
 
 $(BIN)/.installed: pyproject.toml
 	@echo "==> Creating the virtualenv and installing dependencies"
@@ -40,13 +40,13 @@ node-deps: node_modules/.installed ## Install the npm tools the browser tests us
 
 db: system-deps ## Start the private PostgreSQL cluster (skipped when DATABASE_URL is set)
 	@if [ -n "$$DATABASE_URL" ]; then echo "==> Using DATABASE_URL"; \
-	else echo "==> Starting the private database"; $(PYTHON) -m newsroom.localdb start; fi
+	else echo "==> Starting the private database"; $(PYTHON) -m tools.localdb start; fi
 
 db-stop: ## Stop the private PostgreSQL cluster
-	@$(PYTHON) -m newsroom.localdb stop
+	@$(PYTHON) -m tools.localdb stop
 
 db-status: ## Say whether the private cluster runs, where, and its URL
-	@$(PYTHON) -m newsroom.localdb status
+	@$(PYTHON) -m tools.localdb status
 
 migrate: install db ## Apply database migrations
 	@echo "==> Applying migrations"
@@ -88,19 +88,19 @@ fmt: install ## Format and fix imports with ruff
 	@$(BIN)/ruff format .
 
 bench: install db ## Benchmark against a large synthetic data set (see README: Benchmark)
-	@$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+	@$(BIN)/python tools/bench.py $(BENCH_ARGS)
 
 screenshots: install db node-deps ## PNG screenshots of every page type into var/screenshots/
-	@$(BIN)/python scripts/screenshots.py
+	@$(BIN)/python tools/screenshots.py
 
 lighthouse: install db node-deps ## Lighthouse scores for the front page and a story
-	@$(BIN)/python scripts/lighthouse.py
+	@$(BIN)/python tools/lighthouse.py
 
 chaos: install db ## Kill workers and restart PostgreSQL under load; check no write is lost
-	@$(BIN)/python scripts/chaos.py $(CHAOS_ARGS)
+	@$(BIN)/python tools/chaos.py $(CHAOS_ARGS)
 
 backup: install db ## Dump the database to var/backups/ (pg_dump, custom format)
-	@$(BIN)/python scripts/backup.py backup $(BACKUP_ARGS)
+	@$(BIN)/python tools/backup.py backup $(BACKUP_ARGS)
 
 restore: install db ## Restore a dump: make restore FILE=var/backups/<name>.dump
-	@$(BIN)/python scripts/backup.py restore $(FILE)
+	@$(BIN)/python tools/backup.py restore $(FILE)

@@ -7,8 +7,8 @@ from django.views.decorators.http import require_POST
 from articles import services
 from articles.forms import ArticleAdminForm
 from articles.models import Article, Correction, GlossaryTerm, Topic
-from newsroom import markup
-from newsroom.history_admin import HistoryAdmin
+from core import markup
+from core.history_admin import HistoryAdmin
 
 
 @admin.register(Topic)
@@ -54,8 +54,10 @@ def unpublish(modeladmin, request, queryset):
     modeladmin.message_user(request, f"Unpublished {queryset.count()} stories.")
 
 
-@admin.register(Article)
 class ArticleAdmin(HistoryAdmin):
+    """The story form's own fields. The project registers it (newsroom/admin.py), adding
+    the evidence and question inlines of the apps above this one."""
+
     form = ArticleAdminForm
     list_display = ["headline", "state", "published_at", "updated_at"]
     list_filter = ["status", "topics"]

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from newsroom import markup
+from core import markup
 
 WORDS_PER_MINUTE = 230
 # Search stems English words; a constant config keeps to_tsvector immutable, which a

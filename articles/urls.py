@@ -4,9 +4,7 @@ from articles import feeds, views
 
 app_name = "articles"
 
-urlpatterns = [
-    path("", views.FrontPageView.as_view(), name="front"),
-    path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+_other_patterns = [
     path("topics/", views.TopicListView.as_view(), name="topics"),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic"),
     path("glossary/", views.GlossaryListView.as_view(), name="glossary"),
@@ -17,3 +15,22 @@ urlpatterns = [
     path("feeds/topics/<slug:slug>/rss/", feeds.TopicStoriesFeed(), name="topic_feed_rss"),
     path("feeds/topics/<slug:slug>/atom/", feeds.TopicStoriesAtomFeed(), name="topic_feed_atom"),
 ]
+
+
+def patterns(
+    *, front_template="articles/front_page.html", story_template="articles/article_detail.html"
+):
+    """The app's URLs. A project composing more onto the front page and the story (panels of
+    the apps above this one) passes templates that extend these two."""
+    return [
+        path("", views.FrontPageView.as_view(template_name=front_template), name="front"),
+        path(
+            "articles/<slug:slug>/",
+            views.ArticleDetailView.as_view(template_name=story_template),
+            name="detail",
+        ),
+        *_other_patterns,
+    ]
+
+
+urlpatterns = patterns()

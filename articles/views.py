@@ -7,8 +7,8 @@ from django.views.generic import DetailView, ListView
 
 from articles import search
 from articles.models import Article, ArticleRedirect, GlossaryTerm, Topic
-from newsroom.admin_site import is_editor
-from newsroom.pagecache import cached_page
+from core.admin_site import is_editor
+from core.pagecache import cached_page
 
 STORIES_PER_PAGE = 12
 RESULTS_PER_PAGE = 10

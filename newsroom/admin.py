@@ -49,5 +49,4 @@ class NewsroomArticleAdmin(ArticleAdmin):
         after_article_saved(form.instance)
 
 
-admin.site.unregister(Article)
 admin.site.register(Article, NewsroomArticleAdmin)

@@ -13,7 +13,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from newsroom import localdb
+from tools import localdb
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -54,8 +54,8 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
-    # The admin site that only lets in the Editors group (newsroom/admin_site.py).
-    "newsroom.apps.NewsroomAdminConfig",
+    # The admin site that only lets in the Editors group (core/admin_site.py).
+    "core.apps.EditorsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -66,12 +66,13 @@ INSTALLED_APPS = [
     # Only for its sitemap.xml templates.
     "django.contrib.sitemaps",
     "simple_history",
+    "core",
     "articles",
     "trust",
     "predictions",
     # Admin login throttling (see "Admin login throttling" below).
     "axes",
-    # Last: its admin module composes the other apps' admin pages.
+    # The composition root: the Editors group, the composed story admin, project commands.
     "newsroom",
 ]
 
@@ -79,11 +80,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Security headers Django does not set, and the CSP: both before whitenoise so that
     # static files get them too (whitenoise answers those without reaching later middleware).
-    "newsroom.middleware.SecurityHeadersMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # PostgreSQL unreachable: a 503 page with Retry-After instead of a 500.
-    "newsroom.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -122,7 +123,7 @@ TEMPLATES = [
 ]
 
 # One PostgreSQL database everywhere. Without DATABASE_URL, development uses
-# the checkout's private cluster (python -m newsroom.localdb start).
+# the checkout's private cluster (python -m tools.localdb start).
 DATABASES = {
     "default": dj_database_url.parse(
         # With the pool, health checks mean the pool checks a connection before lending it
@@ -214,7 +215,7 @@ SITE_NAME = "Newsroom"
 # Editors' admin lives here; move it off the well-known path in production.
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 
-# Reader writes: (requests, seconds) per client address; see newsroom/ratelimit.py.
+# Reader writes: (requests, seconds) per client address; see core/ratelimit.py.
 RATE_LIMITS = {
     "reader-write": (
         int(os.environ.get("READER_WRITE_LIMIT", "30")),
@@ -259,8 +260,8 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-CSRF_FAILURE_VIEW = "newsroom.errors.csrf_failure"
-# Browser features no page uses, switched off (newsroom/middleware.py).
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
+# Browser features no page uses, switched off (core/middleware.py).
 PERMISSIONS_POLICY = (
     "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
     "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
@@ -292,8 +293,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("ADMIN_LOCKOUT_MINUTE
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The same client address as the reader rate limits (CLIENT_IP_HEADER behind a proxy).
-AXES_CLIENT_IP_CALLABLE = "newsroom.ratelimit.client_address"
-AXES_LOCKOUT_CALLABLE = "newsroom.errors.admin_lockout"
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_address"
+AXES_LOCKOUT_CALLABLE = "core.errors.admin_lockout"
 # Log lockouts by the parameters that caused them, and no start-up banner.
 AXES_VERBOSE = False
 

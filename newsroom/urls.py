@@ -4,16 +4,29 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from articles import urls as article_urls
 from newsroom.health import healthz
 from newsroom.sitemaps import SITEMAPS
 
-handler400 = "newsroom.errors.bad_request"
-handler403 = "newsroom.errors.permission_denied"
-handler404 = "newsroom.errors.page_not_found"
-handler500 = "newsroom.errors.server_error"
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "newsroom.views.page_not_found"
+handler500 = "core.errors.server_error"
 
 urlpatterns = [
-    path("", include("articles.urls")),
+    # The story and the front page compose the evidence and reader panels (templates/newsroom/).
+    path(
+        "",
+        include(
+            (
+                article_urls.patterns(
+                    front_template="newsroom/front_page.html",
+                    story_template="newsroom/story_page.html",
+                ),
+                article_urls.app_name,
+            )
+        ),
+    ),
     path("", include("trust.urls")),
     path("", include("predictions.urls")),
     path("healthz", healthz, name="healthz"),

@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from articles.models import Article, Topic
-from newsroom import pagecache
+from core import pagecache
 from predictions import aggregation, interest, scoring
 from predictions.models import (
     AggregatePoint,

@@ -3,7 +3,7 @@
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
-from newsroom import markup
+from core import markup
 from predictions.models import Question
 
 

@@ -8,22 +8,13 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
-from newsroom.ratelimit import body_limited, rate_limited
-from newsroom.readers import known_reader_id, reader_action
+from core.errors import bad_request_response, wants_json
+from core.ratelimit import body_limited, rate_limited
+from core.readers import known_reader_id, reader_action
 from predictions import selectors, services
 from predictions.forms import ForecastForm, ReadForm
 from predictions.handles import handle_for
 from predictions.models import Question
-
-
-def _wants_json(request):
-    return request.headers.get("Accept", "").startswith("application/json")
-
-
-def _bad_request(request, message, status=400):
-    if _wants_json(request):
-        return JsonResponse({"error": message}, status=status)
-    return render(request, "errors/400.html", {"message": message}, status=status)
 
 
 def reader_write(view):
@@ -40,7 +31,7 @@ def read(request, slug):
     article = get_object_or_404(Article.objects.published(), slug=slug)
     form = ReadForm(request.POST)
     if not form.is_valid():
-        return _bad_request(
+        return bad_request_response(
             request, " ".join(form.errors.get("__all__", [])) or "That is not one of the reads."
         )
     try:
@@ -51,8 +42,8 @@ def read(request, slug):
                 article=article, reader_id=request.reader_id, choice=form.cleaned_data["choice"]
             )
     except ValidationError as error:
-        return _bad_request(request, " ".join(error.messages))
-    if _wants_json(request):
+        return bad_request_response(request, " ".join(error.messages))
+    if wants_json(request):
         context = {
             "article": article,
             "reads": selectors.community_read(article, request.reader_id),

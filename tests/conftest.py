@@ -8,8 +8,8 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.urls import reverse
 
-from scripts.liveserver import CHROMIUM_ARGS, CHROMIUM_PATH
 from tests.site_content import load_site_content
+from tools.liveserver import CHROMIUM_ARGS, CHROMIUM_PATH
 
 
 @pytest.fixture(autouse=True)

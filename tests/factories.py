@@ -138,12 +138,3 @@ def make_question(article=None, **overrides):
         "resolve_by": (now + timedelta(days=60)).date(),
     }
     return Question.objects.create(article=article, **(fields | overrides))
-
-
-def signed_reader_cookie(reader_id):
-    """The value a browser holds after the site set the reader cookie."""
-    from django.core import signing
-
-    from newsroom.readers import COOKIE_NAME, SALT
-
-    return signing.get_cookie_signer(salt=COOKIE_NAME + SALT).sign(reader_id)

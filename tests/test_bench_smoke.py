@@ -1,5 +1,5 @@
 """The benchmark's parts cannot rot: the generator keeps every stored aggregate true to
-its raw rows, and scripts/bench.py runs end to end on a tiny data set."""
+its raw rows, and tools/bench.py runs end to end on a tiny data set."""
 
 import json
 import math
@@ -162,7 +162,7 @@ def test_bench_script_runs_end_to_end_on_a_tiny_data_set(tmp_path):
     database = f"newsroom_bench_smoke{os.environ.get('TEST_DB_SUFFIX', '')}_{os.getpid()}"
     env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
     result = subprocess.run(
-        [sys.executable, "scripts/bench.py", "--smoke", "--output", str(tmp_path)]
+        [sys.executable, "tools/bench.py", "--smoke", "--output", str(tmp_path)]
         + ["--database", database.lower()],
         cwd=REPO,
         env=env,
@@ -200,7 +200,7 @@ def databases_named(prefix):
     """Databases on the server whose names start with ``prefix``."""
     import psycopg
 
-    sys.path.insert(0, str(REPO / "scripts"))
+    sys.path.insert(0, str(REPO / "tools"))
     import bench
 
     with psycopg.connect(bench.database_url("postgres"), autocommit=True) as server:

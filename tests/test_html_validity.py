@@ -1,7 +1,7 @@
 """Every page type is valid HTML by the Nu HTML Checker (vnu.jar from the npm package vnu-jar).
 
 All pages go to one Java run: the checker's start-up dominates its cost. Java comes
-from scripts/system-deps.sh and vnu.jar from `make node-deps`; when either is
+from tools/system-deps.sh and vnu.jar from `make node-deps`; when either is
 missing the test fails and says how to get it, rather than silently skipping.
 """
 
@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from newsroom import readers
+from core import readers
 from predictions import services
 from predictions.models import Forecast, Question
 

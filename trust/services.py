@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article
-from newsroom import pagecache
+from core import pagecache
 from trust import rubric
 from trust.models import Assessment, ComponentScore, Criterion, Source, TrustScoreChange
 

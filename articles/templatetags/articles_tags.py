@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from articles import search
-from newsroom.jsonld import jsonld_script
+from core.jsonld import jsonld_script
 
 register = template.Library()
 

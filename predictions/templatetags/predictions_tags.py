@@ -2,7 +2,7 @@
 
 from django import template
 
-from newsroom.readers import known_reader_id
+from core.readers import known_reader_id
 from predictions import selectors
 from predictions.forms import ForecastForm
 

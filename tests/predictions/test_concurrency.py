@@ -10,9 +10,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from articles.models import Topic
+from core.readers import signed_reader_cookie
 from predictions import aggregation, services
 from predictions.models import Forecast, Question, Read, ReadChoice, ReadTally
-from tests.factories import make_article, make_question, make_topic, signed_reader_cookie
+from tests.factories import make_article, make_question, make_topic
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

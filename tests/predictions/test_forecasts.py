@@ -12,11 +12,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from newsroom.readers import COOKIE_NAME
+from core.readers import COOKIE_NAME, signed_reader_cookie
 from predictions import services
 from predictions.models import AggregatePoint, Forecast, Question, Score
 from tests import query_budgets
-from tests.factories import make_question, signed_reader_cookie
+from tests.factories import make_question
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,11 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article, Topic
-from newsroom.readers import COOKIE_NAME
+from core.readers import COOKIE_NAME, signed_reader_cookie
 from predictions import interest, services
 from predictions.models import Read, ReadTally
 from tests import query_budgets
-from tests.factories import make_article, make_question, make_topic, signed_reader_cookie
+from tests.factories import make_article, make_question, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -224,7 +224,7 @@ def test_writes_past_the_rate_limit_get_429_with_retry_after(client, settings):
 def test_the_client_address_comes_from_a_proxy_header_only_when_configured(settings):
     from django.test import RequestFactory
 
-    from newsroom.ratelimit import client_address
+    from core.ratelimit import client_address
 
     request = RequestFactory().post("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6")
     settings.CLIENT_IP_HEADER = ""

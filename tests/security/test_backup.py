@@ -18,7 +18,7 @@ from trust.models import Source
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "backup.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "tools" / "backup.py"
 TABLES = [
     "articles_article",
     "articles_topic",

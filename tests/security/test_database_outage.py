@@ -1,6 +1,6 @@
 """PostgreSQL stops for real: readers get a 503 within seconds, and the site comes back.
 
-A throwaway cluster and a gunicorn of their own (the pieces of scripts/chaos.py), so the
+A throwaway cluster and a gunicorn of their own (the pieces of tools/chaos.py), so the
 development and test databases are never touched.
 """
 
@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 from django.conf import settings
 
-from tests.factories import signed_reader_cookie
+from core.readers import signed_reader_cookie
 from tests.security.chaos_script import chaos
 
 logger = logging.getLogger(__name__)

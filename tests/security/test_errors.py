@@ -7,7 +7,8 @@ from django.db import OperationalError
 from django.template import loader
 from django.test import Client, RequestFactory
 
-from newsroom import errors
+from core import errors
+from newsroom import views as project_views
 from tests.factories import make_article
 from tests.security.urls import SECRET
 
@@ -76,7 +77,9 @@ def test_the_404_helps_and_still_answers_without_the_database(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert story.headline in response.content.decode()
-    with mock.patch.object(errors.Article.objects, "published", side_effect=OperationalError):
+    with mock.patch.object(
+        project_views.Article.objects, "published", side_effect=OperationalError
+    ):
         response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "We could not find that page" in response.content.decode()

@@ -15,8 +15,8 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article, GlossaryTerm, Topic
-from newsroom import localdb
 from predictions.models import Question
+from tools import localdb
 from trust.models import Source
 
 pytestmark = pytest.mark.django_db

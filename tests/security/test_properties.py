@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsroom import markup
+from core import markup
 from predictions.forms import ForecastForm, ReadForm
 from predictions.models import ReadChoice
 from tests.factories import make_article, make_question

@@ -15,7 +15,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch, reverse
 
-from newsroom import markup
+from core import markup
+from core.readers import signed_reader_cookie
 from predictions import services as prediction_services
 from tests.factories import (
     cite,
@@ -26,7 +27,6 @@ from tests.factories import (
     make_source,
     make_term,
     make_topic,
-    signed_reader_cookie,
 )
 from tests.security.html_checks import (
     assert_no_executable_markup,

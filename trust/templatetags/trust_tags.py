@@ -3,7 +3,7 @@
 from django import template
 from django.urls import reverse
 
-from newsroom.jsonld import jsonld_script
+from core.jsonld import jsonld_script
 from trust import selectors
 
 register = template.Library()

@@ -3,7 +3,7 @@
 Lighthouse is too heavy for every CI run, so it is not in package.json: the first
 run installs a pinned version into var/lighthouse/ (git-ignored) with npm. It runs
 Debian's Chromium headless against a live server on the fixture content
-(scripts/liveserver.py), with the mobile defaults and with --preset=desktop, and
+(tools/liveserver.py), with the mobile defaults and with --preset=desktop, and
 prints performance, accessibility, best practices and SEO out of 100. The full
 reports land in var/lighthouse/reports/ (open the .html files in a browser).
 """

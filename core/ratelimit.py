@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.shortcuts import render
 
+from core.errors import bad_request_response
+
 
 def client_address(request):
     """The client's address: from the trusted proxy's header only when one is configured."""
@@ -65,12 +67,7 @@ def body_limited(max_bytes):
             except ValueError:
                 length = max_bytes + 1
             if length > max_bytes:
-                return render(
-                    request,
-                    "errors/400.html",
-                    {"message": "That request is too large."},
-                    status=413,
-                )
+                return bad_request_response(request, "That request is too large.", status=413)
             return view(request, *args, **kwargs)
 
         return wrapper

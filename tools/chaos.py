@@ -15,7 +15,7 @@ from the raw rows. Writes that failed (5xx, a dropped connection) may or may
 not have been stored, and both are accepted. It prints what it did and what
 it found, and exits 1 on any lost or duplicated write or wrong aggregate.
 
-    python scripts/chaos.py [--seconds 60] [--workers 3] [--threads 12] [--smoke]
+    python tools/chaos.py [--seconds 60] [--workers 3] [--threads 12] [--smoke]
 
 Loopback only; bounded in time; the cluster, the server and the temporary
 files are removed on the way out, also after an error or Ctrl-C. The
@@ -86,9 +86,9 @@ class ThrowawayCluster:
         self.root = Path(tempfile.mkdtemp(prefix="newsroom-chaos-"))
         # The postgres OS user (the server's, when we are root) must be able to enter it.
         self.root.chmod(0o755)
-        package = self.root / "newsroom"
+        package = self.root / "tools"
         package.mkdir()
-        shutil.copy(CHECKOUT / "newsroom" / "localdb.py", package / "localdb.py")
+        shutil.copy(CHECKOUT / "tools" / "localdb.py", package / "localdb.py")
         (package / "__init__.py").touch()
         self.port = free_port()
         self.env = os.environ | {"NEWSROOM_DB_PORT": str(self.port)}
@@ -98,7 +98,7 @@ class ThrowawayCluster:
 
     def _localdb(self, command):
         result = subprocess.run(
-            [sys.executable, "-m", "newsroom.localdb", command],
+            [sys.executable, "-m", "tools.localdb", command],
             cwd=self.root,
             env=self.env,
             capture_output=True,
@@ -590,13 +590,10 @@ def main(argv=None):
         server.manage("collectstatic", "--no-input", "-v", "0")
         configure_django(cluster.url, secret_key)
 
-        from django.core import signing
-
         from articles.models import Article
-        from newsroom.readers import COOKIE_NAME, SALT
+        from core.readers import signed_reader_cookie
         from predictions.models import Question
 
-        signer = signing.get_cookie_signer(salt=COOKIE_NAME + SALT)
         stories = list(Article.objects.published().values_list("slug", flat=True))
         questions = list(Question.objects.public().open_now().values_list("slug", flat=True))
         from django.db import connections
@@ -614,7 +611,7 @@ def main(argv=None):
         started = time.monotonic()
         pool = run_traffic(
             server.port,
-            signer.sign,
+            signed_reader_cookie,
             stories,
             questions,
             seconds=options.seconds,

@@ -10,7 +10,8 @@ from functools import wraps
 
 from django.conf import settings
 from django.core import signing
-from django.shortcuts import render
+
+from core.errors import bad_request_response
 
 COOKIE_NAME = "reader"
 SALT = "newsroom.reader"
@@ -19,6 +20,11 @@ MAX_AGE = 60 * 60 * 24 * 365 * 2  # two years
 
 class ForgedReaderCookie(Exception):
     pass
+
+
+def signed_reader_cookie(reader_id):
+    """The reader cookie's value for ``reader_id``, as ``set_signed_cookie`` would write it."""
+    return signing.get_cookie_signer(salt=COOKIE_NAME + SALT).sign(reader_id)
 
 
 def reader_id(request):
@@ -47,11 +53,8 @@ def reader_action(view):
         try:
             existing = reader_id(request)
         except ForgedReaderCookie:
-            return render(
-                request,
-                "errors/400.html",
-                {"message": "Your reader cookie could not be verified. Clear it and try again."},
-                status=400,
+            return bad_request_response(
+                request, "Your reader cookie could not be verified. Clear it and try again."
             )
         request.reader_id = existing or uuid.uuid4().hex
         response = view(request, *args, **kwargs)

@@ -9,12 +9,12 @@ import time
 import pytest
 from django.db import connection
 
-from newsroom import localdb
+from tools import localdb
 
 
 @pytest.fixture
 def second_checkout(tmp_path):
-    package = tmp_path / "checkout" / "newsroom"
+    package = tmp_path / "checkout" / "tools"
     package.mkdir(parents=True)
     shutil.copy(localdb.__file__, package / "localdb.py")
     (package / "__init__.py").touch()
@@ -26,7 +26,7 @@ def second_checkout(tmp_path):
 
 def run(checkout, command):
     return subprocess.run(
-        [sys.executable, "-m", "newsroom.localdb", command],
+        [sys.executable, "-m", "tools.localdb", command],
         cwd=checkout,
         capture_output=True,
         text=True,
@@ -63,7 +63,7 @@ def test_start_stop_and_status_are_idempotent_and_do_not_collide(second_checkout
 def test_start_refuses_a_port_answered_by_another_checkouts_server(second_checkout):
     port = int(connection.settings_dict["PORT"])  # the suite's own server
     result = subprocess.run(
-        [sys.executable, "-m", "newsroom.localdb", "start"],
+        [sys.executable, "-m", "tools.localdb", "start"],
         cwd=second_checkout,
         capture_output=True,
         text=True,

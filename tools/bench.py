@@ -9,7 +9,7 @@
 2. Each run migrates both and copies the large one (the posts write to the copy, so
    every run starts from the same data); collects static files; and counts each page's
    SQL queries in-process with Django's test client.
-3. Serves the large copy, the small database and the baseline (scripts/bench_baseline.py,
+3. Serves the large copy, the small database and the baseline (tools/bench_baseline.py,
    a one-view Django app) with gunicorn and newsroom/gunicorn_conf.py in production
    mode on free 127.0.0.1 ports, and loads each page with wrk after a warm-up: the front
    page, the most read story, one fixture story on the large and on the small data set,
@@ -24,7 +24,7 @@
    var/bench/latest.md. Servers, temporary files and the copy are removed at the end,
    also after a failure, Ctrl-C or SIGTERM.
 
-    python scripts/bench.py [--rebuild] [--duration 10] [--connections 16] [--smoke]
+    python tools/bench.py [--rebuild] [--duration 10] [--connections 16] [--smoke]
 
 ``--smoke`` runs it all on a tiny data set with one-second loads, in databases of its
 own that it drops afterwards (tests/test_bench_smoke.py runs it).
@@ -55,7 +55,7 @@ from urllib.parse import urlsplit, urlunsplit
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from newsroom import localdb  # noqa: E402  (standard library only)
+from tools import localdb  # noqa: E402  (standard library only)
 
 GENERATOR = REPO / "newsroom" / "management" / "commands" / "generate_synthetic_data.py"
 FIXTURES = REPO / "fixtures"
@@ -391,7 +391,7 @@ class Bench:
         )
         servers = self.start_servers(
             [
-                ("baseline", "scripts.bench_baseline:application", self.run_db, "/"),
+                ("baseline", "tools.bench_baseline:application", self.run_db, "/"),
                 ("large", "newsroom.wsgi", self.run_db, "/healthz"),
                 ("small", "newsroom.wsgi", self.small_db, "/healthz"),
             ]
@@ -546,7 +546,7 @@ class Bench:
         say(f"Wrote {out / f'results-{stamp}.json'} and {out / 'latest.md'}")
 
     def command_line(self):
-        return " ".join(["python scripts/bench.py", *sys.argv[1:]]).strip()
+        return " ".join(["python tools/bench.py", *sys.argv[1:]]).strip()
 
     def cleanup(self):
         self.stop_all()
@@ -657,7 +657,7 @@ def render_markdown(results):
 
 
 LUA = r"""
--- Posts as a new reader on every request, with reader cookies that scripts/bench.py
+-- Posts as a new reader on every request, with reader cookies that tools/bench.py
 -- signed, one a line in a file; a reader met again (a long run) changes their answer.
 -- The paths (one, or many stories) come from a file too. With post_every = n, only every
 -- n-th request posts; the others read read_page, as an anonymous reader would.
@@ -708,7 +708,6 @@ def inspect_main(out, cookies, wrk_threads, small_page=None):
     if small_page:
         Path(out).write_text(json.dumps({"queries": count_queries(small_page)}))
         return
-    from django.core import signing
     from django.db import connection
     from django.db.models import Count, Q
     from django.test import Client
@@ -716,7 +715,7 @@ def inspect_main(out, cookies, wrk_threads, small_page=None):
     from django.utils import timezone
 
     from articles.models import Article, Topic
-    from newsroom import readers
+    from core import readers
     from newsroom.management.commands import generate_synthetic_data as synthetic
     from predictions.models import Question
 
@@ -750,11 +749,10 @@ def inspect_main(out, cookies, wrk_threads, small_page=None):
         "read": f"{question.article.get_absolute_url()}read/",
         "forecast": f"{question.get_absolute_url()}forecast/",
     }
-    signer = signing.get_cookie_signer(salt=readers.COOKIE_NAME + readers.SALT)
     run = secrets.token_hex(4)
 
     def signed(kind, number):
-        return signer.sign(f"{synthetic.READER_PREFIX}{run}-{kind}{number:06d}")
+        return readers.signed_reader_cookie(f"{synthetic.READER_PREFIX}{run}-{kind}{number:06d}")
 
     queries = {}
     client = Client()
@@ -833,7 +831,7 @@ def inspect_main(out, cookies, wrk_threads, small_page=None):
     # Last: importing the baseline points this process's URLconf at its one view.
     from django.test import override_settings
 
-    with override_settings(ROOT_URLCONF="scripts.bench_baseline"):
+    with override_settings(ROOT_URLCONF="tools.bench_baseline"):
         count("baseline", "get", "/", 200)
     Path(out).write_text(
         json.dumps({"pages": pages, "queries": queries, "scripts": scripts, "data_set": data_set})

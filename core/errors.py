@@ -1,42 +1,41 @@
-"""Error pages that help a reader on and tell an attacker nothing.
+"""Error answers that help a reader on and tell an attacker nothing.
 
-The 404 offers search and the latest stories. No page shows an exception's
-message, a path on the server or a setting. The 500 page renders without the
-request and without the database; when the error was the database being out of
-reach, the reader gets the 503 page instead (newsroom/middleware.py).
+One test for "this client wants JSON", one renderer for a request that cannot
+be used (a plain sentence, as JSON or on the one 400 page), and Django's error
+handlers that need no app. No page shows an exception's message, a path on the
+server or a setting. The 500 page renders without the request and without the
+database; when the error was the database being out of reach, the reader gets
+the 503 page instead (core/middleware.py).
 """
 
 import logging
 import sys
 
 from django.conf import settings
-from django.db import DatabaseError
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 
-from articles.models import Article
-from newsroom.middleware import DATABASE_UNAVAILABLE, database_unavailable
-
-LATEST_ON_404 = 5
+from core.middleware import DATABASE_UNAVAILABLE, database_unavailable
 
 logger = logging.getLogger(__name__)
 
-
-def _wants_json(request):
-    return request.headers.get("Accept", "").startswith("application/json")
+DEFAULT_BAD_REQUEST = "Something in the request was not valid."
 
 
-def page_not_found(request, exception):
-    try:
-        stories = list(Article.objects.published().for_listing().latest_first()[:LATEST_ON_404])
-    except DatabaseError:  # the 404 still answers while the database is away
-        stories = []
-    return render(request, "404.html", {"stories": stories}, status=404)
+def wants_json(request):
+    return request is not None and request.headers.get("Accept", "").startswith("application/json")
+
+
+def bad_request_response(request, message=None, status=400):
+    """A request that cannot be used: the reason as JSON, or on the 400 page."""
+    if wants_json(request):
+        return JsonResponse({"error": message or DEFAULT_BAD_REQUEST}, status=status)
+    return render(request, "400.html", {"message": message}, status=status)
 
 
 def bad_request(request, exception):
-    return render(request, "400.html", status=400)
+    return bad_request_response(request)
 
 
 def permission_denied(request, exception):
@@ -49,7 +48,7 @@ def csrf_failure(request, reason=""):
         "Your form could not be sent because its security check failed. "
         "Reload the page and try again."
     )
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse({"error": message}, status=403)
     return render(request, "403_csrf.html", {"message": message}, status=403)
 

@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from newsroom.markup import Term, render
+from core.markup import Term, render
 
 
 class _Elements(HTMLParser):

@@ -1,10 +1,10 @@
 """`make backup` and `make restore`: the database to a file and back, with pg_dump/pg_restore.
 
-    python scripts/backup.py backup [--output DIR]
+    python tools/backup.py backup [--output DIR]
         Dump the configured database (DATABASE_URL, else the private cluster's) in
         pg_dump's custom format to var/backups/newsroom-<UTC time>.dump.
 
-    python scripts/backup.py restore FILE [--yes] [--into NAME]
+    python tools/backup.py restore FILE [--yes] [--into NAME]
         Restore FILE into the configured database, replacing what it holds
         (pg_restore --clean --if-exists, in one transaction: all or nothing). Asks
         you to type the database's name first, unless --yes. With --into NAME,
@@ -12,7 +12,7 @@
         when it does not exist.
 
 --database-url URL overrides DATABASE_URL for either command. Standard library
-only, like newsroom/localdb.py, so it runs before the virtualenv exists.
+only, like tools/localdb.py, so it runs before the virtualenv exists.
 """
 
 import argparse
@@ -38,7 +38,7 @@ def configured_url():
     if os.environ.get("DATABASE_URL"):
         return os.environ["DATABASE_URL"]
     sys.path.insert(0, str(CHECKOUT))
-    from newsroom import localdb
+    from tools import localdb
 
     return localdb.url()
 

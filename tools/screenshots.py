@@ -1,7 +1,7 @@
 """`make screenshots`: full-page PNGs of every page type into var/screenshots/.
 
 Each page at a phone (360x740) and a desktop (1366x900) viewport, in light
-and dark mode, from a live server on the fixture content (scripts/liveserver.py).
+and dark mode, from a live server on the fixture content (tools/liveserver.py).
 The track record is a demo reader's (their cookie is signed here), after they
 forecast the Tscm question through the page, so it shows scores, calibration
 and a standing forecast. Files are named <page>-<viewport>-<scheme>.png.

@@ -5,9 +5,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from newsroom.readers import COOKIE_NAME
+from core.readers import COOKIE_NAME, signed_reader_cookie
 from predictions import services
-from tests.factories import make_article, make_question, signed_reader_cookie
+from tests.factories import make_article, make_question
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +90,7 @@ def test_editors_previews_are_never_served_from_the_cache(client, editor):
 def test_versions_and_rate_limits_live_in_the_cache_all_workers_share():
     from django.core.cache import caches
 
-    from newsroom import pagecache
+    from core import pagecache
     from newsroom import settings as site_settings
 
     before = pagecache.version("stories")

@@ -1,6 +1,6 @@
 """The checkout's private PostgreSQL cluster, used when DATABASE_URL is unset.
 
-Run as ``python -m newsroom.localdb start|stop|status|url``. Standard library
+Run as ``python -m tools.localdb start|stop|status|url``. Standard library
 only, so it runs before the virtualenv exists. The cluster lives in
 ``.localdb/`` inside the checkout, or in a per-checkout folder under /tmp when
 the ``postgres`` OS user cannot enter the checkout (PostgreSQL refuses to run
@@ -220,7 +220,7 @@ def status():
 def main(argv):
     commands = {"start": start, "stop": stop, "status": status, "url": lambda: print(url())}
     if len(argv) != 1 or argv[0] not in commands:
-        sys.exit("usage: python -m newsroom.localdb start|stop|status|url")
+        sys.exit("usage: python -m tools.localdb start|stop|status|url")
     return commands[argv[0]]() or 0
 
 

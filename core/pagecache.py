@@ -23,7 +23,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
-from newsroom.readers import COOKIE_NAME
+from core.readers import COOKIE_NAME
 
 PLACEHOLDER = "__newsroom_csrf_token__"
 CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+')

@@ -51,7 +51,7 @@ class DatabaseUnavailableMiddleware:
     """A view (or its template) that cannot reach PostgreSQL answers 503, not 500.
 
     Exceptions raised in other middleware reach the 500 handler instead, which
-    makes the same answer (newsroom/errors.py).
+    makes the same answer (core/errors.py).
     """
 
     def __init__(self, get_response):

@@ -50,7 +50,7 @@ def database_url():
     if os.environ.get("DATABASE_URL"):
         return os.environ["DATABASE_URL"]
     private = subprocess.run(
-        [sys.executable, "-m", "newsroom.localdb", "url"],
+        [sys.executable, "-m", "tools.localdb", "url"],
         cwd=CHECKOUT,
         check=True,
         capture_output=True,
@@ -115,9 +115,7 @@ def wait_until_up(process, url, log_path):
 def signed_reader_cookie(reader_id, env):
     """The `reader` cookie value a reader with this id carries (signed like the site does)."""
     code = (
-        "from django.core import signing; from newsroom import readers; "
-        "print(signing.get_cookie_signer(salt=readers.COOKIE_NAME + readers.SALT)"
-        f".sign({reader_id!r}))"
+        f"from core.readers import signed_reader_cookie; print(signed_reader_cookie({reader_id!r}))"
     )
     return subprocess.run(
         [sys.executable, "manage.py", "shell", "-v", "0", "-c", code],
