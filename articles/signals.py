@@ -8,7 +8,7 @@ from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_sav
 from django.dispatch import receiver
 
 from articles.models import Article, Correction, GlossaryTerm, Topic
-from core import pagecache
+from core import httpcache
 
 DERIVED_FIELDS = ["explanation_html", "technical_html", "reading_time_minutes", "search_terms"]
 
@@ -52,7 +52,8 @@ def unmark_deleted_term(sender, instance, **kwargs):
 @receiver(post_save, sender=Correction)
 @receiver(post_save, sender=Topic)
 @receiver(post_save, sender=GlossaryTerm)
-def expire_cached_pages(sender, instance, **kwargs):
-    """Cached pages that show stories (see core/pagecache.py) render afresh."""
+def purge_cached_pages(sender, instance, **kwargs):
+    """Pages that show stories leave the HTTP cache (core/httpcache.py) once this is saved."""
     story = instance if isinstance(instance, Article) else getattr(instance, "article", None)
-    pagecache.bump("stories", *([f"story:{story.slug}"] if story else []))
+    topics = ["topics"] if isinstance(instance, Topic) else []
+    httpcache.purge("stories", *topics, *([f"story-{story.slug}"] if story else []))

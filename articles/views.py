@@ -5,16 +5,26 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
-from articles import search
+from articles import search, selectors
 from articles.models import Article, ArticleRedirect, GlossaryTerm, Topic
+from core import httpcache
 from core.admin_site import is_editor
-from core.pagecache import cached_page
 
 STORIES_PER_PAGE = 12
 RESULTS_PER_PAGE = 10
-# A story's page is invalidated by version when anything on it changes; this
-# only bounds how long a page nobody touches sits in the cache.
-STORY_PAGE_SECONDS = 3600
+
+
+def listing_seconds(request, **kwargs):
+    """A listing is kept no longer than until the next scheduled story goes live."""
+    due = selectors.seconds_until_next_scheduled()
+    return httpcache.ACTIVITY_SECONDS if due is None else min(httpcache.ACTIVITY_SECONDS, due)
+
+
+def listing_keys(request, **kwargs):
+    return ["stories", "topics"]
+
+
+listing_page = httpcache.shared_page(keys=listing_keys, seconds=listing_seconds)
 
 
 class ForgivingPaginationMixin:
@@ -34,7 +44,7 @@ class ForgivingPaginationMixin:
         return paginator, page, page.object_list, page.has_other_pages()
 
 
-@method_decorator(cached_page(depends_on=lambda request: ["stories"]), name="dispatch")
+@method_decorator(listing_page, name="dispatch")
 class FrontPageView(ForgivingPaginationMixin, ListView):
     """The newest story leads page 1; the rest, and every later page, are the latest list."""
 
@@ -56,12 +66,13 @@ class FrontPageView(ForgivingPaginationMixin, ListView):
         return context
 
 
-def _story_versions(request, slug):
-    return ["stories", f"story:{slug}"]
+def story_keys(request, slug):
+    return [f"story-{slug}", "topics"]
 
 
+# The story shows reader activity (its tallies, the crowd forecast): a short s-maxage.
 @method_decorator(
-    cached_page(depends_on=_story_versions, timeout=STORY_PAGE_SECONDS), name="dispatch"
+    httpcache.shared_page(keys=story_keys, seconds=httpcache.ACTIVITY_SECONDS), name="dispatch"
 )
 class ArticleDetailView(DetailView):
     """A story. Editors also see unpublished ones here, as a never-cached preview."""
@@ -83,6 +94,7 @@ class ArticleDetailView(DetailView):
         return response
 
 
+@method_decorator(listing_page, name="dispatch")
 class TopicListView(ListView):
     def get_queryset(self):
         return Topic.objects.with_story_counts()
@@ -106,12 +118,13 @@ class StoriesListView(ForgivingPaginationMixin, ListView):
         return super().get_context_data(object=self.owner, **kwargs)
 
 
-@method_decorator(cached_page(depends_on=lambda request, slug: ["stories"]), name="dispatch")
+@method_decorator(listing_page, name="dispatch")
 class TopicDetailView(StoriesListView):
     owner_model = Topic
     template_name = "articles/topic_detail.html"
 
 
+@method_decorator(listing_page, name="dispatch")
 class GlossaryListView(ForgivingPaginationMixin, ListView):
     model = GlossaryTerm
     template_name = "articles/glossary_list.html"
@@ -119,13 +132,14 @@ class GlossaryListView(ForgivingPaginationMixin, ListView):
     paginate_by = 50
 
 
+@method_decorator(listing_page, name="dispatch")
 class GlossaryTermDetailView(StoriesListView):
     owner_model = GlossaryTerm
     template_name = "articles/glossary_detail.html"
 
 
 # The same query from many readers (a story in the news) is answered from the cache.
-@cached_page(depends_on=lambda request: ["stories"])
+@listing_page
 def search_view(request):
     form = search.SearchForm(request.GET)
     if not form.is_valid():

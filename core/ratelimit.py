@@ -1,19 +1,24 @@
-"""Per-client rate limits for reader writes, counted in Django's cache.
+"""Per-client rate limits for reader writes, counted in Redis.
 
-A fixed window per client address, counted in the "shared" cache that all
-workers see (a file cache on one machine, Redis across machines). The file
-cache's increment is not atomic between processes, so under a burst a count
-can be a little low: the limit is at worst a little loose, never stricter.
+A fixed window per client address, counted with Redis's atomic INCR (through
+Django's cache, which every process and app node shares), so a burst from one
+address is counted exactly. If Redis does not answer, the write is let through
+and the outage logged: a rate limit must not take reader writes down with it.
 """
 
+import logging
 import time
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import cache
 from django.shortcuts import render
+from redis.exceptions import RedisError
 
 from core.errors import bad_request_response
+
+logger = logging.getLogger(__name__)
+REDIS_ERRORS = (RedisError, OSError)
 
 
 def client_address(request):
@@ -23,6 +28,16 @@ def client_address(request):
         if forwarded:
             return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
+
+
+def _count(key, window):
+    """This request's number in its window: one atomic INCR, expiring with the window."""
+    cache.add(key, 0, timeout=window + 1)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr: this is the window's first
+        cache.add(key, 1, timeout=window + 1)
+        return 1
 
 
 def rate_limited(scope):
@@ -35,13 +50,11 @@ def rate_limited(scope):
             now = int(time.time())
             window_start = now - now % window
             key = f"ratelimit:{scope}:{client_address(request)}:{window_start}"
-            counts = caches["shared"]
-            counts.add(key, 0, timeout=window + 1)
             try:
-                count = counts.incr(key)
-            except ValueError:  # evicted between add and incr: count this as the first
-                counts.set(key, 1, timeout=window + 1)
-                count = 1
+                count = _count(key, window)
+            except REDIS_ERRORS as error:
+                logger.warning("Rate limit not applied, Redis unavailable: %s", error)
+                count = 0
             if count > limit:
                 retry_after = window_start + window - now
                 response = render(

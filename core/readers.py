@@ -11,10 +11,15 @@ from functools import wraps
 from django.conf import settings
 from django.core import signing
 
+from core import httpcache
 from core.errors import bad_request_response
 
 COOKIE_NAME = "reader"
 SALT = "newsroom.reader"
+# Not secret and readable by the page's script: it says only that this browser has a
+# reader id, so that the script asks the per-reader endpoint for the reader's own panels
+# (the id itself stays in the HttpOnly cookie).
+MARKER_COOKIE_NAME = "reader_known"
 MAX_AGE = 60 * 60 * 24 * 365 * 2  # two years
 
 
@@ -45,6 +50,18 @@ def known_reader_id(request):
         return None
 
 
+def page_reader_id(request):
+    """The reader a page is rendered for: only on personal pages, never on shared ones.
+
+    Shared pages are the same bytes for every reader (core/httpcache.py); a page is
+    personal when reached through the per-reader endpoint (``request.personal``) or as
+    the landing page of a form posted without JavaScript.
+    """
+    if getattr(request, "personal", False) or httpcache.is_personal(request):
+        return known_reader_id(request)
+    return None
+
+
 def reader_action(view):
     """Give a writing view ``request.reader_id``, creating the reader on first action."""
 
@@ -59,6 +76,7 @@ def reader_action(view):
         request.reader_id = existing or uuid.uuid4().hex
         response = view(request, *args, **kwargs)
         if existing is None and response.status_code < 400:
+            secure = request.is_secure() or settings.SESSION_COOKIE_SECURE
             response.set_signed_cookie(
                 COOKIE_NAME,
                 request.reader_id,
@@ -66,7 +84,10 @@ def reader_action(view):
                 max_age=MAX_AGE,
                 httponly=True,
                 samesite="Lax",
-                secure=request.is_secure() or settings.SESSION_COOKIE_SECURE,
+                secure=secure,
+            )
+            response.set_cookie(
+                MARKER_COOKIE_NAME, "1", max_age=MAX_AGE, samesite="Lax", secure=secure
             )
         return response
 

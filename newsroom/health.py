@@ -2,23 +2,62 @@
 
 A load balancer polls it; with the pool's timeouts (settings: DATABASES) a
 database that is down answers 503 within a few seconds rather than hanging.
+The body also says what is degraded without taking pages down: Redis (rate
+limits are then not applied) and the HTTP cache nodes the app purges.
+GET and HEAD only.
 """
 
+import socket
+from urllib.parse import urlsplit
+
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from psycopg_pool import PoolTimeout
 
+from core.ratelimit import REDIS_ERRORS
 
-@never_cache
-def healthz(request):
+PROBE_TIMEOUT_SECONDS = 0.5
+
+
+def _database():
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except (DatabaseError, PoolTimeout):
-        response = JsonResponse({"database": "unavailable"}, status=503)
+        return "unavailable"
+    return "ok"
+
+
+def _redis():
+    try:
+        cache.get("healthz")
+    except REDIS_ERRORS:
+        return "unavailable"
+    return "ok"
+
+
+def _http_cache(url):
+    parts = urlsplit(url)
+    try:
+        socket.create_connection((parts.hostname, parts.port or 80), PROBE_TIMEOUT_SECONDS).close()
+    except OSError:
+        return "unavailable"
+    return "ok"
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    report = {"database": _database(), "redis": _redis()}
+    if settings.HTTP_CACHE_PURGE_URLS:
+        report["http_cache"] = {url: _http_cache(url) for url in settings.HTTP_CACHE_PURGE_URLS}
+    if report["database"] != "ok":
+        response = JsonResponse(report, status=503)
         response["Retry-After"] = str(settings.DATABASE_UNAVAILABLE_RETRY_AFTER)
         return response
-    return JsonResponse({"database": "ok"})
+    return JsonResponse(report)

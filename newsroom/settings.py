@@ -1,7 +1,7 @@
 """Newsroom settings, read from the environment (see README: Configuration).
 
 Safe by default: unless NEWSROOM_ENV=development, a missing SECRET_KEY,
-ALLOWED_HOSTS or DATABASE_URL stops start-up with a clear message, and DEBUG
+ALLOWED_HOSTS, DATABASE_URL or REDIS_URL stops start-up with a clear message, and DEBUG
 is off unless asked for.
 """
 
@@ -13,7 +13,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from tools import localdb
+from tools import localdb, localredis
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -176,31 +176,24 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# "default" holds cached pages in each process's memory. "shared" holds what every
-# worker must agree on: page versions (so a vote or an edit reaches all workers) and
-# rate-limit counts. On one machine a file cache shares them between gunicorn's
-# workers; across machines set REDIS_URL and both live in Redis.
-REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        name: {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": name,
-        }
-        for name in ("default", "shared")
-    }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "newsroom",
-        },
-        "shared": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": os.environ.get("SHARED_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
-        },
-    }
+# Redis holds what every process must agree on: rate-limit counts and debounce marks.
+# Pages are cached by the HTTP cache in front (HTTP_CACHE_PURGE_URLS), not in Django.
+# Development and tests use the checkout's private Redis (python -m tools.localredis).
+REDIS_URL = _required("REDIS_URL", localredis.url())
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        # A Redis that does not answer fails a cache call within a second, not a request.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    },
+}
+
+# Where the app sends PURGE requests (with an xkey header naming what changed) to the
+# HTTP cache in front: one URL per cache node, comma-separated; empty sends none.
+HTTP_CACHE_PURGE_URLS = [
+    url.strip() for url in os.environ.get("HTTP_CACHE_PURGE_URLS", "").split(",") if url.strip()
+]
 
 LOGGING = {
     "version": 1,

@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from articles.models import Article, Topic
-from core import pagecache
+from core import httpcache
 from predictions import aggregation, interest, scoring
 from predictions.models import (
     AggregatePoint,
@@ -65,7 +65,6 @@ def cast_read(*, article, reader_id, choice, now=None):
         return read
     setattr(tally, choice, F(choice) + 1)
     tally.save()
-    pagecache.bump(f"story:{article.slug}")
     return read
 
 
@@ -80,7 +79,6 @@ def withdraw_read(*, article, reader_id):
     tally.save()
     _add_topic_interest(article, -interest.read_interest(read.cast_at))
     read.delete()
-    pagecache.bump(f"story:{article.slug}")
 
 
 @transaction.atomic
@@ -179,7 +177,6 @@ def recompute_aggregate(*, question, now=None):
     Question.objects.filter(pk=question.pk).update(**stored)
     for name, value in stored.items():
         setattr(question, name, value)
-    pagecache.bump(f"story:{question.article.slug}")
     # One statement: INSERT … ON CONFLICT (question, day) DO UPDATE.
     AggregatePoint.objects.bulk_create(
         [
@@ -209,7 +206,7 @@ def resolve_question(*, question, resolution, note, now=None):
     question.resolved_at = now or timezone.now()
     question.save(update_fields=["resolution", "resolution_note", "resolved_at"])
     Score.objects.filter(question=question).delete()
-    pagecache.bump(f"story:{question.article.slug}")
+    httpcache.purge(f"story-{question.article.slug}", "questions")
     if not question.is_scored:
         return question
     by_reader = defaultdict(list)

@@ -6,6 +6,7 @@ app_name = "predictions"
 
 urlpatterns = [
     path("articles/<slug:slug>/read/", views.read, name="read"),
+    path("articles/<slug:slug>/mine/", views.my_panels, name="mine"),
     path("community/", views.community, name="community"),
     path("predictions/", views.question_list, name="questions"),
     path("predictions/me/", views.track_record, name="track_record"),

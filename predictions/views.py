@@ -1,4 +1,5 @@
 import csv
+from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -8,22 +9,32 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
+from core import httpcache
+from core.crossorigin import same_origin_only
 from core.errors import bad_request_response, wants_json
+from core.httpcache import PERSONAL_PARAMETER
 from core.ratelimit import body_limited, rate_limited
-from core.readers import known_reader_id, reader_action
-from predictions import selectors, services
+from core.readers import known_reader_id, page_reader_id, reader_action
+from predictions import panels, selectors, services
 from predictions.forms import ForecastForm, ReadForm
 from predictions.handles import handle_for
 from predictions.models import Question
 
 
 def reader_write(view):
-    """The guards every reader write passes: POST, size, rate, then identity."""
+    """The guards every reader write passes: POST, same origin, size, rate, then identity."""
     return require_POST(
-        body_limited(settings.READER_WRITE_MAX_BYTES)(
-            rate_limited("reader-write")(reader_action(view))
+        same_origin_only(
+            body_limited(settings.READER_WRITE_MAX_BYTES)(
+                rate_limited("reader-write")(reader_action(view))
+            )
         )
     )
+
+
+def _saved_landing(article, saved, anchor):
+    """Where a form posted without JavaScript lands: the story, showing the reader's choice."""
+    return redirect(f"{article.get_absolute_url()}?{PERSONAL_PARAMETER}={saved}#{anchor}")
 
 
 @reader_write
@@ -44,15 +55,11 @@ def read(request, slug):
     except ValidationError as error:
         return bad_request_response(request, " ".join(error.messages))
     if wants_json(request):
-        context = {
-            "article": article,
-            "reads": selectors.community_read(article, request.reader_id),
-        }
-        html = render_to_string(
-            "predictions/components/community_read.html", context, request=request
+        context = panels.community_read_context(article, request.reader_id, saved=True)
+        return JsonResponse(
+            {"html": render_to_string(panels.COMMUNITY_TEMPLATE, context, request=request)}
         )
-        return JsonResponse({"html": html})
-    return redirect(article.get_absolute_url() + "#community")
+    return _saved_landing(article, "read", "community")
 
 
 @reader_write
@@ -72,6 +79,9 @@ def forecast(request, slug):
         except ValidationError as error:
             form.add_error(None, error)
     if not form.is_valid():
+        if wants_json(request):
+            errors = [message for messages in form.errors.values() for message in messages]
+            return bad_request_response(request, " ".join(errors))
         return render(
             request,
             "predictions/question_detail.html",
@@ -82,19 +92,51 @@ def forecast(request, slug):
             },
             status=400,
         )
-    return redirect(question.get_absolute_url() + "#forecast")
+    if wants_json(request):
+        context = panels.prediction_panel_context(question.article, request.reader_id, saved=True)
+        return JsonResponse(
+            {"html": render_to_string(panels.FORECAST_TEMPLATE, context, request=request)}
+        )
+    return _saved_landing(question.article, "forecast", "forecast")
 
 
+def my_panels(request, slug):
+    """The per-reader endpoint: a story's reader panels as this reader sees them."""
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    request.personal = True
+    reader_id = known_reader_id(request)
+    response = JsonResponse({"panels": panels.render_panels(request, article, reader_id)})
+    return httpcache.mark_private(response)
+
+
+activity_page = httpcache.shared_page(
+    keys=lambda request, **kwargs: ["questions", "topics"], seconds=httpcache.ACTIVITY_SECONDS
+)
+
+
+def personal_page(view):
+    """A page about the reader who asks: never in a shared cache."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        return httpcache.mark_private(view(request, *args, **kwargs))
+
+    return wrapper
+
+
+@activity_page
 def question_list(request):
     return render(request, "predictions/question_list.html", selectors.question_lists())
 
 
+@activity_page
 def question_detail(request, slug):
     question = get_object_or_404(Question.objects.public().select_related("article"), slug=slug)
-    view = selectors.prediction_view(question, known_reader_id(request))
+    view = selectors.prediction_view(question, page_reader_id(request))
     return render(request, "predictions/question_detail.html", {"question": question, "view": view})
 
 
+@personal_page
 def track_record(request):
     reader_id = known_reader_id(request)
     context = selectors.track_record(reader_id) if reader_id else {}
@@ -102,6 +144,7 @@ def track_record(request):
     return render(request, "predictions/track_record.html", context)
 
 
+@personal_page
 def track_record_csv(request):
     reader_id = known_reader_id(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -125,6 +168,7 @@ def track_record_csv(request):
     return response
 
 
+@personal_page
 def leaderboard(request):
     rows = [row | {"handle": handle_for(row["reader_id"])} for row in selectors.leaderboard()]
     reader_id = known_reader_id(request)
@@ -139,6 +183,7 @@ def leaderboard(request):
     )
 
 
+@activity_page
 def community(request):
     return render(
         request,

@@ -5,6 +5,7 @@ import os
 os.environ.setdefault("NEWSROOM_ENV", "development")
 
 from newsroom.settings import *  # noqa: E402,F403
+from tools import localredis  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -20,8 +21,6 @@ WHITENOISE_AUTOREFRESH = True
 # Two suites can share the development server: TEST_DB_SUFFIX=_b names the second's database.
 DATABASES["default"]["TEST"] = {"NAME": "test_newsroom" + os.environ.get("TEST_DB_SUFFIX", "")}  # noqa: F405
 
-# Both caches in memory: each test starts empty (tests/conftest.py clears them).
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
-    "shared": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"},
-}
+# The checkout's real Redis, in a database of the tests' own (the site uses 0): each test
+# starts empty (tests/conftest.py clears it). TEST_DB_SUFFIX runs get another one.
+CACHES["default"]["LOCATION"] = localredis.url(db=2 if os.environ.get("TEST_DB_SUFFIX") else 1)  # noqa: F405

@@ -144,6 +144,7 @@ class AppServer:
             "SECRET_KEY": secret_key,
             "ALLOWED_HOSTS": "127.0.0.1",
             "DATABASE_URL": database_url,
+            "REDIS_URL": f"unix://{CHECKOUT / '.localredis' / 'redis.sock'}?db=3",
             # Plain HTTP on loopback: no redirect to https.
             "SECURE_SSL_REDIRECT": "0",
             # Every synthetic reader shares 127.0.0.1: lift the per-address write limit.

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article
-from core import pagecache
+from core import httpcache
 from trust import rubric
 from trust.models import Assessment, ComponentScore, Criterion, Source, TrustScoreChange
 
@@ -41,6 +41,7 @@ def rescore_source(*, source, reason):
         return source
     source.trust_score = new_score
     source.save(update_fields=["trust_score"])
+    httpcache.purge("sources")
     for article in Article.objects.filter(citations__source=source).distinct():
         rescore_article(article=article)
     return source
@@ -76,7 +77,7 @@ def rescore_article(*, article):
     complete = rows and all(value is not None for value, _ in rows)
     score = rubric.weighted_contributions(rows)[0] if complete else None
     Assessment.objects.filter(article=article).update(score=score, scored_at=timezone.now())
-    pagecache.bump(f"story:{article.slug}")
+    httpcache.purge(f"story-{article.slug}", "sources")
     return score
 
 

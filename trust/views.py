@@ -1,11 +1,16 @@
 from django.shortcuts import render
+from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, TemplateView
 
+from core import httpcache
 from trust import rubric, selectors
 from trust.forms import SourceFilterForm
 from trust.models import Assessment, Criterion, MeterComponent, Source
 
+evidence_page = httpcache.shared_page(keys=lambda request, **kwargs: ["sources"])
 
+
+@evidence_page
 def source_list(request):
     form = SourceFilterForm(request.GET)
     valid = form.is_valid()
@@ -17,6 +22,7 @@ def source_list(request):
     return render(request, "trust/source_list.html", context, status=200 if valid else 400)
 
 
+@method_decorator(evidence_page, name="dispatch")
 class SourceDetailView(DetailView):
     queryset = Source.objects.prefetch_related("results__criterion", "score_changes")
 
@@ -24,6 +30,7 @@ class SourceDetailView(DetailView):
         return super().get_context_data(stories=selectors.stories_citing(self.object), **kwargs)
 
 
+@method_decorator(evidence_page, name="dispatch")
 class MethodologyView(TemplateView):
     template_name = "trust/methodology.html"
 

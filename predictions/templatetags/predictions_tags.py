@@ -2,35 +2,32 @@
 
 from django import template
 
-from core.readers import known_reader_id
-from predictions import selectors
-from predictions.forms import ForecastForm
+from core.httpcache import PERSONAL_PARAMETER
+from core.readers import page_reader_id
+from predictions import panels, selectors
 
 register = template.Library()
 
 
-@register.inclusion_tag("predictions/components/community_read.html", takes_context=True)
+@register.inclusion_tag(panels.COMMUNITY_TEMPLATE, takes_context=True)
 def community_read(context, article):
     request = context["request"]
+    saved = request.GET.get(PERSONAL_PARAMETER) == "read"
     return {
         "request": request,
-        "csrf_token": context.get("csrf_token"),
-        "article": article,
-        "reads": selectors.community_read(article, known_reader_id(request)),
+        **panels.community_read_context(article, page_reader_id(request), saved=saved),
     }
 
 
-@register.inclusion_tag("predictions/components/prediction_panel.html", takes_context=True)
+@register.inclusion_tag(panels.FORECAST_TEMPLATE, takes_context=True)
 def prediction_panel(context, article):
     request = context["request"]
-    question = selectors.question_of(article)
+    saved = request.GET.get(PERSONAL_PARAMETER) == "forecast"
     return {
         "request": request,
-        "csrf_token": context.get("csrf_token"),
-        "question": question,
-        "view": selectors.prediction_view(question, known_reader_id(request)) if question else None,
-        "forecast_form": context.get("forecast_form") or ForecastForm(),
-        "on_story": True,
+        **panels.prediction_panel_context(
+            article, page_reader_id(request), form=context.get("forecast_form"), saved=saved
+        ),
     }
 
 

@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,11 +34,17 @@ def test_a_reader_forecasts_and_sees_their_forecast_and_the_crowd(client):
     response = client.post(forecast_url(question), {"probability": "35"})
 
     assert response.status_code == 302
-    assert response["Location"] == question.get_absolute_url() + "#forecast"
-    page = client.get(question.get_absolute_url()).content.decode()
+    story = question.article.get_absolute_url()
+    assert response["Location"] == story + "?saved=forecast#forecast"
+    page = client.get(response["Location"]).content.decode()
     assert "Your forecast: <strong>35%</strong>" in page
+    assert "Saved: your forecast is now 35%." in page
+    assert 'inputmode="numeric" required value="35"' in page
     assert 'class="crowd__median">35%<' in page
     assert "1 forecaster." in page
+    shared = client.get(story)
+    assert "Your forecast" not in shared.content.decode()
+    assert "public" in shared["Cache-Control"]
 
 
 def test_updating_keeps_history_and_only_the_latest_counts(client):
@@ -153,11 +158,14 @@ def test_other_bad_requests_store_nothing(client, settings):
     )
     big = client.post(forecast_url(question), {"probability": "50", "pad": "x" * (10 * 2**20)})
     assert big.status_code == 413
-    strict = Client(enforce_csrf_checks=True)
-    assert strict.post(forecast_url(question), {"probability": "50"}).status_code == 403
+    cross_site = {"Sec-Fetch-Site": "cross-site"}
+    assert (
+        client.post(forecast_url(question), {"probability": "50"}, headers=cross_site).status_code
+        == 403
+    )
     assert client.get(forecast_url(question)).status_code == 405
     settings.RATE_LIMITS = {"reader-write": (2, 60)}
-    caches["shared"].clear()
+    caches["default"].clear()
     statuses = [
         client.post(forecast_url(question), {"probability": "50"}).status_code for _ in range(4)
     ]
@@ -256,10 +264,12 @@ def test_question_and_article_pages_run_constant_queries(client, django_assert_n
     for number in range(30):
         services.submit_forecast(question=question, reader_id=f"r{number}", probability=50)
     as_reader(client, "r1")
-    with django_assert_num_queries(query_budgets.QUESTION_PAGE_WITH_READER):
+    with django_assert_num_queries(query_budgets.QUESTION_PAGE):
         client.get(question.get_absolute_url())
     with django_assert_num_queries(query_budgets.ARTICLE_PAGE_WITH_READER):
-        client.get(question.article.get_absolute_url())
+        client.get(question.article.get_absolute_url() + "?saved=forecast")
+    with django_assert_num_queries(query_budgets.READER_PANELS):
+        client.get(reverse("predictions:mine", kwargs={"slug": question.article.slug}))
 
 
 def test_the_sitemap_lists_public_questions_only(client):

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article, Topic
-from core.readers import COOKIE_NAME, signed_reader_cookie
+from core.readers import COOKIE_NAME, MARKER_COOKIE_NAME, signed_reader_cookie
 from predictions import interest, services
 from predictions.models import Read, ReadTally
 from tests import query_budgets
@@ -128,11 +128,16 @@ def test_post_redirect_get_shows_the_readers_read_highlighted(client):
     response = client.post(read_url(article), {"choice": "promising"})
 
     assert response.status_code == 302
-    assert response["Location"] == article.get_absolute_url() + "#community"
+    assert response["Location"] == article.get_absolute_url() + "?saved=read#community"
     cookie = response.cookies[COOKIE_NAME]
     assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["max-age"]
+    marker = response.cookies[MARKER_COOKIE_NAME]
+    assert marker.value == "1" and not marker["httponly"]
 
-    page = client.get(article.get_absolute_url()).content.decode()
+    landing = client.get(response["Location"])
+    assert landing["Cache-Control"] == "private, no-store" and "xkey" not in landing
+    page = landing.content.decode()
+    assert "Saved: your read is “Promising”." in page
     assert "Your read: <strong>Promising</strong>" in page
     assert 'value="promising" aria-pressed="true"' in page
     assert "1 read so far" in page
@@ -183,11 +188,31 @@ def test_a_forged_reader_cookie_is_refused(client):
     assert not Read.objects.exists()
 
 
-def test_a_vote_without_a_csrf_token_is_forbidden():
+def test_a_vote_from_another_site_is_forbidden():
     article = make_article()
-    response = Client(enforce_csrf_checks=True).post(read_url(article), {"choice": "promising"})
+    response = Client().post(
+        read_url(article), {"choice": "promising"}, headers={"Sec-Fetch-Site": "cross-site"}
+    )
     assert response.status_code == 403
+    assert "only be sent from a page of this site" in response.content.decode()
     assert not Read.objects.exists()
+
+
+def test_the_shared_story_page_is_the_same_for_a_reader_who_voted(client):
+    article = make_article()
+    anonymous = Client().get(article.get_absolute_url())
+    client.post(read_url(article), {"choice": "promising"})
+    services.cast_read(article=article, reader_id="other", choice="overhyped")
+    again = Client().get(article.get_absolute_url())
+    voter = client.get(article.get_absolute_url())
+    assert voter.content == again.content != anonymous.content
+    assert "Your read" not in voter.content.decode()
+    assert voter["Cache-Control"] == again["Cache-Control"]
+    assert "public" in voter["Cache-Control"] and "s-maxage=5" in voter["Cache-Control"]
+    mine = client.get(reverse("predictions:mine", kwargs={"slug": article.slug}))
+    assert mine["Cache-Control"] == "private, no-store"
+    assert "Your read: <strong>Promising</strong>" in mine.json()["panels"]["community"]
+    assert "2 reads so far" in mine.json()["panels"]["community"]
 
 
 def test_a_get_to_the_vote_url_is_not_allowed(client):
@@ -241,5 +266,8 @@ def test_article_page_query_count_is_constant_however_many_reads(client, django_
     services.submit_forecast(question=question, reader_id="r1", probability=50)
     client.cookies[COOKIE_NAME] = signed_reader_cookie("r1")
     with django_assert_num_queries(query_budgets.ARTICLE_PAGE_WITH_READER):
-        response = client.get(article.get_absolute_url())
+        response = client.get(article.get_absolute_url() + "?saved=read")
     assert "40 reads so far" in response.content.decode()
+    with django_assert_num_queries(query_budgets.READER_PANELS):
+        mine = client.get(reverse("predictions:mine", kwargs={"slug": article.slug}))
+    assert "40 reads so far" in mine.json()["panels"]["community"]

@@ -6,6 +6,7 @@ import pytest
 from django.db import OperationalError
 from django.template import loader
 from django.test import Client, RequestFactory
+from django.urls import reverse
 
 from core import errors
 from newsroom import views as project_views
@@ -56,20 +57,32 @@ def test_forbidden_gets_the_friendly_403(client):
 
 
 def test_a_form_without_its_csrf_token_gets_the_friendly_403():
-    article = make_article()
     checking = Client(enforce_csrf_checks=True)
-    response = checking.post(f"/articles/{article.slug}/read/", {"choice": "promising"})
+    response = checking.post(reverse("admin:login"), {"username": "x", "password": "y"})
     assert response.status_code == 403
     page = response.content.decode()
     assert "Your form could not be sent" in page
     assert "CSRF" not in page and "Referer" not in page
+
+
+def test_a_cross_site_reader_write_gets_the_friendly_403():
+    article = make_article()
+    response = Client().post(
+        f"/articles/{article.slug}/read/",
+        {"choice": "promising"},
+        headers={"Sec-Fetch-Site": "cross-site"},
+    )
+    assert response.status_code == 403
+    assert "Your form could not be sent" in response.content.decode()
     assert not article.reads.exists()
 
-    as_json = checking.post(
-        f"/articles/{article.slug}/read/", {"choice": "promising"}, HTTP_ACCEPT="application/json"
+    as_json = Client().post(
+        f"/articles/{article.slug}/read/",
+        {"choice": "promising"},
+        headers={"Sec-Fetch-Site": "cross-site", "Accept": "application/json"},
     )
     assert as_json.status_code == 403
-    assert "security check" in as_json.json()["error"]
+    assert "only be sent from a page of this site" in as_json.json()["error"]
 
 
 def test_the_404_helps_and_still_answers_without_the_database(client):

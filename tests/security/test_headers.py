@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from articles.models import Article, GlossaryTerm, Topic
 from predictions.models import Question
-from tools import localdb
+from tools import localdb, localredis
 from trust.models import Source
 
 pytestmark = pytest.mark.django_db
@@ -165,6 +165,7 @@ def production_environment(**extra):
         SECRET_KEY=secrets.token_urlsafe(60),
         ALLOWED_HOSTS="news.example.org",
         DATABASE_URL=localdb.url(),
+        REDIS_URL=localredis.url(),
         **extra,
     )
     return environment

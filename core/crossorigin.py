@@ -1,0 +1,52 @@
+"""Tokenless protection of reader writes against cross-site requests.
+
+Reader pages are the same bytes for everyone and sit in a shared cache, so
+they cannot carry a per-reader CSRF token. Instead a reader write is refused
+when the browser says it comes from another site. Browsers since 2020 send
+``Sec-Fetch-Site`` on every request: "same-origin" (our own page) and "none"
+(typed or bookmarked by the user) pass, "same-site" and "cross-site" do not.
+An older browser sends no ``Sec-Fetch-Site`` but sends ``Origin`` on a POST:
+it must name this host. A request with neither header does not come from a
+browser page (a script or a command-line client, which could send any header it
+liked anyway) and passes; such a client cannot ride on a reader's cookies. The
+admin keeps Django's token CSRF. See docs/runtime.md for the threat reasoning.
+"""
+
+from functools import wraps
+from urllib.parse import urlsplit
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+
+from core.errors import wants_json
+
+ALLOWED_FETCH_SITES = {"same-origin", "none"}
+REFUSAL = "This form can only be sent from a page of this site. Nothing was saved."
+
+
+def is_cross_origin(request):
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site.lower() not in ALLOWED_FETCH_SITES
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return False
+    if origin == "null":
+        return True
+    return urlsplit(origin).netloc.lower() != request.get_host().lower()
+
+
+def same_origin_only(view):
+    """Refuse (403) a state-changing request that a browser sent from another site."""
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in {"GET", "HEAD", "OPTIONS"} and is_cross_origin(request):
+            if wants_json(request):
+                return JsonResponse({"error": REFUSAL}, status=403)
+            return render(request, "403_csrf.html", {"message": REFUSAL}, status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,124 @@
+"""Pages for the HTTP cache in front of the app, and purges by surrogate key.
+
+Every reader who is not an editor gets the same bytes for a page, with or
+without the reader cookie: a page is marked for shared caches
+(``Cache-Control: public, s-maxage=…, stale-while-revalidate=…``) and names
+what it shows in an ``xkey`` header ("story-<slug>", "stories", …). When
+content changes, the app purges those keys in the cache (``purge``), after the
+transaction commits, so the next reader gets the new page at once. Reader
+activity (tallies, the crowd forecast) reaches shared pages through the short
+``s-maxage`` of the pages that show it, never through one purge per vote;
+what is personal comes from the per-reader endpoint, uncached.
+
+Browsers revalidate every time (``max-age=0``) against an ETag made from the
+page's bytes, so any change, a scheduled story coming due included, shows on
+the next request. Conditional requests are answered only for pages that exist.
+"""
+
+import hashlib
+import logging
+import urllib.request
+from functools import wraps
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+
+logger = logging.getLogger(__name__)
+
+SURROGATE_KEY_HEADER = "xkey"
+# A page reached with this query parameter shows the reader's own choices (the landing
+# page of a form posted without JavaScript): rendered for them, never shared.
+PERSONAL_PARAMETER = "saved"
+# Pages that show reader activity: a vote reaches every reader within this many seconds.
+ACTIVITY_SECONDS = 5
+# Pages that change only when editors change something (and are purged when they do).
+EDITORIAL_SECONDS = 600
+# How long the cache may serve a stale page while it fetches a fresh one, and how long it
+# may keep serving one if the app does not answer.
+STALE_SECONDS = 60
+PURGE_TIMEOUT_SECONDS = 1
+
+
+def is_personal(request):
+    return PERSONAL_PARAMETER in request.GET
+
+
+def mark_private(response):
+    """A response for one reader only: no shared or browser cache keeps it."""
+    patch_cache_control(response, private=True, no_store=True)
+    patch_vary_headers(response, ["Cookie"])
+    response.headers.pop(SURROGATE_KEY_HEADER, None)
+    return response
+
+
+def mark_shared(request, response, *, keys, seconds):
+    """Mark a 200 page for shared caches, and answer a matching conditional request."""
+    response["ETag"] = f'"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"'
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=0,
+        s_maxage=max(1, int(seconds)),
+        stale_while_revalidate=STALE_SECONDS,
+        stale_if_error=STALE_SECONDS * 10,
+    )
+    response[SURROGATE_KEY_HEADER] = " ".join(sorted(set(keys)))
+    return get_conditional_response(request, etag=response["ETag"], response=response)
+
+
+def shared_page(*, keys, seconds=EDITORIAL_SECONDS):
+    """Serve a view's page to the shared cache.
+
+    ``keys(request, **kwargs)`` names what the page shows (its surrogate keys);
+    ``seconds`` is how long a shared cache may keep it, a number or a callable
+    ``seconds(request, **kwargs)``. Editors, personal pages and anything but a
+    200 answer to GET or HEAD are marked private.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+            shareable = (
+                request.method in {"GET", "HEAD"}
+                and response.status_code == 200
+                and not is_personal(request)
+                and not request.user.is_authenticated
+                and not response.has_header("Cache-Control")
+            )
+            if not shareable:
+                return response if response.has_header("Cache-Control") else mark_private(response)
+            ttl = seconds(request, **kwargs) if callable(seconds) else seconds
+            return mark_shared(request, response, keys=keys(request, **kwargs), seconds=ttl)
+
+        return wrapper
+
+    return decorator
+
+
+def _send_purge(url, keys):
+    request = urllib.request.Request(
+        url, method="PURGE", headers={SURROGATE_KEY_HEADER: " ".join(keys)}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=PURGE_TIMEOUT_SECONDS) as answer:
+            answer.read()
+    except OSError as error:
+        # The page then stays stale until its s-maxage runs out; say so, lose nothing.
+        logger.warning("Purge of %s at %s failed: %s", " ".join(keys), url, error)
+
+
+def purge(*keys):
+    """Empty every page that shows one of ``keys``, in every cache, once the data is saved."""
+    keys = sorted({key for key in keys if key})
+    if not keys or not settings.HTTP_CACHE_PURGE_URLS:
+        return
+
+    def send():
+        for url in settings.HTTP_CACHE_PURGE_URLS:
+            _send_purge(url, keys)
+
+    transaction.on_commit(send)

@@ -1,0 +1,120 @@
+"""The checkout's HTTP cache: Varnish in front of the app server(s), started by the project.
+
+Run as ``python -m tools.localcache start|stop|status [--port 8000] [--backend HOST:PORT …]``.
+Standard library only. The VCL is newsroom/deploy/varnish.vcl with the backends filled
+in; Varnish's working files live in ``.localcache/<port>/`` in the checkout. As root,
+varnishd drops to its own ``vcache`` user. Purges are accepted from loopback only.
+"""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from string import Template
+
+CHECKOUT = Path(__file__).resolve().parent.parent
+VCL_TEMPLATE = CHECKOUT / "newsroom" / "deploy" / "varnish.vcl"
+DEFAULT_PORT = 8000
+DEFAULT_BACKEND = "127.0.0.1:8001"
+# Varnish's thread pools hold thousands of slow client connections; an idle client is
+# dropped after timeout_idle seconds, one that reads its answer too slowly after send_timeout.
+PARAMETERS = {
+    "timeout_idle": "5",
+    "send_timeout": "30",
+    "idle_send_timeout": "10",
+    "thread_pool_min": "50",
+    "thread_pool_max": "2000",
+}
+
+
+def run_dir(port):
+    return CHECKOUT / ".localcache" / str(port)
+
+
+def _pid(port):
+    try:
+        pid = int((run_dir(port) / "varnishd.pid").read_text())
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return None
+    return pid
+
+
+def vcl(backends):
+    definitions, additions = [], []
+    for number, address in enumerate(backends, start=1):
+        host, port = address.rsplit(":", 1)
+        definitions.append(
+            f'backend app{number} {{\n    .host = "{host}";\n    .port = "{port}";\n'
+            "    .probe = healthz;\n    .connect_timeout = 1s;\n"
+            "    .first_byte_timeout = 30s;\n    .between_bytes_timeout = 10s;\n}"
+        )
+        additions.append(f"    app.add_backend(app{number});")
+    return Template(VCL_TEMPLATE.read_text()).substitute(
+        BACKENDS="\n\n".join(definitions), ADD_BACKENDS="\n".join(additions)
+    )
+
+
+def start(port, backends):
+    if _pid(port):
+        stop(port)
+    folder = run_dir(port)
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o755)
+    vcl_path = folder / "site.vcl"
+    vcl_path.write_text(vcl(backends))
+    vcl_path.chmod(0o644)
+    command = ["varnishd", "-a", f"127.0.0.1:{port}", "-f", str(vcl_path), "-s", "malloc,256m"]
+    command += ["-n", str(folder / "work"), "-P", str(folder / "varnishd.pid")]
+    for name, value in PARAMETERS.items():
+        command += ["-p", f"{name}={value}"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        sys.exit(f"localcache: varnishd did not start:\n{result.stderr or result.stdout}")
+    for _ in range(100):
+        if _pid(port):
+            print(
+                f"localcache: Varnish on http://127.0.0.1:{port}/ in front of {', '.join(backends)}"
+            )
+            return
+        time.sleep(0.05)
+    sys.exit("localcache: varnishd did not write its pid file")
+
+
+def stop(port):
+    pid = _pid(port)
+    if pid is None:
+        print(f"localcache: not running on {port}")
+        return
+    os.kill(pid, signal.SIGTERM)
+    for _ in range(100):
+        if _pid(port) is None:
+            break
+        time.sleep(0.05)
+    print(f"localcache: stopped on {port}")
+
+
+def status(port):
+    pid = _pid(port)
+    print(f"localcache: {f'running (pid {pid})' if pid else 'stopped'} on {port}")
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(prog="python -m tools.localcache")
+    parser.add_argument("command", choices=["start", "stop", "status"])
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--backend", action="append", dest="backends")
+    args = parser.parse_args(argv)
+    if args.command == "start":
+        start(args.port, args.backends or [DEFAULT_BACKEND])
+    elif args.command == "stop":
+        stop(args.port)
+    else:
+        status(args.port)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
