@@ -66,9 +66,7 @@ class ReadTally(models.Model):
 
 class QuestionQuerySet(SlugQuerySet):
     def public(self):
-        return self.filter(
-            article__status=Article.Status.PUBLISHED, article__published_at__lte=timezone.now()
-        )
+        return self.filter(Article.published_q(prefix="article__"))
 
     def open_now(self):
         now = timezone.now()
