@@ -26,9 +26,7 @@ class SlugQuerySet(models.QuerySet):
 class TopicQuerySet(SlugQuerySet):
     def with_story_counts(self):
         """Each topic with ``story_count``, the number of its public stories."""
-        public = models.Q(
-            articles__status=Article.Status.PUBLISHED, articles__published_at__lte=timezone.now()
-        )
+        public = Article.published_q(prefix="articles__")
         return self.annotate(story_count=models.Count("articles", filter=public))
 
 
@@ -97,7 +95,7 @@ class GlossaryTerm(models.Model):
 class ArticleQuerySet(SlugQuerySet):
     def published(self):
         """Public stories: published, and their publish time has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(Article.published_q())
 
     def for_listing(self):
         """What a card needs: headline block and topic names, no bodies."""
@@ -210,6 +208,15 @@ class Article(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    @classmethod
+    def published_q(cls, prefix=""):
+        """The rule for a public story (published, publish time come) as a ``Q``.
+
+        ``prefix`` reaches stories through a relation: ``"articles__"`` from a topic.
+        """
+        rule = {"status": cls.Status.PUBLISHED, "published_at__lte": timezone.now()}
+        return models.Q(**{prefix + lookup: value for lookup, value in rule.items()})
 
     @property
     def is_public(self):

@@ -1,8 +1,7 @@
 """Sitemap sections for stories, topics and glossary terms (composed in newsroom/sitemaps.py)."""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q
-from django.utils import timezone
+from django.db.models import Max
 
 from articles.models import Article, GlossaryTerm, Topic
 
@@ -12,9 +11,7 @@ def _with_last_story_update(queryset):
 
     A topic or term page is a list of stories, so it changes when they do.
     """
-    public = Q(
-        articles__status=Article.Status.PUBLISHED, articles__published_at__lte=timezone.now()
-    )
+    public = Article.published_q(prefix="articles__")
     return queryset.annotate(last_story_update=Max("articles__updated_at", filter=public))
 
 

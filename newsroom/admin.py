@@ -5,13 +5,19 @@ project level, the article admin gains their inlines and columns, and
 re-scores on save.
 """
 
+import operator
+from functools import reduce
+
 from django.contrib import admin
 from django.db.models import F
 
 from articles.admin import ArticleAdmin
 from articles.models import Article
 from predictions.admin import QuestionInline
+from predictions.models import ReadTally
 from trust.admin import EVIDENCE_INLINES, after_article_saved
+
+READ_COUNT_COLUMNS = [F(f"read_tally__{field}") for field in ReadTally.count_fields().values()]
 
 
 class NewsroomArticleAdmin(ArticleAdmin):
@@ -24,10 +30,7 @@ class NewsroomArticleAdmin(ArticleAdmin):
             .get_queryset(request)
             .annotate(
                 reality=F("assessment__score"),
-                read_count=F("read_tally__game_changer")
-                + F("read_tally__promising")
-                + F("read_tally__too_early")
-                + F("read_tally__overhyped"),
+                read_count=reduce(operator.add, READ_COUNT_COLUMNS),
                 forecaster_count=F("question__forecasters"),
             )
         )

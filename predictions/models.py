@@ -46,7 +46,11 @@ class Read(models.Model):
 
 
 class ReadTally(models.Model):
-    """Stored counts of a story's reads, kept in step with Read in the same transaction."""
+    """Stored counts of a story's reads, kept in step with Read in the same transaction.
+
+    Each read has a column named after its value (tests/predictions/test_reads.py
+    checks the two lists agree); ``count_fields()`` is that mapping.
+    """
 
     article = models.OneToOneField(
         Article, on_delete=models.CASCADE, primary_key=True, related_name="read_tally"
@@ -59,16 +63,22 @@ class ReadTally(models.Model):
     def __str__(self):
         return f"Reads of {self.article}"
 
+    @staticmethod
+    def count_fields():
+        """Each read's value and the name of the column counting it."""
+        return {choice: choice for choice in ReadChoice.values}
+
+    def counts(self):
+        return {choice: getattr(self, field) for choice, field in self.count_fields().items()}
+
     @property
     def total(self):
-        return sum(getattr(self, choice) for choice in ReadChoice.values)
+        return sum(self.counts().values())
 
 
 class QuestionQuerySet(SlugQuerySet):
     def public(self):
-        return self.filter(
-            article__status=Article.Status.PUBLISHED, article__published_at__lte=timezone.now()
-        )
+        return self.filter(Article.published_q(prefix="article__"))
 
     def open_now(self):
         now = timezone.now()

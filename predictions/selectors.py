@@ -62,7 +62,7 @@ def distribution(counts, mine=None):
 def community_read(article, reader_id):
     """The story's read distribution (stored tally) and this reader's own read."""
     tally = ReadTally.objects.filter(article=article).first()
-    counts = {choice: getattr(tally, choice) for choice in ReadChoice.values} if tally else {}
+    counts = tally.counts() if tally else {}
     mine = (
         Read.objects.filter(article=article, reader_id=reader_id)
         .values_list("choice", flat=True)
@@ -234,11 +234,12 @@ class TopicDirection:
 
 def _tallies_by_topic():
     """Each topic's read counts: the stored tallies of its stories, summed."""
+    fields = ReadTally.count_fields()
     rows = ReadTally.objects.values("article__topics").annotate(
-        **{f"sum_{choice}": Sum(choice) for choice in ReadChoice.values}
+        **{f"sum_{choice}": Sum(field) for choice, field in fields.items()}
     )
     return {
-        row["article__topics"]: {choice: row[f"sum_{choice}"] for choice in ReadChoice.values}
+        row["article__topics"]: {choice: row[f"sum_{choice}"] for choice in fields}
         for row in rows
         if row["article__topics"] is not None
     }

@@ -1,3 +1,5 @@
+from operator import attrgetter
+
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -5,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from articles.models import Article, SlugQuerySet
+from articles.models import Article
 from trust import rubric
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
@@ -21,7 +23,35 @@ def _between_0_and_100(field, name):
     )
 
 
-class Criterion(models.Model):
+def band_of(score, bands):
+    """The band a score falls in; None while there is no score."""
+    return None if score is None else rubric.band_for(score, bands)
+
+
+class NaturalKeyQuerySet(models.QuerySet):
+    """Fixtures refer to objects by natural key (the model's ``natural_key_fields``)."""
+
+    def get_by_natural_key(self, *key):
+        return self.get(**dict(zip(self.model.natural_key_fields, key, strict=True)))
+
+
+class NaturalKeyModel(models.Model):
+    """A model whose fixtures name it by ``natural_key_fields``, so reloading updates it.
+
+    No ``natural_key.dependencies``: the serializer already dumps the models a
+    foreign key points at first, when they have natural keys too.
+    """
+
+    natural_key_fields = ("slug",)
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return tuple(attrgetter(path.replace("__", "."))(self) for path in self.natural_key_fields)
+
+
+class Criterion(NaturalKeyModel):
     """One pass/fail test of a source's trustworthiness; weights of all criteria sum to 100."""
 
     name = models.CharField(max_length=120, unique=True)
@@ -32,7 +62,7 @@ class Criterion(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on labels and pages.")
 
-    objects = SlugQuerySet.as_manager()
+    objects = NaturalKeyQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -42,16 +72,13 @@ class Criterion(models.Model):
     def __str__(self):
         return f"{self.name} ({self.weight})"
 
-    def natural_key(self):
-        return (self.slug,)
 
-
-class SourceQuerySet(SlugQuerySet):
+class SourceQuerySet(NaturalKeyQuerySet):
     def with_citation_counts(self):
         return self.annotate(citation_count=models.Count("citations"))
 
 
-class Source(models.Model):
+class Source(NaturalKeyModel):
     """A publisher or venue, scored against the criteria like a nutrition label."""
 
     class Kind(models.TextChoices):
@@ -90,21 +117,15 @@ class Source(models.Model):
     def get_absolute_url(self):
         return reverse("trust:source", kwargs={"slug": self.slug})
 
-    def natural_key(self):
-        return (self.slug,)
-
     @property
     def band(self):
-        return rubric.band_for(self.trust_score, rubric.TRUST_BANDS)
+        return band_of(self.trust_score, rubric.TRUST_BANDS)
 
 
-class CriterionResultQuerySet(models.QuerySet):
-    def get_by_natural_key(self, source_slug, criterion_slug):
-        return self.get(source__slug=source_slug, criterion__slug=criterion_slug)
-
-
-class CriterionResult(models.Model):
+class CriterionResult(NaturalKeyModel):
     """Whether a source meets one criterion, and the editor's note on why."""
+
+    natural_key_fields = ("source__slug", "criterion__slug")
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="results")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="results")
@@ -112,7 +133,7 @@ class CriterionResult(models.Model):
     note = models.TextField(help_text="The evidence for the verdict, in a sentence or two.")
 
     history = HistoricalRecords()
-    objects = CriterionResultQuerySet.as_manager()
+    objects = NaturalKeyQuerySet.as_manager()
 
     class Meta:
         ordering = ["criterion__position", "criterion__name"]
@@ -122,11 +143,6 @@ class CriterionResult(models.Model):
 
     def __str__(self):
         return f"{self.source}: {self.criterion.name}"
-
-    def natural_key(self):
-        return (self.source.slug, self.criterion.slug)
-
-    natural_key.dependencies = ["trust.source", "trust.criterion"]
 
 
 class TrustScoreChange(models.Model):
@@ -145,13 +161,10 @@ class TrustScoreChange(models.Model):
         return f"{self.source}: {self.old_score} → {self.new_score}"
 
 
-class CitationQuerySet(models.QuerySet):
-    def get_by_natural_key(self, article_slug, position):
-        return self.get(article__slug=article_slug, position=position)
-
-
-class Citation(models.Model):
+class Citation(NaturalKeyModel):
     """A cited work: what a story's claims rest on."""
+
+    natural_key_fields = ("article__slug", "position")
 
     class Kind(models.TextChoices):
         PRIMARY_STUDY = "primary", "Primary study"
@@ -179,7 +192,7 @@ class Citation(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords()
-    objects = CitationQuerySet.as_manager()
+    objects = NaturalKeyQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -192,17 +205,12 @@ class Citation(models.Model):
     def __str__(self):
         return self.title
 
-    def natural_key(self):
-        return (self.article.slug, self.position)
-
-    natural_key.dependencies = ["articles.article", "trust.source"]
-
     @property
     def doi_url(self):
         return f"https://doi.org/{self.doi}" if self.doi else ""
 
 
-class MeterComponent(models.Model):
+class MeterComponent(NaturalKeyModel):
     """One part of the reality meter's rubric, with the weight it gets by default."""
 
     name = models.CharField(max_length=120, unique=True)
@@ -215,7 +223,7 @@ class MeterComponent(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0)
 
-    objects = SlugQuerySet.as_manager()
+    objects = NaturalKeyQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -224,17 +232,11 @@ class MeterComponent(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
 
-
-class AssessmentQuerySet(models.QuerySet):
-    def get_by_natural_key(self, article_slug):
-        return self.get(article__slug=article_slug)
-
-
-class Assessment(models.Model):
+class Assessment(NaturalKeyModel):
     """A story's place on the evidence ladder, its time horizon and its reality score."""
+
+    natural_key_fields = ("article__slug",)
 
     class Stage(models.IntegerChoices):
         CLAIM = 2, "Unconfirmed claim or idea (TRL 1–2)"
@@ -269,7 +271,7 @@ class Assessment(models.Model):
     scored_at = models.DateTimeField(null=True, editable=False)
 
     history = HistoricalRecords()
-    objects = AssessmentQuerySet.as_manager()
+    objects = NaturalKeyQuerySet.as_manager()
 
     class Meta:
         constraints = [_between_0_and_100("score", "assessment_score_0_100")]
@@ -277,23 +279,15 @@ class Assessment(models.Model):
     def __str__(self):
         return f"Assessment of {self.article}"
 
-    def natural_key(self):
-        return (self.article.slug,)
-
-    natural_key.dependencies = ["articles.article"]
-
     @property
     def band(self):
-        return None if self.score is None else rubric.band_for(self.score, rubric.REALITY_BANDS)
+        return band_of(self.score, rubric.REALITY_BANDS)
 
 
-class ComponentScoreQuerySet(models.QuerySet):
-    def get_by_natural_key(self, article_slug, component_slug):
-        return self.get(article__slug=article_slug, component__slug=component_slug)
-
-
-class ComponentScore(models.Model):
+class ComponentScore(NaturalKeyModel):
     """One row of "Why this score?": a component's value for a story, its weight and why."""
+
+    natural_key_fields = ("article__slug", "component__slug")
 
     class Concern(models.TextChoices):
         """GRADE's reasons for lower certainty, in plain words."""
@@ -324,7 +318,7 @@ class ComponentScore(models.Model):
     )
 
     history = HistoricalRecords()
-    objects = ComponentScoreQuerySet.as_manager()
+    objects = NaturalKeyQuerySet.as_manager()
 
     class Meta:
         ordering = ["component__position", "component__name"]
@@ -338,11 +332,6 @@ class ComponentScore(models.Model):
 
     def __str__(self):
         return f"{self.component} for {self.article}"
-
-    def natural_key(self):
-        return (self.article.slug, self.component.slug)
-
-    natural_key.dependencies = ["articles.article", "trust.metercomponent"]
 
     @property
     def concern_labels(self):

@@ -6,7 +6,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 
 from articles.models import Article
 from trust import rubric
-from trust.models import Assessment, Citation, ComponentScore, Source
+from trust.models import Assessment, Citation, ComponentScore, Source, band_of
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Meter:
 
     @property
     def band(self):
-        return None if self.score is None else rubric.band_for(self.score, rubric.REALITY_BANDS)
+        return band_of(self.score, rubric.REALITY_BANDS)
 
     @property
     def missing_sources(self):
@@ -41,7 +41,7 @@ class SourceSummary:
 
     @property
     def band(self):
-        return None if self.average is None else rubric.band_for(self.average, rubric.TRUST_BANDS)
+        return band_of(self.average, rubric.TRUST_BANDS)
 
 
 def _load_evidence(article):

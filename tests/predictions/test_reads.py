@@ -5,14 +5,14 @@ from io import StringIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article, Topic
 from core.readers import COOKIE_NAME, MARKER_COOKIE_NAME, signed_reader_cookie
 from predictions import interest, services
-from predictions.models import Read, ReadTally
+from predictions.models import Read, ReadChoice, ReadTally
 from tests import query_budgets
 from tests.factories import make_article, make_question, make_topic
 
@@ -25,15 +25,18 @@ def read_url(article):
 
 def tally(article):
     row = ReadTally.objects.filter(article=article).first()
-    return (
-        {}
-        if row is None
-        else {
-            k: v
-            for k, v in vars(row).items()
-            if k in {"game_changer", "promising", "too_early", "overhyped"} and v
-        }
-    )
+    return {} if row is None else {k: v for k, v in row.counts().items() if v}
+
+
+def test_every_read_has_a_tally_column_and_every_count_column_a_read():
+    columns = {
+        field.name
+        for field in ReadTally._meta.concrete_fields
+        if isinstance(field, models.PositiveIntegerField)
+    }
+    fields = ReadTally.count_fields()
+    assert set(fields) == set(ReadChoice.values)
+    assert set(fields.values()) == columns
 
 
 def test_the_database_allows_one_read_per_reader_per_story():
