@@ -14,16 +14,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from articles.models import Article, Topic
-from predictions import aggregation, interest, scoring
-from predictions.models import (
-    AggregatePoint,
-    Forecast,
-    Question,
-    Read,
-    ReadChoice,
-    ReadTally,
-    Score,
-)
+from predictions import aggregation, interest, models, scoring
 
 AGGREGATE_FIELDS = ("forecasters", "median", "lower_quartile", "upper_quartile")
 # What a question stores until its first forecast (the model's defaults).
@@ -47,15 +38,15 @@ def _close(stored, expected):
 def tally_differences():
     counted = {
         row.pop("article_id"): row
-        for row in Read.objects.values("article_id").annotate(
-            **{choice: Count("pk", filter=Q(choice=choice)) for choice in ReadChoice.values}
+        for row in models.Read.objects.values("article_id").annotate(
+            **{choice: Count("pk", filter=Q(choice=choice)) for choice in models.ReadChoice.values}
         )
     }
     stored = {
         row.pop("article_id"): row
-        for row in ReadTally.objects.values("article_id", *ReadChoice.values)
+        for row in models.ReadTally.objects.values("article_id", *models.ReadChoice.values)
     }
-    nothing = dict.fromkeys(ReadChoice.values, 0)
+    nothing = dict.fromkeys(models.ReadChoice.values, 0)
     wrong = sorted(
         article_id
         for article_id in counted.keys() | stored.keys()
@@ -72,7 +63,7 @@ def tally_differences():
 
 def interest_differences():
     expected = interest.topic_interest(
-        Read.objects.filter(article__topics__isnull=False)
+        models.Read.objects.filter(article__topics__isnull=False)
         .values_list("article__topics", "cast_at")
         .iterator(chunk_size=10_000)
     )
@@ -89,24 +80,24 @@ def forecast_differences():
     """Each question's aggregate, daily history and scores against its forecasts."""
     forecasts = defaultdict(list)
     rows = (
-        Forecast.objects.order_by("question_id", "made_at", "pk")
+        models.Forecast.objects.order_by("question_id", "made_at", "pk")
         .values_list("question_id", "reader_id", "probability", "made_at", "superseded_at")
         .iterator(chunk_size=10_000)
     )
     for question_id, group in groupby(rows, key=lambda row: row[0]):
         forecasts[question_id] = [row[1:] for row in group]
     points = defaultdict(dict)
-    for question_id, day, *values in AggregatePoint.objects.values_list(
+    for question_id, day, *values in models.AggregatePoint.objects.values_list(
         "question_id", "day", *AGGREGATE_FIELDS
     ):
         points[question_id][day] = tuple(values)
     scores = defaultdict(dict)
-    for question_id, reader_id, *values in Score.objects.values_list(
+    for question_id, reader_id, *values in models.Score.objects.values_list(
         "question_id", "reader_id", "brier", "log_score", "final_probability"
     ):
         scores[question_id][reader_id] = values
     found = []
-    for question in Question.objects.order_by("slug"):
+    for question in models.Question.objects.order_by("slug"):
         found += _question_differences(
             question, forecasts[question.pk], points[question.pk], scores[question.pk]
         )
@@ -150,7 +141,7 @@ def _score_differences(question, forecasts, stored):
             forecasts,
             opens_at=question.opens_at,
             closes_at=question.closes_at,
-            happened=question.resolution == Question.Resolution.YES,
+            happened=question.resolution == models.Question.Resolution.YES,
         )
     found = []
     for reader_id in sorted(stored.keys() | expected.keys()):

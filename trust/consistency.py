@@ -23,16 +23,12 @@ def source_differences():
         "source_id", "criterion__weight", "met"
     ):
         verdicts[source_id].append((weight, met))
-    found = []
-    for pk, slug, stored in Source.objects.order_by("slug").values_list(
-        "pk", "slug", "trust_score"
-    ):
-        expected = rubric.source_trust(verdicts[pk])
-        if stored != expected:
-            found.append(
-                f"trust of source {slug}: stored {stored}, its criteria verdicts give {expected}"
-            )
-    return found
+    return _compare(
+        "trust of source",
+        Source.objects.order_by("slug").values_list("pk", "slug", "trust_score"),
+        lambda pk: rubric.source_trust(verdicts[pk]),
+        "its criteria verdicts give",
+    )
 
 
 def assessment_differences():
@@ -63,12 +59,21 @@ def assessment_differences():
             found.append(
                 f"{component} of story {slug}: stored {value}, its cited sources give {expected}"
             )
-    for article_id, slug, stored in Assessment.objects.order_by("article__slug").values_list(
-        "article_id", "article__slug", "score"
-    ):
-        expected = rubric.story_score(components[article_id])
+    return found + _compare(
+        "reality score of story",
+        Assessment.objects.order_by("article__slug").values_list(
+            "article_id", "article__slug", "score"
+        ),
+        lambda article_id: rubric.story_score(components[article_id]),
+        "its components give",
+    )
+
+
+def _compare(what, stored_rows, recompute, basis):
+    """A line for each (key, slug, stored value) row whose value ``recompute(key)`` is not."""
+    found = []
+    for key, slug, stored in stored_rows:
+        expected = recompute(key)
         if stored != expected:
-            found.append(
-                f"reality score of story {slug}: stored {stored}, its components give {expected}"
-            )
+            found.append(f"{what} {slug}: stored {stored}, {basis} {expected}")
     return found

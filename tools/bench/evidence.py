@@ -8,18 +8,11 @@ from datetime import timedelta
 
 from tools.bench.bulk import BulkLoad
 from tools.bench.stories import SLUG_PREFIX
+from trust import models as trust
 from trust import rubric
-from trust.models import (
-    Assessment,
-    Citation,
-    ComponentScore,
-    Criterion,
-    CriterionResult,
-    MeterComponent,
-    Source,
-    TrustScoreChange,
-)
 
+ASSESSMENT_FIELDS = ["article", "stage", "horizon", "horizon_note", "score", "scored_at"]
+COMPONENT_FIELDS = ["article", "component", "value", "weight", "rationale", "concerns"]
 SYNTHETIC_CRITERIA = [25, 15, 5, 15, 15, 10, 15]
 # (weight, computed from the cited sources?) for a database without the fixture rubric.
 SYNTHETIC_COMPONENTS = [(30, False), (15, True), (20, False), (20, False), (15, False)]
@@ -27,11 +20,11 @@ SYNTHETIC_COMPONENTS = [(30, False), (15, True), (20, False), (20, False), (15, 
 
 class Evidence(BulkLoad):
     def _sources(self, sizes):
-        criteria = list(Criterion.objects.values_list("pk", "weight"))
+        criteria = list(trust.Criterion.objects.values_list("pk", "weight"))
         if not criteria:
-            ids = self._new_ids(Criterion, len(SYNTHETIC_CRITERIA))
+            ids = self._new_ids(trust.Criterion, len(SYNTHETIC_CRITERIA))
             self._copy(
-                Criterion,
+                trust.Criterion,
                 ["id", "name", "slug", "description", "weight", "position"],
                 (
                     (
@@ -47,12 +40,12 @@ class Evidence(BulkLoad):
             )
             criteria = list(zip(ids, SYNTHETIC_CRITERIA, strict=True))
         self.components = list(
-            MeterComponent.objects.values_list("pk", "default_weight", "from_sources")
+            trust.MeterComponent.objects.values_list("pk", "default_weight", "from_sources")
         )
         if not self.components:
-            ids = self._new_ids(MeterComponent, len(SYNTHETIC_COMPONENTS))
+            ids = self._new_ids(trust.MeterComponent, len(SYNTHETIC_COMPONENTS))
             self._copy(
-                MeterComponent,
+                trust.MeterComponent,
                 ["id", "name", "slug", "description", "default_weight", "from_sources", "position"],
                 (
                     (
@@ -70,10 +63,10 @@ class Evidence(BulkLoad):
             self.components = [
                 (pk, w, f) for pk, (w, f) in zip(ids, SYNTHETIC_COMPONENTS, strict=True)
             ]
-        kinds = list(Source.Kind.values)
+        kinds = list(trust.Source.Kind.values)
         self.source_trust = {}
         source_rows, result_rows = [], []
-        for n, pk in enumerate(self._new_ids(Source, sizes["sources"]), start=1):
+        for n, pk in enumerate(self._new_ids(trust.Source, sizes["sources"]), start=1):
             met = [(criterion, weight, self.rng.random() < 0.6) for criterion, weight in criteria]
             self.source_trust[pk] = rubric.source_trust((weight, ok) for _, weight, ok in met)
             source_rows.append(
@@ -89,26 +82,26 @@ class Evidence(BulkLoad):
             )
             result_rows += [(pk, criterion, ok, "Synthetic verdict.") for criterion, _, ok in met]
         self._copy(
-            Source,
+            trust.Source,
             ["id", "name", "slug", "kind", "home_url", "description", "trust_score"],
             source_rows,
         )
-        self._copy(CriterionResult, ["source", "criterion", "met", "note"], result_rows)
+        self._copy(trust.CriterionResult, ["source", "criterion", "met", "note"], result_rows)
         self._copy(
-            TrustScoreChange,
+            trust.TrustScoreChange,
             ["source", "changed_at", "old_score", "new_score", "reason"],
             (
-                (pk, self.now, None, trust, "Synthetic data set for the benchmark")
-                for pk, trust in self.source_trust.items()
+                (pk, self.now, None, score, "Synthetic data set for the benchmark")
+                for pk, score in self.source_trust.items()
             ),
         )
 
     def _evidence(self):
         sources = list(self.source_trust)
-        stages = list(Assessment.Stage.values)
-        horizons = list(Assessment.Horizon.values)
-        concerns = list(ComponentScore.Concern.values)
-        kinds = list(Citation.Kind.values)
+        stages = list(trust.Assessment.Stage.values)
+        horizons = list(trust.Assessment.Horizon.values)
+        concerns = list(trust.ComponentScore.Concern.values)
+        kinds = list(trust.Citation.Kind.values)
         citations, assessments, scores = [], [], []
         for pk, _ in self.stories:
             cited = [self.rng.choice(sources) for _ in range(self.rng.randint(1, 4))]
@@ -126,10 +119,10 @@ class Evidence(BulkLoad):
                         position,
                     )
                 )
-            trust = rubric.sources_component(self.source_trust[source] for source in set(cited))
+            from_cited = rubric.sources_component(self.source_trust[s] for s in set(cited))
             rows = []
             for component, weight, from_sources in self.components:
-                value = trust if from_sources else self.rng.randint(5, 95)
+                value = from_cited if from_sources else self.rng.randint(5, 95)
                 rows.append((value, weight))
                 picked = self.rng.sample(concerns, self.rng.randint(0, 2))
                 scores.append((pk, component, value, weight, "Synthetic rationale.", picked))
@@ -144,7 +137,7 @@ class Evidence(BulkLoad):
                 )
             )
         self._copy(
-            Citation,
+            trust.Citation,
             [
                 "article",
                 "source",
@@ -158,13 +151,5 @@ class Evidence(BulkLoad):
             ],
             citations,
         )
-        self._copy(
-            Assessment,
-            ["article", "stage", "horizon", "horizon_note", "score", "scored_at"],
-            assessments,
-        )
-        self._copy(
-            ComponentScore,
-            ["article", "component", "value", "weight", "rationale", "concerns"],
-            scores,
-        )
+        self._copy(trust.Assessment, ASSESSMENT_FIELDS, assessments)
+        self._copy(trust.ComponentScore, COMPONENT_FIELDS, scores)

@@ -21,6 +21,8 @@ QUESTION_FIELDS = (
     "id article slug text criteria criteria_html opens_at closes_at resolve_by resolution "
     "resolution_note resolved_at forecasters median lower_quartile upper_quartile histogram"
 ).split()
+FORECAST_FIELDS = ["question", "reader_id", "probability", "withdrawn", "made_at", "superseded_at"]
+POINT_FIELDS = ["question", "day", "forecasters", "median", "lower_quartile", "upper_quartile"]
 RESOLVED_SHARE = 0.05
 
 
@@ -82,16 +84,8 @@ class Forecasts(BulkLoad):
         self._say(f"    (planned in {seconds:.1f} s on a thread)")
         self._copy(Question, QUESTION_FIELDS, questions)
         # Oldest first per question, so that primary keys follow made_at as in real use.
-        self._copy(
-            Forecast,
-            ["question", "reader_id", "probability", "withdrawn", "made_at", "superseded_at"],
-            forecasts,
-        )
-        self._copy(
-            AggregatePoint,
-            ["question", "day", "forecasters", "median", "lower_quartile", "upper_quartile"],
-            points,
-        )
+        self._copy(Forecast, FORECAST_FIELDS, forecasts)
+        self._copy(AggregatePoint, POINT_FIELDS, points)
         self._copy(
             Score, ["question", "reader_id", "brier", "log_score", "final_probability"], scores
         )

@@ -331,9 +331,6 @@ class Bench:
 
     # ------------------------------------------------------------------ the report
 
-    def command_line(self):
-        return " ".join(["python tools/bench.py", *sys.argv[1:]]).strip()
-
     def cleanup(self):
         self.stop_all()
         with contextlib.suppress(Exception):

@@ -20,15 +20,7 @@ from django.utils import timezone
 
 from articles.models import Article, GlossaryTerm, Topic
 from predictions import interest
-from predictions.models import (
-    AggregatePoint,
-    Forecast,
-    Question,
-    Read,
-    ReadChoice,
-    ReadTally,
-    Score,
-)
+from predictions import models as predictions
 from tools.bench.bulk import apportion
 from tools.bench.evidence import Evidence
 from tools.bench.forecasts import Forecasts
@@ -45,10 +37,10 @@ DEFAULTS = {
 }
 
 READ_SHARES = [  # (choice, cumulative share): readers lean towards "promising"
-    (ReadChoice.GAME_CHANGER, 0.15),
-    (ReadChoice.PROMISING, 0.55),
-    (ReadChoice.TOO_EARLY, 0.85),
-    (ReadChoice.OVERHYPED, 1.0),
+    (predictions.ReadChoice.GAME_CHANGER, 0.15),
+    (predictions.ReadChoice.PROMISING, 0.55),
+    (predictions.ReadChoice.TOO_EARLY, 0.85),
+    (predictions.ReadChoice.OVERHYPED, 1.0),
 ]
 
 # Tables that get many rows: their indexes are built once, after loading.
@@ -58,13 +50,16 @@ BULK_MODELS = [
     Article.glossary_terms.through,
     Citation,
     ComponentScore,
-    Read,
-    ReadTally,
-    Forecast,
-    AggregatePoint,
-    Score,
+    predictions.Read,
+    predictions.ReadTally,
+    predictions.Forecast,
+    predictions.AggregatePoint,
+    predictions.Score,
 ]
-ANALYZED_MODELS = [Topic, GlossaryTerm, Source, CriterionResult, Assessment, Question, *BULK_MODELS]
+ANALYZED_MODELS = [
+    *(Topic, GlossaryTerm, Source, CriterionResult, Assessment, predictions.Question),
+    *BULK_MODELS,
+]
 
 
 class AlreadyGenerated(Exception):
@@ -105,7 +100,7 @@ class SyntheticDataSet(Stories, Evidence, Forecasts):
             indexes = self._drop_indexes(BULK_MODELS)
             self._step("topics, glossary terms", self._topics_and_terms, sizes)
             self._plan_stories(sizes)
-            question_ids = self._new_ids(Question, len(self.published))
+            question_ids = self._new_ids(predictions.Question, len(self.published))
             # Forecasts and their aggregates are pure Python: plan them on a thread while
             # PostgreSQL spends its core indexing story text for search.
             with ThreadPoolExecutor(max_workers=1) as planner:
@@ -149,7 +144,7 @@ class SyntheticDataSet(Stories, Evidence, Forecasts):
                 copy.write_row(row)
         cursor.execute("SELECT setseed(%s)", [(self.seed % 1000) / 1000])
         choice = " ".join(f"WHEN r.x < {share} THEN '{value}'" for value, share in READ_SHARES)
-        read = self._table(Read)
+        read = self._table(predictions.Read)
         # Readers per story are distinct: (story x 7919 + j) mod readers, for j < readers.
         cursor.execute(
             f"""
@@ -170,11 +165,11 @@ class SyntheticDataSet(Stories, Evidence, Forecasts):
             {"prefix": READER_PREFIX, "readers": readers, "now": self.now},
         )
         counts = ", ".join(
-            f"count(*) FILTER (WHERE choice = '{value}')" for value in ReadChoice.values
+            f"count(*) FILTER (WHERE choice = '{value}')" for value in predictions.ReadChoice.values
         )
-        columns = ", ".join(ReadChoice.values)
+        columns = ", ".join(predictions.ReadChoice.values)
         cursor.execute(
-            f"INSERT INTO {self._table(ReadTally)} (article_id, {columns}) "
+            f"INSERT INTO {self._table(predictions.ReadTally)} (article_id, {columns}) "
             f"SELECT r.article_id, {counts} FROM {read} r "
             "JOIN bench_read_plan p ON p.article_id = r.article_id GROUP BY r.article_id"
         )
@@ -183,7 +178,7 @@ class SyntheticDataSet(Stories, Evidence, Forecasts):
     def _topic_interest(self):
         """Every topic's interest from all raw reads, as services.rebuild_topic_interest sums it."""
         totals = interest.topic_interest(
-            Read.objects.filter(article__topics__isnull=False)
+            predictions.Read.objects.filter(article__topics__isnull=False)
             .values_list("article__topics", "cast_at")
             .iterator(chunk_size=50_000)
         )
