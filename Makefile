@@ -88,7 +88,7 @@ fmt: install ## Format and fix imports with ruff
 	@$(BIN)/ruff format .
 
 bench: install db ## Benchmark against a large synthetic data set (see README: Benchmark)
-	@$(BIN)/python tools/bench.py $(BENCH_ARGS)
+	@$(BIN)/python -m tools.bench $(BENCH_ARGS)
 
 screenshots: install db node-deps ## PNG screenshots of every page type into var/screenshots/
 	@$(BIN)/python tools/screenshots.py

@@ -1,7 +1,7 @@
 """The community forecast: a recency-weighted median of readers' standing forecasts.
 
-Following DESIGN.md ("Community forecast") and Metaculus's community
-prediction: order the N standing forecasts oldest first; the n-th weighs
+Following Metaculus's community prediction (the method page describes it too):
+order the N standing forecasts oldest first; the n-th weighs
 e^(sqrt(n) - sqrt(N)), so the newest weighs 1 and older ones fade. A quantile
 q is the smallest forecast whose cumulative weight (forecasts sorted by
 probability) reaches q of the total weight; at an exact half the lower value
@@ -59,3 +59,24 @@ def aggregate(probabilities_oldest_first):
         upper_quartile=weighted_quantile(probabilities, weights, 0.75),
         histogram=histogram(probabilities),
     )
+
+
+def replay(forecasts):
+    """The aggregate at the end of each day on which forecasts were made, oldest day first.
+
+    ``forecasts`` are (reader, probability, day) in the order they were made, with
+    probability None for a withdrawal. A reader's newer forecast replaces their older one
+    and moves them to the newest place, as the standing forecasts are ordered.
+    """
+    standing, by_day = {}, {}
+    for reader, probability, day in forecasts:
+        standing.pop(reader, None)
+        if probability is not None:
+            standing[reader] = probability  # newest last: dicts keep insertion order
+        by_day[day] = aggregate(standing.values())
+    return by_day
+
+
+def latest(by_day):
+    """The aggregate a replay ends on: the stored community forecast."""
+    return next(reversed(by_day.values()), aggregate([]))

@@ -9,6 +9,7 @@ the current weight is that sum times the common decay factor. Floats hold
 2^1000, about 80 years of 30-day half-lives past the epoch.
 """
 
+from collections import defaultdict
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -31,3 +32,12 @@ def read_interest(cast_at):
 def current_weight(reader_interest, now=None):
     """A topic's stored interest as its weight now: reads decayed to this moment."""
     return reader_interest * 2.0 ** -_half_lives_since_epoch(now or timezone.now())
+
+
+def topic_interest(reads):
+    """Every topic's stored interest from (topic, cast_at) pairs: one per read and topic
+    of the read's story. Topics without reads are absent (their interest is 0)."""
+    totals = defaultdict(float)
+    for topic, cast_at in reads:
+        totals[topic] += read_interest(cast_at)
+    return dict(totals)

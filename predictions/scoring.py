@@ -8,6 +8,7 @@ time after a withdrawal counts for nothing.
 """
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass
 
 
@@ -54,3 +55,21 @@ def time_averaged(standings, *, opens_at, closes_at, happened):
     if not total:
         return None
     return ReaderScore(weighted_brier / total, weighted_log / total, final)
+
+
+def score_readers(forecasts, *, opens_at, closes_at, happened):
+    """Each reader's score on a resolved question, as {reader: ReaderScore}.
+
+    ``forecasts`` are (reader, probability, made_at, superseded_at) in the order they
+    were made (probability None for a withdrawal); readers none of whose forecasts stood
+    inside the window get no score.
+    """
+    by_reader = defaultdict(list)
+    for reader, probability, made_at, superseded_at in forecasts:
+        by_reader[reader].append(Standing(probability, made_at, superseded_at))
+    scores = {}
+    for reader, standings in by_reader.items():
+        result = time_averaged(standings, opens_at=opens_at, closes_at=closes_at, happened=happened)
+        if result is not None:
+            scores[reader] = result
+    return scores

@@ -84,17 +84,15 @@ def withdraw_read(*, article, reader_id):
 @transaction.atomic
 def rebuild_topic_interest():
     """Recompute every topic's interest and every tally from the raw reads."""
-    totals = defaultdict(float)
     reads = Read.objects.values_list("article_id", "cast_at").iterator(chunk_size=10_000)
     topics_of = defaultdict(list)
     for article_id, topic_id in Article.topics.through.objects.values_list(
         "article_id", "topic_id"
     ):
         topics_of[article_id].append(topic_id)
-    for article_id, cast_at in reads:
-        worth = interest.read_interest(cast_at)
-        for topic_id in topics_of[article_id]:
-            totals[topic_id] += worth
+    totals = interest.topic_interest(
+        (topic_id, cast_at) for article_id, cast_at in reads for topic_id in topics_of[article_id]
+    )
     for topic in Topic.objects.order_by("pk"):
         topic.reader_interest = totals.get(topic.pk, 0.0)
         topic.save(update_fields=["reader_interest"])
@@ -179,19 +177,22 @@ def recompute_aggregate(*, question, now=None):
         setattr(question, name, value)
     # One statement: INSERT … ON CONFLICT (question, day) DO UPDATE.
     AggregatePoint.objects.bulk_create(
-        [
-            AggregatePoint(
-                question=question,
-                day=timezone.localdate(now or timezone.now()),
-                forecasters=result.forecasters,
-                median=result.median,
-                lower_quartile=result.lower_quartile,
-                upper_quartile=result.upper_quartile,
-            )
-        ],
+        [_aggregate_point(question, timezone.localdate(now or timezone.now()), result)],
         update_conflicts=True,
         unique_fields=["question", "day"],
         update_fields=["forecasters", "median", "lower_quartile", "upper_quartile"],
+    )
+
+
+def _aggregate_point(question, day, result):
+    """The history row of one day: the aggregate as it stood at the end of it."""
+    return AggregatePoint(
+        question=question,
+        day=day,
+        forecasters=result.forecasters,
+        median=result.median,
+        lower_quartile=result.lower_quartile,
+        upper_quartile=result.upper_quartile,
     )
 
 
@@ -209,31 +210,24 @@ def resolve_question(*, question, resolution, note, now=None):
     httpcache.purge(f"story-{question.article.slug}", "questions")
     if not question.is_scored:
         return question
-    by_reader = defaultdict(list)
-    for forecast in question.forecasts.order_by("made_at", "pk"):
-        by_reader[forecast.reader_id].append(
-            scoring.Standing(forecast.probability, forecast.made_at, forecast.superseded_at)
+    scores = scoring.score_readers(
+        question.forecasts.order_by("made_at", "pk").values_list(
+            "reader_id", "probability", "made_at", "superseded_at"
+        ),
+        opens_at=question.opens_at,
+        closes_at=question.closes_at,
+        happened=resolution == Question.Resolution.YES,
+    )
+    Score.objects.bulk_create(
+        Score(
+            question=question,
+            reader_id=reader_id,
+            brier=result.brier,
+            log_score=result.log_score,
+            final_probability=result.final_probability,
         )
-    happened = resolution == Question.Resolution.YES
-    scores = []
-    for reader_id, standings in by_reader.items():
-        result = scoring.time_averaged(
-            standings,
-            opens_at=question.opens_at,
-            closes_at=question.closes_at,
-            happened=happened,
-        )
-        if result is not None:
-            scores.append(
-                Score(
-                    question=question,
-                    reader_id=reader_id,
-                    brier=result.brier,
-                    log_score=result.log_score,
-                    final_probability=result.final_probability,
-                )
-            )
-    Score.objects.bulk_create(scores)
+        for reader_id, result in scores.items()
+    )
     return question
 
 
@@ -241,23 +235,15 @@ def resolve_question(*, question, resolution, note, now=None):
 def replay_history(*, question):
     """Rebuild a question's aggregate history from its raw forecasts, day by day."""
     question = _locked_question(question)
-    standing = {}
-    points = {}
-    for forecast in question.forecasts.order_by("made_at", "pk"):
-        standing.pop(forecast.reader_id, None)
-        if not forecast.withdrawn:
-            standing[forecast.reader_id] = forecast.probability  # newest last: dicts keep order
-        result = aggregation.aggregate(standing.values())
-        points[timezone.localdate(forecast.made_at)] = result
+    # A withdrawal has no probability (a constraint says so): it replays as None.
+    forecasts = question.forecasts.order_by("made_at", "pk")
+    points = aggregation.replay(
+        (reader_id, probability, timezone.localdate(made_at))
+        for reader_id, probability, made_at in forecasts.values_list(
+            "reader_id", "probability", "made_at"
+        )
+    )
     AggregatePoint.objects.filter(question=question).delete()
     AggregatePoint.objects.bulk_create(
-        AggregatePoint(
-            question=question,
-            day=day,
-            forecasters=result.forecasters,
-            median=result.median,
-            lower_quartile=result.lower_quartile,
-            upper_quartile=result.upper_quartile,
-        )
-        for day, result in points.items()
+        _aggregate_point(question, day, result) for day, result in points.items()
     )

@@ -1,25 +1,24 @@
 """The benchmark's parts cannot rot: the generator keeps every stored aggregate true to
-its raw rows, and tools/bench.py runs end to end on a tiny data set."""
+its raw rows, and `python -m tools.bench` runs end to end on a tiny data set."""
 
 import json
-import math
 import os
 import shutil
 import subprocess
 import sys
 from collections import Counter
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.db import connection
 
 from articles.models import Article, Topic
-from predictions import aggregation, services
-from predictions.models import AggregatePoint, Forecast, Question, Read, ReadTally, Score
-from trust import services as trust_services
-from trust.models import Assessment, Source
+from predictions import consistency as predictions_consistency
+from predictions import services
+from predictions.models import AggregatePoint, Forecast, Question, Read, Score
+from tools.bench import databases
+from tools.bench import synthetic as generator
+from trust import consistency as trust_consistency
 
 REPO = Path(__file__).resolve().parent.parent
 TINY = {
@@ -36,7 +35,7 @@ SCORE_FIELDS = ["reader_id", "brier", "log_score", "final_probability"]
 
 def generate(**sizes):
     options = {**TINY, **sizes}
-    call_command("generate_synthetic_data", **options, stdout=StringIO())
+    generator.generate(**options)
 
 
 def index_definitions():
@@ -67,35 +66,12 @@ def test_generator_puts_back_every_index_it_dropped(synthetic):
     assert index_definitions() == synthetic
 
 
-def test_read_tallies_equal_the_reads(synthetic):
-    counted = Counter(Read.objects.values_list("article_id", "choice"))
-    for tally in ReadTally.objects.all():
-        for choice in ("game_changer", "promising", "too_early", "overhyped"):
-            assert getattr(tally, choice) == counted[(tally.article_id, choice)]
-    assert ReadTally.objects.count() == len({article for article, _ in counted})
-
-
-def test_topic_interest_equals_a_rebuild_from_the_reads(synthetic):
-    stored = dict(Topic.objects.values_list("pk", "reader_interest"))
-    services.rebuild_topic_interest()
-    rebuilt = dict(Topic.objects.values_list("pk", "reader_interest"))
-    assert any(stored.values())
-    for pk, value in rebuilt.items():
-        # The generator sums in SQL, the service in Python: only the rounding differs.
-        assert math.isclose(stored[pk], value, rel_tol=1e-9), pk
-
-
-def test_every_question_stores_the_aggregate_of_its_standing_forecasts(synthetic):
-    questions = Question.objects.filter(slug__startswith="synthetic-")
-    assert questions.count() > TINY["stories"] * 0.9  # one per published story
-    for question in questions:
-        standing = question.forecasts.current().order_by("made_at", "pk")
-        expected = aggregation.aggregate(standing.values_list("probability", flat=True))
-        assert question.forecasters == expected.forecasters
-        assert question.median == expected.median
-        assert question.lower_quartile == expected.lower_quartile
-        assert question.upper_quartile == expected.upper_quartile
-        assert question.histogram == expected.histogram
+def test_every_stored_aggregate_equals_the_one_recomputed_from_raw_rows(synthetic):
+    # Read tallies, topic interest, community forecasts, history, scores, trust, reality.
+    assert any(Topic.objects.values_list("reader_interest", flat=True))
+    assert Question.objects.filter(slug__startswith="synthetic-").count() > TINY["stories"] * 0.9
+    assert predictions_consistency.differences() == []
+    assert trust_consistency.differences() == []
 
 
 def test_history_and_scores_are_what_the_services_would_store(synthetic):
@@ -131,14 +107,6 @@ def test_one_standing_forecast_per_reader_and_question(synthetic):
     assert Forecast.objects.filter(superseded_at__isnull=False).exists()
 
 
-def test_trust_and_reality_scores_are_what_rescoring_gives(synthetic):
-    for source in Source.objects.filter(slug__startswith="synthetic-"):
-        met = source.results.filter(met=True).select_related("criterion")
-        assert source.trust_score == sum(result.criterion.weight for result in met)
-    for assessment in Assessment.objects.select_related("article")[:10]:
-        assert assessment.score == trust_services.rescore_article(article=assessment.article)
-
-
 def test_article_page_of_a_synthetic_story_shows_the_evidence(synthetic, client):
     question = Question.objects.open_now().order_by("-forecasters").first()
     response = client.get(question.article.get_absolute_url())
@@ -149,7 +117,7 @@ def test_article_page_of_a_synthetic_story_shows_the_evidence(synthetic, client)
 
 
 def test_generator_refuses_a_database_that_already_has_the_data_set(synthetic):
-    with pytest.raises(CommandError, match="already holds synthetic stories"):
+    with pytest.raises(generator.AlreadyGenerated, match="already holds synthetic stories"):
         generate()
 
 
@@ -162,7 +130,7 @@ def test_bench_script_runs_end_to_end_on_a_tiny_data_set(tmp_path):
     database = f"newsroom_bench_smoke{os.environ.get('TEST_DB_SUFFIX', '')}_{os.getpid()}"
     env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
     result = subprocess.run(
-        [sys.executable, "tools/bench.py", "--smoke", "--output", str(tmp_path)]
+        [sys.executable, "-m", "tools.bench", "--smoke", "--output", str(tmp_path)]
         + ["--database", database.lower()],
         cwd=REPO,
         env=env,
@@ -200,10 +168,7 @@ def databases_named(prefix):
     """Databases on the server whose names start with ``prefix``."""
     import psycopg
 
-    sys.path.insert(0, str(REPO / "tools"))
-    import bench
-
-    with psycopg.connect(bench.database_url("postgres"), autocommit=True) as server:
+    with psycopg.connect(databases.database_url("postgres"), autocommit=True) as server:
         rows = server.execute(
             "SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{prefix}%"]
         ).fetchall()

@@ -17,7 +17,6 @@ only, like tools/localdb.py, so it runs before the virtualenv exists.
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 import urllib.parse
@@ -25,8 +24,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 CHECKOUT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(CHECKOUT))
+
+from tools import localdb  # noqa: E402  (standard library only, as this script is)
+
 DEFAULT_OUTPUT = CHECKOUT / "var" / "backups"
-PG_BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
 
 
 def say(message):
@@ -37,9 +39,6 @@ def say(message):
 def configured_url():
     if os.environ.get("DATABASE_URL"):
         return os.environ["DATABASE_URL"]
-    sys.path.insert(0, str(CHECKOUT))
-    from tools import localdb
-
     return localdb.url()
 
 
@@ -63,13 +62,7 @@ def shown(url):
 
 def binary(name):
     """The newest PostgreSQL client tools installed (they work with every older server)."""
-    for directory in PG_BIN_DIRS:
-        if (directory / name).exists():
-            return str(directory / name)
-    found = shutil.which(name)
-    if found:
-        return found
-    sys.exit(f"backup: cannot find {name}; install the postgresql-client package.")
+    return localdb.pg_binary(name, newest_first=True)
 
 
 def run(command, stdin=None):

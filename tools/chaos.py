@@ -34,7 +34,6 @@ import random
 import secrets
 import shutil
 import signal
-import socket
 import string
 import subprocess
 import sys
@@ -47,32 +46,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CHECKOUT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+sys.path.insert(0, str(CHECKOUT))
+
+from tools import localdb, servers  # noqa: E402  (standard library only)
+
 REQUEST_TIMEOUT_SECONDS = 15
-START_TIMEOUT_SECONDS = 60
 RECOVERY_TIMEOUT_SECONDS = 30
-PG_BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
 
 
 def say(message=""):
     sys.stdout.write(f"{message}\n")
     sys.stdout.flush()
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def pg_binary(name):
-    found = shutil.which(name)
-    if found:
-        return found
-    for directory in PG_BIN_DIRS:
-        if (directory / name).exists():
-            return str(directory / name)
-    raise SystemExit(f"chaos: PostgreSQL's {name} is missing; install the postgresql package.")
 
 
 class ThrowawayCluster:
@@ -90,7 +74,7 @@ class ThrowawayCluster:
         package.mkdir()
         shutil.copy(CHECKOUT / "tools" / "localdb.py", package / "localdb.py")
         (package / "__init__.py").touch()
-        self.port = free_port()
+        self.port = servers.free_port()
         self.env = os.environ | {"NEWSROOM_DB_PORT": str(self.port)}
         self.env.pop("DATABASE_URL", None)
         self.url = f"postgres://postgres@127.0.0.1:{self.port}/newsroom"
@@ -117,13 +101,21 @@ class ThrowawayCluster:
 
     def crash(self):
         """Stop as a power cut would: no checkpoint, WAL recovery on the next start."""
-        command = [pg_binary("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"]
+        command = [
+            localdb.pg_binary("pg_ctl"),
+            "-D",
+            str(self.data),
+            "-m",
+            "immediate",
+            "-w",
+            "stop",
+        ]
         if os.geteuid() == 0:
             command = ["runuser", "-u", "postgres", "--", *command]
         subprocess.run(command, capture_output=True, check=False)
 
     def is_up(self):
-        command = [pg_binary("pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.port)]
+        command = [localdb.pg_binary("pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.port)]
         return subprocess.run(command, check=False).returncode == 0
 
     def remove(self):
@@ -132,14 +124,11 @@ class ThrowawayCluster:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-class AppServer:
+class AppServer(servers.Gunicorn):
     """gunicorn serving the site in production mode against the throwaway cluster."""
 
     def __init__(self, database_url, *, workers, secret_key, log_path):
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
-        self.env = os.environ | {
+        env = os.environ | {
             "NEWSROOM_ENV": "production",
             "SECRET_KEY": secret_key,
             "ALLOWED_HOSTS": "127.0.0.1",
@@ -154,7 +143,7 @@ class AppServer:
             "LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
         }
-        self.process = None
+        super().__init__("newsroom.wsgi", env=env, log_path=log_path)
 
     def manage(self, *args):
         subprocess.run(
@@ -164,48 +153,6 @@ class AppServer:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-
-    def start(self):
-        with open(self.log_path, "w") as log:
-            self.process = subprocess.Popen(
-                [
-                    str(BIN / "gunicorn"),
-                    "--config",
-                    "newsroom/gunicorn_conf.py",
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                    "newsroom.wsgi",
-                ],
-                cwd=CHECKOUT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        if not self.wait_until_healthy(START_TIMEOUT_SECONDS):
-            raise RuntimeError(f"gunicorn did not come up; see {self.log_path}")
-
-    def wait_until_healthy(self, seconds):
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
-            if request(self.port, "GET", "/healthz")[0] == 200:
-                return True
-            time.sleep(0.2)
-        return False
-
-    def workers(self):
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(pid) for pid in children.read_text().split()]
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
 
 
 def request(port, method, path, *, body=None, headers=None):
@@ -375,25 +322,13 @@ def forecasts_match(attempts, stored):
     return match(0, 0)
 
 
-class Rollback(Exception):
-    pass
-
-
 def check_integrity(traffic):
     """Every finding as (ok, message)."""
-    from django.db import transaction
     from django.db.models import Count
 
-    from articles.models import Topic
-    from predictions import aggregation, services
-    from predictions.models import (
-        AggregatePoint,
-        Forecast,
-        Question,
-        Read,
-        ReadChoice,
-        ReadTally,
-    )
+    from predictions import consistency as predictions_consistency
+    from predictions.models import Forecast, Read
+    from trust import consistency as trust_consistency
 
     findings = []
     attempts = [a for a in traffic.attempts if a.outcome != "refused"]
@@ -456,78 +391,13 @@ def check_integrity(traffic):
         )
     )
 
-    bad_tallies = []
-    tallied = set()
-    for tally in ReadTally.objects.all():
-        tallied.add(tally.article_id)
-        raw = collections.Counter(
-            Read.objects.filter(article_id=tally.article_id).values_list("choice", flat=True)
-        )
-        if any(getattr(tally, choice) != raw[choice] for choice in ReadChoice.values):
-            bad_tallies.append(tally.article_id)
-    untallied = set(Read.objects.values_list("article_id", flat=True)) - tallied
+    differences = predictions_consistency.differences() + trust_consistency.differences()
     findings.append(
         (
-            not bad_tallies and not untallied,
-            f"read tallies equal the raw read counts: {len(bad_tallies)} of {len(tallied)}"
-            f" stories differ, {len(untallied)} have reads but no tally",
-        )
-    )
-
-    stored_interest = dict(Topic.objects.values_list("slug", "reader_interest"))
-    try:
-        with transaction.atomic():
-            services.rebuild_topic_interest()
-            rebuilt = dict(Topic.objects.values_list("slug", "reader_interest"))
-            raise Rollback
-    except Rollback:
-        pass
-    wrong_interest = [
-        slug
-        for slug, value in stored_interest.items()
-        if abs(value - rebuilt[slug]) > 1e-9 * max(1.0, abs(rebuilt[slug]))
-    ]
-    findings.append(
-        (
-            not wrong_interest,
-            f"topic interest equals the interest rebuilt from raw reads:"
-            f" {len(wrong_interest)} of {len(stored_interest)} topics differ",
-        )
-    )
-
-    wrong_aggregates = []
-    # Questions never forecast keep their initial empty aggregate; the others are checked.
-    forecast_questions = Question.objects.filter(forecasts__isnull=False).distinct()
-    for question in forecast_questions:
-        standing = question.forecasts.current().order_by("made_at", "pk")
-        expected = aggregation.aggregate(standing.values_list("probability", flat=True))
-        stored = (
-            question.forecasters,
-            question.median,
-            question.lower_quartile,
-            question.upper_quartile,
-            question.histogram,
-        )
-        if stored != (
-            expected.forecasters,
-            expected.median,
-            expected.lower_quartile,
-            expected.upper_quartile,
-            expected.histogram,
-        ):
-            wrong_aggregates.append(question.slug)
-        latest = AggregatePoint.objects.filter(question=question).order_by("-day").first()
-        if latest and (latest.forecasters, latest.median) != (
-            expected.forecasters,
-            expected.median,
-        ):
-            wrong_aggregates.append(f"{question.slug} (history)")
-    findings.append(
-        (
-            not wrong_aggregates,
-            f"community forecasts (and today's history point) equal the aggregate of standing"
-            f" forecasts: {len(wrong_aggregates)} of {len(forecast_questions)} questions differ"
-            + (f" {wrong_aggregates[:5]}" if wrong_aggregates else ""),
+            not differences,
+            "stored aggregates (read tallies, topic interest, community forecasts and their"
+            f" history, scores, trust) equal those recomputed from raw rows: {len(differences)}"
+            " differ" + "".join(f"\n       {line}" for line in differences[:10]),
         )
     )
     return findings
@@ -626,7 +496,7 @@ def main(argv=None):
             say(f"  {line}")
         for thread in pool:
             thread.join()
-        recovered = server.wait_until_healthy(RECOVERY_TIMEOUT_SECONDS)
+        recovered = server.is_ready(RECOVERY_TIMEOUT_SECONDS)
         say(f"chaos: traffic done after {time.monotonic() - started:.1f} s; requests by status:")
         for line in summarise_statuses(traffic):
             say(line)

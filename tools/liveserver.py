@@ -11,13 +11,14 @@ reader actions the scripts take never touch the development data.
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
+
+CHECKOUT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(CHECKOUT))
+
+from tools import servers  # noqa: E402  (standard library only)
 
 # Debian's Chromium, headless, as root and on a closed network: without the
 # background-networking flags it keeps calling hosts this network refuses.
@@ -33,8 +34,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
-CHECKOUT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 VAR = CHECKOUT / "var"
 DATABASE_NAME = "newsroom_liveserver"
 START_TIMEOUT_SECONDS = 30
@@ -89,29 +88,6 @@ def manage(env, *args):
     subprocess.run([sys.executable, "manage.py", *args], cwd=CHECKOUT, env=env, check=True)
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_up(process, url, log_path):
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}; see {log_path}")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(
-        f"The server did not answer within {START_TIMEOUT_SECONDS} s; see {log_path}"
-    )
-
-
 def signed_reader_cookie(reader_id, env):
     """The `reader` cookie value a reader with this id carries (signed like the site does)."""
     code = (
@@ -142,35 +118,16 @@ def live_server():
 
     VAR.mkdir(exist_ok=True)
     log_path = VAR / "liveserver.log"
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
+    server = servers.Gunicorn(env=env, log_path=log_path)
+    base_url = server.base_url
     say(f"Starting gunicorn on {base_url} (log: {log_path.relative_to(CHECKOUT)})")
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "--config",
-                "newsroom/gunicorn_conf.py",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "newsroom.wsgi",
-            ],
-            cwd=CHECKOUT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    server.launch()
     # A plain `kill` (SIGTERM) unwinds through the finally below too, like Ctrl-C does.
     previous_handler = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
-        wait_until_up(process, base_url, log_path)
+        server.wait_until_ready(START_TIMEOUT_SECONDS)
         yield base_url, env
     finally:
         signal.signal(signal.SIGTERM, previous_handler)
         say("Stopping the server")
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        server.stop()

@@ -21,12 +21,12 @@ from pathlib import Path
 CHECKOUT = Path(__file__).resolve().parent.parent
 DATABASE_NAME = "newsroom"
 DATABASE_USER = "postgres"
-# Debian keeps the server binaries out of PATH; look there after PATH.
-PG_BIN_DIRS = [
-    "/usr/lib/postgresql/15/bin",
-    "/usr/lib/postgresql/16/bin",
-    "/usr/lib/postgresql/17/bin",
-]
+# Debian keeps the server binaries out of PATH, one folder per version: newest first.
+PG_BIN_DIRS = sorted(
+    Path("/usr/lib/postgresql").glob("*/bin"),
+    key=lambda folder: [int(part) for part in folder.parent.name.split(".") if part.isdigit()],
+    reverse=True,
+)
 
 
 def _checkout_digest():
@@ -75,20 +75,24 @@ def url():
     return f"postgres://{DATABASE_USER}@127.0.0.1:{port()}/{DATABASE_NAME}"
 
 
-def _binary(name):
+def pg_binary(name, *, newest_first=False):
+    """A PostgreSQL program: from PATH, else from the newest installed version's folder.
+
+    ``newest_first`` looks in the version folders before PATH: newer client tools
+    (pg_dump, pg_restore) work with every older server, and tools/backup.py wants them.
+    """
+    folders = [Path(directory) for directory in PG_BIN_DIRS if (Path(directory) / name).exists()]
     found = shutil.which(name)
+    if folders and (newest_first or not found):
+        return str(folders[0] / name)
     if found:
         return found
-    for directory in PG_BIN_DIRS:
-        candidate = Path(directory) / name
-        if candidate.exists():
-            return str(candidate)
-    sys.exit(f"localdb: cannot find PostgreSQL's {name}; install the postgresql package.")
+    sys.exit(f"cannot find PostgreSQL's {name}; install the postgresql package.")
 
 
 def _run(args, **kwargs):
     """Run a PostgreSQL binary, as the postgres OS user when we are root."""
-    command = [_binary(args[0]), *args[1:]]
+    command = [pg_binary(args[0]), *args[1:]]
     if _is_root():
         command = ["runuser", "-u", "postgres", "--", *command]
     return subprocess.run(command, check=False, **kwargs)
@@ -96,7 +100,7 @@ def _run(args, **kwargs):
 
 def is_up():
     result = subprocess.run(
-        [_binary("pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(port())], check=False
+        [pg_binary("pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(port())], check=False
     )
     return result.returncode == 0
 

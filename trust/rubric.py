@@ -1,7 +1,7 @@
 """The arithmetic of the evidence layer: bands and rounding. No database here.
 
-Bands follow DESIGN.md ("The evidence layer, precisely"); the methodology
-page prints them from these tables, so the page and the scores cannot drift.
+The methodology page prints the bands from these tables, so the page and the
+scores cannot drift (docs/evidence.md explains the evidence layer).
 """
 
 import math
@@ -68,3 +68,23 @@ def weighted_contributions(rows):
     for index in by_remainder[:leftover]:
         shares[index] += 1
     return score, shares
+
+
+def source_trust(verdicts):
+    """A source's trust: the weights of the criteria it meets, from (weight, met) pairs."""
+    return sum(weight for weight, met in verdicts if met)
+
+
+def sources_component(trusts):
+    """The source-trust component of a story: the mean trust of the distinct sources it
+    cites, rounded half up; None when it cites none, rather than pretending to a zero."""
+    trust = mean(trusts)
+    return None if trust is None else round_half_up(trust)
+
+
+def story_score(rows):
+    """A story's reality score from its (value, weight) components; None while any is empty."""
+    rows = list(rows)
+    if not rows or any(value is None for value, _ in rows):
+        return None
+    return weighted_contributions(rows)[0]

@@ -22,11 +22,7 @@ def check_weights_sum_to_100(weights, what):
 def rescore_source(*, source, reason):
     """Recompute a source's trust from its criteria; record a change; rescore its stories."""
     source = Source.objects.select_for_update().get(pk=source.pk)
-    new_score = sum(
-        result.criterion.weight
-        for result in source.results.select_related("criterion")
-        if result.met
-    )
+    new_score = rubric.source_trust(source.results.values_list("criterion__weight", "met"))
     previous = source.score_changes.first()
     # History compares with the last recorded score, not the stored column, which a
     # raw fixture load resets: reloading fixtures must not invent a change.
@@ -68,14 +64,12 @@ def rescore_article(*, article):
         .distinct()
         .values_list("trust_score", flat=True)
     )
-    trust = rubric.mean(source_trusts)
-    trust_value = None if trust is None else rubric.round_half_up(trust)
+    trust_value = rubric.sources_component(source_trusts)
     ComponentScore.objects.filter(article=article, component__from_sources=True).update(
         value=trust_value
     )
     rows = list(ComponentScore.objects.filter(article=article).values_list("value", "weight"))
-    complete = rows and all(value is not None for value, _ in rows)
-    score = rubric.weighted_contributions(rows)[0] if complete else None
+    score = rubric.story_score(rows)
     Assessment.objects.filter(article=article).update(score=score, scored_at=timezone.now())
     httpcache.purge(f"story-{article.slug}", "sources")
     return score

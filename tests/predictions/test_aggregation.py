@@ -4,7 +4,14 @@ import math
 
 import pytest
 
-from predictions.aggregation import aggregate, histogram, recency_weights, weighted_quantile
+from predictions.aggregation import (
+    aggregate,
+    histogram,
+    latest,
+    recency_weights,
+    replay,
+    weighted_quantile,
+)
 
 
 def test_weights_favour_the_newest_forecast():
@@ -50,3 +57,25 @@ def test_an_exact_half_takes_the_lower_value():
 
 def test_histogram_counts_forecasts_in_ten_point_bands():
     assert histogram([1, 9, 10, 55, 99]) == [2, 1, 0, 0, 0, 1, 0, 0, 0, 1]
+
+
+def test_replay_keeps_the_aggregate_at_the_end_of_each_day():
+    forecasts = [
+        ("a", 20, "day 1"),
+        ("b", 80, "day 1"),  # [20, 80]: the newer 80 carries the median
+        ("a", 90, "day 2"),  # a's 90 replaces their 20 and is now the newest: [80, 90]
+        ("b", None, "day 3"),  # b withdraws: [90]
+    ]
+    by_day = replay(forecasts)
+    assert list(by_day) == ["day 1", "day 2", "day 3"]
+    assert [(point.forecasters, point.median) for point in by_day.values()] == [
+        (2, 80),
+        (2, 90),
+        (1, 90),
+    ]
+    assert latest(by_day) == aggregate([90])
+
+
+def test_a_question_never_forecast_ends_on_the_empty_aggregate():
+    assert replay([]) == {}
+    assert latest({}) == aggregate([])

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from predictions.scoring import Standing, brier, log_score, time_averaged
+from predictions.scoring import Standing, brier, log_score, score_readers, time_averaged
 
 OPENS = datetime(2025, 1, 1, tzinfo=UTC)
 CLOSES = OPENS + timedelta(days=100)
@@ -52,3 +52,19 @@ def test_time_after_a_withdrawal_counts_for_nothing():
 def test_a_reader_whose_forecasts_never_stood_has_no_score():
     standings = [Standing(None, at(0), None)]
     assert time_averaged(standings, opens_at=OPENS, closes_at=CLOSES, happened=True) is None
+
+
+def test_each_reader_is_scored_on_their_own_forecasts():
+    forecasts = [
+        ("changed", 80, at(0), at(50)),
+        ("withdrew", 60, at(0), at(25)),
+        ("only-withdrew", None, at(10), None),
+        ("withdrew", None, at(25), None),
+        ("changed", 40, at(50), None),
+    ]
+    scores = score_readers(forecasts, opens_at=OPENS, closes_at=CLOSES, happened=True)
+    assert set(scores) == {"changed", "withdrew"}  # a lone withdrawal never stood
+    assert scores["changed"].brier == pytest.approx(0.20)  # (0.04 + 0.36) / 2
+    assert scores["changed"].final_probability == 40
+    assert scores["withdrew"].brier == pytest.approx(0.16)
+    assert scores["withdrew"].log_score == pytest.approx(math.log(0.6))

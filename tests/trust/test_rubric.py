@@ -65,3 +65,21 @@ def test_bands_cover_0_to_100_at_their_edges(score, trust, reality):
 def test_a_score_outside_0_to_100_has_no_band():
     with pytest.raises(ValueError):
         rubric.band_for(101, rubric.TRUST_BANDS)
+
+
+def test_a_source_earns_the_weights_of_the_criteria_it_meets():
+    assert rubric.source_trust([(25, True), (15, False), (10, True)]) == 35
+    assert rubric.source_trust([]) == 0
+
+
+def test_the_sources_component_is_the_mean_trust_rounded_half_up():
+    assert rubric.sources_component([80, 65]) == 73  # 72.5
+    assert rubric.sources_component([80, 64]) == 72
+    assert rubric.sources_component([]) is None
+
+
+def test_a_story_is_scored_only_when_every_component_has_a_value():
+    rows = [(45, 30), (95, 15), (10, 20), (25, 20), (20, 15)]
+    assert rubric.story_score(rows) == 38  # 37.75, as the contributions above
+    assert rubric.story_score([(45, 30), (None, 70)]) is None
+    assert rubric.story_score([]) is None

@@ -2,12 +2,12 @@
 
 A WSGI application with the project's settings (same middleware, same database
 and cache settings, production mode) and a one-view URLconf whose view returns
-"ok" without touching the database. tools/bench.py serves it with gunicorn
+"ok" without touching the database. tools/bench/run.py serves it with gunicorn
 and newsroom/gunicorn_conf.py, exactly as it serves newsroom.wsgi, so a page's
 requests per second divided by this one's is the share of the framework's
 ceiling that the page reaches.
 
-    gunicorn --config newsroom/gunicorn_conf.py tools.bench_baseline:application
+    gunicorn --config newsroom/gunicorn_conf.py tools.bench.baseline:application
 """
 
 import os

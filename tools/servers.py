@@ -1,0 +1,103 @@
+"""gunicorn on a free loopback port, for the tools that need a real server.
+
+``Gunicorn(app, env=…, log_path=…)`` serves a WSGI app with newsroom/gunicorn_conf.py
+on 127.0.0.1; ``start()`` returns once ``probe`` answers 200 and ``stop()`` shuts it
+down (SIGINT, gunicorn's quick stop; SIGKILL after ten seconds). The server gets a
+process group of its own, so a Ctrl-C in the terminal reaches the tool, which stops
+the server on its way out, and not gunicorn halfway through a request. bench, chaos
+and liveserver use it. Standard library only.
+"""
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+CHECKOUT = Path(__file__).resolve().parent.parent
+GUNICORN_CONF = "newsroom/gunicorn_conf.py"
+START_TIMEOUT_SECONDS = 60
+STOP_TIMEOUT_SECONDS = 10
+
+
+def free_port():
+    """A port nothing listens on now (the kernel's pick on 127.0.0.1)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def answers(url, timeout=2):
+    """True when ``url`` answers 200."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status == 200
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+class Gunicorn:
+    def __init__(self, app="newsroom.wsgi", *, env, log_path, probe="/healthz"):
+        self.app, self.env, self.log_path, self.probe = app, env, Path(log_path), probe
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.process = None
+
+    def launch(self):
+        """Start gunicorn without waiting for it (wait_until_ready waits)."""
+        with open(self.log_path, "w") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "--config", GUNICORN_CONF]
+                + ["--bind", f"127.0.0.1:{self.port}", self.app],
+                cwd=CHECKOUT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def start(self, timeout=START_TIMEOUT_SECONDS):
+        self.launch()
+        self.wait_until_ready(timeout)
+
+    def is_ready(self, timeout=START_TIMEOUT_SECONDS):
+        """Wait until the probe answers 200: True, or False after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}: {self.tail()}")
+            if answers(self.base_url + self.probe):
+                return True
+            time.sleep(0.2)
+        return False
+
+    def wait_until_ready(self, timeout=START_TIMEOUT_SECONDS):
+        if not self.is_ready(timeout):
+            raise RuntimeError(f"gunicorn did not answer within {timeout} s: {self.tail()}")
+
+    def tail(self, characters=3000):
+        log = self.log_path.read_text(errors="replace")
+        return f"the end of {self.log_path}:\n{log[-characters:]}"
+
+    def workers(self):
+        pid = self.process.pid
+        return [
+            int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        ]
+
+    def stop(self):
+        if self.process is None or self.process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGINT)
+        try:
+            self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=5)
