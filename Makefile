@@ -8,12 +8,14 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# gunicorn listens here, behind the HTTP cache on PORT; only the cache talks to it.
+APP_PORT ?= 8001
 
 # Local commands run in development mode (see README: Configuration).
 export NEWSROOM_ENV ?= development
 
 .DEFAULT_GOAL := help
-.PHONY: help system-deps install node-deps db db-stop db-status migrate content static run test \
+.PHONY: help system-deps install node-deps db db-stop db-status redis stop migrate content static run test \
         lint fmt check migrations-check bench screenshots lighthouse chaos backup restore
 
 help: ## List the targets
@@ -48,6 +50,15 @@ db-stop: ## Stop the private PostgreSQL cluster
 db-status: ## Say whether the private cluster runs, where, and its URL
 	@$(PYTHON) -m tools.localdb status
 
+redis: system-deps ## Start the private Redis (skipped when REDIS_URL is set)
+	@if [ -n "$$REDIS_URL" ]; then echo "==> Using REDIS_URL"; \
+	else echo "==> Starting the private Redis"; $(PYTHON) -m tools.localredis start; fi
+
+stop: ## Stop the HTTP cache, the private Redis and the private PostgreSQL cluster
+	@$(PYTHON) -m tools.localcache stop --port $(PORT)
+	@$(PYTHON) -m tools.localredis stop
+	@$(PYTHON) -m tools.localdb stop
+
 migrate: install db ## Apply database migrations
 	@echo "==> Applying migrations"
 	@$(MANAGE) migrate --no-input -v 0
@@ -61,9 +72,13 @@ static: install ## Collect static files with hashed names
 	@echo "==> Collecting static files"
 	@$(MANAGE) collectstatic --no-input -v 0
 
-run: content static ## Bring up the site with its fixture content on http://127.0.0.1:8000
-	@echo "==> Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops)"
-	@$(BIN)/gunicorn --config newsroom/gunicorn_conf.py --bind $(HOST):$(PORT) newsroom.wsgi
+run: content static redis ## Bring up the site (cache, app, database, Redis) on http://127.0.0.1:8000
+	@echo "==> Starting the HTTP cache (Varnish) on $(HOST):$(PORT) in front of gunicorn on 127.0.0.1:$(APP_PORT)"
+	@$(PYTHON) -m tools.localcache start --host $(HOST) --port $(PORT) --backend 127.0.0.1:$(APP_PORT)
+	@echo "==> Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the app and the cache)"
+	@trap '$(PYTHON) -m tools.localcache stop --port $(PORT)' EXIT; \
+	HTTP_CACHE_PURGE_URLS=http://127.0.0.1:$(PORT)/ CLIENT_IP_HEADER=HTTP_X_FORWARDED_FOR \
+	$(BIN)/gunicorn --config newsroom/gunicorn_conf.py --bind 127.0.0.1:$(APP_PORT) newsroom.wsgi
 
 check: lint migrations-check ## Django's system check, missing migrations and the linter
 	@echo "==> Running Django's system check"
@@ -74,7 +89,7 @@ migrations-check: install db ## Fail when models changed without a migration
 	@$(MANAGE) makemigrations --check --dry-run -v 0 || \
 		(echo "Models changed without a migration: run makemigrations." && exit 1)
 
-test: system-deps node-deps check ## Run the whole test suite (browser tests included)
+test: system-deps node-deps redis check ## Run the whole test suite (browser tests included)
 	@echo "==> Running the test suite"
 	@$(BIN)/pytest $(PYTEST_ARGS)
 

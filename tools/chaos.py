@@ -48,7 +48,7 @@ from pathlib import Path
 CHECKOUT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(CHECKOUT))
 
-from tools import localdb, servers  # noqa: E402  (standard library only)
+from tools import localdb, localredis, servers  # noqa: E402  (standard library only)
 
 REQUEST_TIMEOUT_SECONDS = 15
 RECOVERY_TIMEOUT_SECONDS = 30
@@ -133,7 +133,7 @@ class AppServer(servers.Gunicorn):
             "SECRET_KEY": secret_key,
             "ALLOWED_HOSTS": "127.0.0.1",
             "DATABASE_URL": database_url,
-            "REDIS_URL": f"unix://{CHECKOUT / '.localredis' / 'redis.sock'}?db=3",
+            "REDIS_URL": localredis.url(db=3),
             # Plain HTTP on loopback: no redirect to https.
             "SECURE_SSL_REDIRECT": "0",
             # Every synthetic reader shares 127.0.0.1: lift the per-address write limit.

@@ -58,7 +58,7 @@ def vcl(backends):
     )
 
 
-def start(port, backends):
+def start(port, backends, host="127.0.0.1"):
     if _pid(port):
         stop(port)
     folder = run_dir(port)
@@ -67,7 +67,7 @@ def start(port, backends):
     vcl_path = folder / "site.vcl"
     vcl_path.write_text(vcl(backends))
     vcl_path.chmod(0o644)
-    command = ["varnishd", "-a", f"127.0.0.1:{port}", "-f", str(vcl_path), "-s", "malloc,256m"]
+    command = ["varnishd", "-a", f"{host}:{port}", "-f", str(vcl_path), "-s", "malloc,256m"]
     command += ["-n", str(folder / "work"), "-P", str(folder / "varnishd.pid")]
     for name, value in PARAMETERS.items():
         command += ["-p", f"{name}={value}"]
@@ -105,11 +105,12 @@ def status(port):
 def main(argv):
     parser = argparse.ArgumentParser(prog="python -m tools.localcache")
     parser.add_argument("command", choices=["start", "stop", "status"])
+    parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--backend", action="append", dest="backends")
     args = parser.parse_args(argv)
     if args.command == "start":
-        start(args.port, args.backends or [DEFAULT_BACKEND])
+        start(args.port, args.backends or [DEFAULT_BACKEND], args.host)
     elif args.command == "stop":
         stop(args.port)
     else:

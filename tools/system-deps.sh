@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs and the machine lacks:
 # PostgreSQL's server binaries (the private cluster), Chromium (browser tests),
-# Java and Node (accessibility and HTML checks), wrk (the benchmark).
+# Java and Node (accessibility and HTML checks), wrk and nginx (the benchmark),
+# Redis (shared state) and Varnish with its xkey module (the HTTP cache).
 # Quick when everything is there; as a non-root user it only says what is missing.
 set -euo pipefail
 
@@ -15,6 +16,10 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)   # the Nu HTML Checker
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)              # axe-core, vnu-jar, lighthouse
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)                     # make bench
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)   # shared state
+command -v varnishd >/dev/null 2>&1 || missing+=(varnish)            # the HTTP cache
+ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1 || missing+=(varnish-modules)  # xkey
+command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)           # make bench: static ceiling
 
 if [ ${#missing[@]} -eq 0 ]; then
     echo "==> System packages present"

@@ -15,7 +15,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tools import servers
+from tools import localredis, servers
 from tools.bench import databases, load, report
 from tools.bench.databases import (
     content_key,
@@ -62,6 +62,7 @@ class Bench:
             "SECRET_KEY": self.secret_key,
             "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
             "DATABASE_URL": database_url(database),
+            "REDIS_URL": localredis.url(db=4),
             "DEBUG": "0",
             # Plain HTTP on loopback: no redirect to https (a proxy would terminate TLS).
             "SECURE_SSL_REDIRECT": "0",
