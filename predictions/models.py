@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from articles.models import Article, SlugQuerySet
+from articles.models import Article, SlugQuerySet, Topic
 
 READER_ID_LENGTH = 32
 # Readers made by `manage.py seed_demo_forecasts`, labelled as synthetic on pages.
@@ -263,3 +263,28 @@ class Score(models.Model):
 
     def __str__(self):
         return f"Brier {self.brier:.3f} on {self.question}"
+
+
+class PendingInterest(models.Model):
+    """Topic interest a read added or took back, not yet folded into Topic.reader_interest.
+
+    A read only appends rows here, so readers of one hot story never queue on their
+    topics' rows; predictions/settling.py folds them in, about once a second.
+    """
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+    amount = models.FloatField()
+
+    def __str__(self):
+        return f"{self.amount:+g} for {self.topic_id}"
+
+
+class StaleAggregate(models.Model):
+    """A question whose stored community forecast lags its forecasts (settling.py)."""
+
+    question = models.OneToOneField(
+        Question, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+
+    def __str__(self):
+        return f"Aggregate of {self.question_id} to recompute"

@@ -1,41 +1,32 @@
 """Writes with rules: reads, forecasts, resolution and scores.
 
-Each runs in one transaction and takes a row lock first (the story's tally,
-or the question), so that concurrent writes on one story or question queue
-up instead of racing; rows of Topic are then updated in primary-key order,
-so two transactions never wait on each other in opposite orders.
+Reader writes never queue behind one row: a read is one statement (two for a
+change) that holds the story's tally row only while it runs, and both reads and
+forecasts leave the shared aggregates (topic interest, the community forecast)
+to predictions/settling.py, which folds them in about once a second. Editors'
+writes (resolution, replays) lock the question for their transaction.
 """
 
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from articles.models import Article, Topic
 from core import httpcache
-from predictions import aggregation, interest, scoring
+from predictions import aggregation, interest, read_statements, scoring, settling
 from predictions.models import (
     AggregatePoint,
     Forecast,
+    PendingInterest,
     Question,
     Read,
     ReadChoice,
     ReadTally,
     Score,
+    StaleAggregate,
 )
-
-
-def _locked_tally(article):
-    ReadTally.objects.bulk_create([ReadTally(article=article)], ignore_conflicts=True)
-    return ReadTally.objects.select_for_update().get(article=article)
-
-
-def _add_topic_interest(article, amount):
-    topic_ids = sorted(article.topics.values_list("pk", flat=True))
-    for topic_id in topic_ids:
-        Topic.objects.filter(pk=topic_id).update(reader_interest=F("reader_interest") + amount)
 
 
 def _check_public(article):
@@ -43,42 +34,62 @@ def _check_public(article):
         raise ValidationError("Reads are only open on published stories.")
 
 
-@transaction.atomic
 def cast_read(*, article, reader_id, choice, now=None):
-    """Record or change a reader's read. A change moves one count and adds no interest."""
+    """Record or change a reader's read. A change moves one count and adds no interest.
+
+    One statement for a new read, one more for a change (predictions/read_statements.py):
+    the tally's row is locked only while its statement runs.
+    """
     if choice not in ReadChoice.values:
         raise ValidationError(f"“{choice}” is not one of the reads.")
     _check_public(article)
     now = now or timezone.now()
-    tally = _locked_tally(article)
-    read = Read.objects.filter(article=article, reader_id=reader_id).first()
-    if read is None:
-        read = Read.objects.create(
-            article=article, reader_id=reader_id, choice=choice, cast_at=now, changed_at=now
-        )
-        _add_topic_interest(article, interest.read_interest(now))
-    elif read.choice != choice:
-        setattr(tally, read.choice, F(read.choice) - 1)
-        read.choice, read.changed_at = choice, now
-        read.save(update_fields=["choice", "changed_at"])
-    else:
-        return read
-    setattr(tally, choice, F(choice) + 1)
-    tally.save()
-    return read
+    values = {"article": article.pk, "reader": reader_id, "choice": choice, "now": now}
+    row = read_statements.execute(
+        read_statements.INSERT_READ, **values, interest=interest.read_interest(now)
+    ) or _change_read(values)
+    settling.settler.wake()
+    if row is None:  # the reader's read was this already
+        return Read.objects.get(article=article, reader_id=reader_id)
+    read_id, cast_at = row
+    return Read(
+        pk=read_id, article=article, reader_id=reader_id, choice=choice, cast_at=cast_at,
+        changed_at=now,
+    )  # fmt: skip
 
 
 @transaction.atomic
+def _change_read(values):
+    """The reader already has a read: lock it (so that two of their changes at once take
+    turns), then move its count. None when the read was this choice already."""
+    old = (
+        Read.objects.select_for_update()
+        .filter(article_id=values["article"], reader_id=values["reader"])
+        .values_list("choice", flat=True)
+        .first()
+    )
+    if old is None or old == values["choice"]:
+        return None
+    return read_statements.execute(read_statements.CHANGE_READ, **values, old=old)
+
+
 def withdraw_read(*, article, reader_id):
-    """Take a read back: its count and the interest it added go with it."""
-    tally = _locked_tally(article)
-    read = Read.objects.filter(article=article, reader_id=reader_id).first()
-    if read is None:
+    """Take a read back: its count and the interest it added go with it (one statement)."""
+    cast_at = (
+        Read.objects.filter(article=article, reader_id=reader_id)
+        .values_list("cast_at", flat=True)
+        .first()
+    )
+    removed = cast_at is not None and read_statements.execute(
+        read_statements.WITHDRAW_READ,
+        article=article.pk,
+        reader=reader_id,
+        cast_at=cast_at,
+        interest=interest.read_interest(cast_at),
+    )
+    if not removed:
         raise ValidationError("You have no read on this story to withdraw.")
-    setattr(tally, read.choice, F(read.choice) - 1)
-    tally.save()
-    _add_topic_interest(article, -interest.read_interest(read.cast_at))
-    read.delete()
+    settling.settler.wake()
 
 
 @transaction.atomic
@@ -93,6 +104,7 @@ def rebuild_topic_interest():
     totals = interest.topic_interest(
         (topic_id, cast_at) for article_id, cast_at in reads for topic_id in topics_of[article_id]
     )
+    PendingInterest.objects.all().delete()
     for topic in Topic.objects.order_by("pk"):
         topic.reader_interest = totals.get(topic.pk, 0.0)
         topic.save(update_fields=["reader_interest"])
@@ -125,16 +137,30 @@ def _check_open(question, now):
 
 
 def _end_standing(question, reader_id, now):
-    Forecast.objects.filter(
+    """End the reader's standing forecast, if any; the number of forecasts ended."""
+    return Forecast.objects.filter(
         question=question, reader_id=reader_id, superseded_at__isnull=True
     ).update(superseded_at=now)
 
 
+def _public_question(question):
+    return Question.objects.select_related("article").get(pk=question.pk)
+
+
+def _forecast_changed(question):
+    """The question's aggregate is stale: recompute it in this write if that is due (at
+    most once a second per question), else the settler does within a second."""
+    StaleAggregate.objects.bulk_create([StaleAggregate(question=question)], ignore_conflicts=True)
+    if not (settling.due(question.pk) and settling.settle_question(question.pk)):
+        settling.settler.wake()
+
+
 @transaction.atomic
 def submit_forecast(*, question, reader_id, probability, now=None):
-    """A reader's new forecast; it ends their standing one and updates the aggregate."""
+    """A reader's new forecast: it ends their standing one; the crowd follows within a
+    second (predictions/settling.py), so forecasts on one question never queue."""
     now = now or timezone.now()
-    question = _locked_question(question)
+    question = _public_question(question)
     _check_open(question, now)
     _end_standing(question, reader_id, now)
     forecast = Forecast(
@@ -143,57 +169,19 @@ def submit_forecast(*, question, reader_id, probability, now=None):
     # Field rules here; the one-standing-forecast rule is the database's constraint.
     forecast.clean_fields()
     forecast.save()
-    recompute_aggregate(question=question, now=now)
+    _forecast_changed(question)
     return forecast
 
 
 @transaction.atomic
 def withdraw_forecast(*, question, reader_id, now=None):
     now = now or timezone.now()
-    question = _locked_question(question)
+    question = _public_question(question)
     _check_open(question, now)
-    if not Forecast.objects.current().filter(question=question, reader_id=reader_id).exists():
+    if not _end_standing(question, reader_id, now):
         raise ValidationError("You have no forecast on this question to withdraw.")
-    _end_standing(question, reader_id, now)
     Forecast.objects.create(question=question, reader_id=reader_id, withdrawn=True, made_at=now)
-    recompute_aggregate(question=question, now=now)
-
-
-def recompute_aggregate(*, question, now=None):
-    """Store the community forecast from the standing forecasts, and a point of history."""
-    standing = question.forecasts.current().order_by("made_at", "pk")
-    result = aggregation.aggregate(standing.values_list("probability", flat=True))
-    stored = {
-        "forecasters": result.forecasters,
-        "median": result.median,
-        "lower_quartile": result.lower_quartile,
-        "upper_quartile": result.upper_quartile,
-        "histogram": result.histogram,
-    }
-    # update(), not save(): a derived aggregate is not an editor's change, so it fires no
-    # re-render of the criteria and writes no history row per forecast.
-    Question.objects.filter(pk=question.pk).update(**stored)
-    for name, value in stored.items():
-        setattr(question, name, value)
-    # One statement: INSERT … ON CONFLICT (question, day) DO UPDATE.
-    AggregatePoint.objects.bulk_create(
-        [_aggregate_point(question, timezone.localdate(now or timezone.now()), result)],
-        update_conflicts=True,
-        unique_fields=["question", "day"],
-        update_fields=["forecasters", "median", "lower_quartile", "upper_quartile"],
-    )
-
-
-def _aggregate_point(question, day, result):
-    """The history row of one day: the aggregate as it stood at the end of it."""
-    return AggregatePoint(
-        question=question,
-        day=day,
-        forecasters=result.forecasters,
-        median=result.median,
-        lower_quartile=result.lower_quartile,
-        upper_quartile=result.upper_quartile,
-    )
+    _forecast_changed(question)
 
 
 @transaction.atomic
@@ -245,5 +233,5 @@ def replay_history(*, question):
     )
     AggregatePoint.objects.filter(question=question).delete()
     AggregatePoint.objects.bulk_create(
-        _aggregate_point(question, day, result) for day, result in points.items()
+        settling.aggregate_point(question, day, result) for day, result in points.items()
     )

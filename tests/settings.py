@@ -24,3 +24,9 @@ DATABASES["default"]["TEST"] = {"NAME": "test_newsroom" + os.environ.get("TEST_D
 # The checkout's real Redis, in a database of the tests' own (the site uses 0): each test
 # starts empty (tests/conftest.py clears it). TEST_DB_SUFFIX runs get another one.
 CACHES["default"]["LOCATION"] = localredis.url(db=2 if os.environ.get("TEST_DB_SUFFIX") else 1)  # noqa: F405
+
+# Each forecast recomputes its question's aggregate at once, as a lone reader would see it.
+AGGREGATE_DEBOUNCE_SECONDS = 0
+# No background settling thread in the test process: tests settle explicitly
+# (predictions.settling.settle), as "once writes settle" says.
+SETTLE_IN_BACKGROUND = False

@@ -53,11 +53,13 @@ sub vcl_recv {
     }
     if (req.method == "POST" || req.method == "PUT" || req.method == "PATCH") {
         # A reader's vote or forecast is a few hundred bytes; an editor's form up to 2 MB.
+        # A declared length over the limit is refused before any of the body is read; a
+        # body that turns out longer (chunked) closes the connection.
         if (req.url ~ "/(read|forecast)/$$") {
-            if (!std.cache_req_body(8KB)) {
+            if (std.integer(req.http.Content-Length, 0) > 8192 || !std.cache_req_body(8KB)) {
                 return (synth(413, "Request too large"));
             }
-        } elsif (!std.cache_req_body(2MB)) {
+        } elsif (std.integer(req.http.Content-Length, 0) > 2097152 || !std.cache_req_body(2MB)) {
             return (synth(413, "Request too large"));
         }
         return (pass);
@@ -112,6 +114,7 @@ sub vcl_backend_error {
 }
 
 sub vcl_synth {
+    unset resp.http.X-Varnish;
     set resp.http.Content-Type = "text/plain; charset=utf-8";
     set resp.http.X-Content-Type-Options = "nosniff";
     set resp.http.X-Frame-Options = "DENY";

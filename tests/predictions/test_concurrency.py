@@ -11,7 +11,7 @@ import pytest
 
 from articles.models import Topic
 from core.readers import signed_reader_cookie
-from predictions import aggregation, services
+from predictions import aggregation, services, settling
 from predictions.models import Forecast, Question, Read, ReadChoice, ReadTally
 from tests.factories import make_article, make_question, make_topic
 
@@ -85,6 +85,7 @@ def test_fifty_readers_at_once_leave_exactly_fifty_reads(live_server, unlimited)
 
 
 def assert_weights_match_raw_reads():
+    settling.settle()
     stored = dict(Topic.objects.values_list("pk", "reader_interest"))
     services.rebuild_topic_interest()
     assert dict(Topic.objects.values_list("pk", "reader_interest")) == pytest.approx(stored)
@@ -100,6 +101,7 @@ def test_simultaneous_forecasts_leave_the_aggregate_the_raw_rows_give(live_serve
     statuses = in_parallel(calls)
     assert set(statuses) <= {200, 302}
 
+    settling.settle()
     question = Question.objects.get(pk=question.pk)
     standing = Forecast.objects.current().filter(question=question).order_by("made_at", "pk")
     assert standing.count() == 30 == question.forecasters

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from articles.models import Article, Topic
 from core.readers import COOKIE_NAME, MARKER_COOKIE_NAME, signed_reader_cookie
-from predictions import interest, services
+from predictions import interest, services, settling
 from predictions.models import Read, ReadChoice, ReadTally
 from tests import query_budgets
 from tests.factories import make_article, make_question, make_topic
@@ -52,6 +52,7 @@ def test_a_read_counts_and_adds_interest_to_each_topic():
     read = services.cast_read(article=article, reader_id="r1", choice="promising")
 
     assert tally(article) == {"promising": 1}
+    settling.settle()
     for topic in (first, second):
         topic.refresh_from_db()
         assert topic.reader_interest == pytest.approx(interest.read_interest(read.cast_at))
@@ -61,6 +62,7 @@ def test_changing_a_read_moves_the_count_and_never_counts_twice():
     topic = make_topic()
     article = make_article(topics=[topic])
     services.cast_read(article=article, reader_id="r1", choice="promising")
+    settling.settle()
     topic.refresh_from_db()
     before = topic.reader_interest
 
@@ -69,6 +71,7 @@ def test_changing_a_read_moves_the_count_and_never_counts_twice():
 
     assert tally(article) == {"overhyped": 1}
     assert Read.objects.get().choice == "overhyped"
+    settling.settle()
     topic.refresh_from_db()
     assert topic.reader_interest == before
 
@@ -78,6 +81,7 @@ def test_withdrawing_a_read_takes_its_count_and_interest_away():
     article = make_article(topics=[topic])
     services.cast_read(article=article, reader_id="r1", choice="too_early")
     services.withdraw_read(article=article, reader_id="r1")
+    settling.settle()
     topic.refresh_from_db()
     assert tally(article) == {}
     assert topic.reader_interest == pytest.approx(0, abs=1e-9)
@@ -114,6 +118,7 @@ def test_rebuilding_from_raw_reads_agrees_with_the_incremental_values():
         )
     services.cast_read(article=articles[0], reader_id="r0", choice="game_changer")
     services.withdraw_read(article=articles[1], reader_id="r1")
+    settling.settle()
     incremental = dict(Topic.objects.values_list("pk", "reader_interest"))
     tallies = {article.pk: tally(article) for article in articles}
 

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from predictions import consistency as predictions_consistency
+from predictions import settling
 from trust import consistency as trust_consistency
 
 
@@ -14,6 +15,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        # Reader activity waiting to be folded in is folded first: "once writes settle".
+        settling.settle()
         differences = predictions_consistency.differences() + trust_consistency.differences()
         for difference in differences:
             self.stdout.write(difference)

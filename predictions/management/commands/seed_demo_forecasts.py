@@ -9,7 +9,7 @@ import random
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from predictions import services
+from predictions import services, settling
 from predictions.models import SYNTHETIC_READER_PREFIX as DEMO_PREFIX
 from predictions.models import Forecast, Question
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         questions = [q for q in Question.objects.resolved() if q.is_scored]
         for question in questions:
             self._forecast(question, readers, rng)
-            services.recompute_aggregate(question=question, now=question.closes_at)
+            settling.recompute_aggregate(question=question, now=question.closes_at)
             services.replay_history(question=question)
             services.resolve_question(
                 question=question,

@@ -1,0 +1,168 @@
+"""Reader activity folded into the stored aggregates, off the path of each write.
+
+A read appends its topics' interest (PendingInterest) and a forecast marks its
+question's aggregate stale (StaleAggregate); neither waits on a shared row.
+``settle()`` folds the interest into Topic.reader_interest in one statement and
+recomputes each stale question's community forecast, under a PostgreSQL
+advisory lock so that one process at a time does it. It runs in the write that
+finds the question not recomputed within the last AGGREGATE_DEBOUNCE_SECONDS,
+and in a small background thread of each process that writes, which wakes
+about once a second while anything is pending and then goes to sleep. Once
+writes stop, a second later every stored aggregate equals the one recomputed
+from the raw rows (the consistency check, ``manage.py check_consistency``,
+settles first and then compares).
+"""
+
+import logging
+import threading
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.utils import timezone
+
+from articles.models import Topic
+from core.ratelimit import REDIS_ERRORS
+from predictions import aggregation
+from predictions.models import AggregatePoint, PendingInterest, Question, StaleAggregate
+
+logger = logging.getLogger(__name__)
+
+# Advisory lock keys: one for the fold of topic interest, one per question above it.
+TOPIC_INTEREST_LOCK = 7_001
+QUESTION_LOCK_BASE = 7_002
+IDLE_ROUNDS_BEFORE_SLEEP = 10
+
+FOLD_INTEREST = f"""
+WITH moved AS (DELETE FROM {PendingInterest._meta.db_table} RETURNING topic_id, amount)
+UPDATE {Topic._meta.db_table} SET reader_interest = reader_interest + totals.amount
+FROM (SELECT topic_id, sum(amount) AS amount FROM moved GROUP BY topic_id) AS totals
+WHERE {Topic._meta.db_table}.id = totals.topic_id
+"""
+
+
+def recompute_aggregate(*, question, now=None):
+    """Store the community forecast from the standing forecasts, and a point of history."""
+    standing = question.forecasts.current().order_by("made_at", "pk")
+    result = aggregation.aggregate(standing.values_list("probability", flat=True))
+    stored = {
+        "forecasters": result.forecasters,
+        "median": result.median,
+        "lower_quartile": result.lower_quartile,
+        "upper_quartile": result.upper_quartile,
+        "histogram": result.histogram,
+    }
+    # update(), not save(): a derived aggregate is not an editor's change, so it fires no
+    # re-render of the criteria and writes no history row per forecast.
+    Question.objects.filter(pk=question.pk).update(**stored)
+    for name, value in stored.items():
+        setattr(question, name, value)
+    # One statement: INSERT … ON CONFLICT (question, day) DO UPDATE.
+    AggregatePoint.objects.bulk_create(
+        [aggregate_point(question, timezone.localdate(now or timezone.now()), result)],
+        update_conflicts=True,
+        unique_fields=["question", "day"],
+        update_fields=["forecasters", "median", "lower_quartile", "upper_quartile"],
+    )
+
+
+def aggregate_point(question, day, result):
+    """The history row of one day: the aggregate as it stood at the end of it."""
+    return AggregatePoint(
+        question=question,
+        day=day,
+        forecasters=result.forecasters,
+        median=result.median,
+        lower_quartile=result.lower_quartile,
+        upper_quartile=result.upper_quartile,
+    )
+
+
+def _try_lock(key):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [key])
+        return cursor.fetchone()[0]
+
+
+def fold_topic_interest():
+    """Move every pending interest into its topic, exactly once. False if another process
+    is doing it now."""
+    with transaction.atomic():
+        if not _try_lock(TOPIC_INTEREST_LOCK):
+            return False
+        with connection.cursor() as cursor:
+            cursor.execute(FOLD_INTEREST)
+    return True
+
+
+def settle_question(question_id):
+    """Recompute one question's stored aggregate if it is stale. False if another process
+    holds the question now (it will include everything committed before it read)."""
+    with transaction.atomic():
+        if not _try_lock(QUESTION_LOCK_BASE + question_id):
+            return False
+        deleted, _ = StaleAggregate.objects.filter(question_id=question_id).delete()
+        if deleted:
+            question = Question.objects.select_related("article").get(pk=question_id)
+            latest = question.forecasts.order_by("-made_at").values_list("made_at", flat=True)
+            recompute_aggregate(question=question, now=latest.first())
+    return True
+
+
+def due(question_id):
+    """True at most once per AGGREGATE_DEBOUNCE_SECONDS per question, across processes."""
+    seconds = settings.AGGREGATE_DEBOUNCE_SECONDS
+    if seconds <= 0:
+        return True
+    try:
+        return bool(cache.add(f"settled:question:{question_id}", 1, timeout=seconds))
+    except REDIS_ERRORS:
+        return True
+
+
+def pending():
+    return PendingInterest.objects.exists() or StaleAggregate.objects.exists()
+
+
+def settle():
+    """Fold everything pending now. True when nothing was left to another process."""
+    complete = fold_topic_interest()
+    for question_id in StaleAggregate.objects.values_list("question_id", flat=True):
+        complete = settle_question(question_id) and complete
+    return complete
+
+
+class _Settler:
+    """One background thread per process, started by the first write that needs it."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.thread = None
+
+    def wake(self):
+        if not settings.SETTLE_IN_BACKGROUND:
+            return
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self.run, name="settler", daemon=True)
+                self.thread.start()
+
+    def run(self):
+        idle = 0
+        try:
+            while idle < IDLE_ROUNDS_BEFORE_SLEEP:
+                time.sleep(settings.AGGREGATE_DEBOUNCE_SECONDS or 1)
+                try:
+                    if pending():
+                        idle = 0
+                        settle()
+                    else:
+                        idle += 1
+                except Exception:  # the next round, or the next write, tries again
+                    logger.exception("Settling reader activity failed")
+        finally:
+            connection.close()
+
+
+settler = _Settler()
