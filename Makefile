@@ -112,7 +112,7 @@ lighthouse: install db node-deps ## Lighthouse scores for the front page and a s
 	@$(BIN)/python tools/lighthouse.py
 
 chaos: install db ## Kill workers and restart PostgreSQL under load; check no write is lost
-	@$(BIN)/python tools/chaos.py $(CHAOS_ARGS)
+	@$(BIN)/python -m tools.chaos $(CHAOS_ARGS)
 
 backup: install db ## Dump the database to var/backups/ (pg_dump, custom format)
 	@$(BIN)/python tools/backup.py backup $(BACKUP_ARGS)

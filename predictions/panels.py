@@ -3,8 +3,8 @@ per-reader endpoint, which renders the same templates for one reader."""
 
 from django.template.loader import render_to_string
 
-from predictions import selectors
 from predictions.forms import ForecastForm
+from predictions.selectors import questions, reads
 
 COMMUNITY_TEMPLATE = "predictions/components/community_read.html"
 FORECAST_TEMPLATE = "predictions/components/prediction_panel.html"
@@ -13,14 +13,14 @@ FORECAST_TEMPLATE = "predictions/components/prediction_panel.html"
 def community_read_context(article, reader_id, *, saved=False):
     return {
         "article": article,
-        "reads": selectors.community_read(article, reader_id),
+        "reads": reads.community_read(article, reader_id),
         "saved": saved,
     }
 
 
 def prediction_panel_context(article, reader_id, *, form=None, saved=False):
-    question = selectors.question_of(article)
-    view = selectors.prediction_view(question, reader_id) if question else None
+    question = questions.question_of(article)
+    view = questions.prediction_view(question, reader_id) if question else None
     if form is None:
         standing = view.mine.probability if view and view.mine else None
         form = ForecastForm(initial={"probability": standing})

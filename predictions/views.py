@@ -15,10 +15,12 @@ from core.errors import bad_request_response, wants_json
 from core.httpcache import PERSONAL_PARAMETER
 from core.ratelimit import body_limited, rate_limited
 from core.readers import known_reader_id, page_reader_id, reader_action
-from predictions import panels, selectors, services
+from predictions import panels, services
 from predictions.forms import ForecastForm, ReadForm
 from predictions.handles import handle_for
 from predictions.models import Question
+from predictions.selectors import questions, reads
+from predictions.selectors import track_record as records
 
 
 def reader_write(view):
@@ -88,7 +90,7 @@ def forecast(request, slug):
             {
                 "question": question,
                 "forecast_form": form,
-                "view": selectors.prediction_view(question, known_reader_id(request)),
+                "view": questions.prediction_view(question, known_reader_id(request)),
             },
             status=400,
         )
@@ -126,20 +128,20 @@ def personal_page(view):
 
 @activity_page
 def question_list(request):
-    return render(request, "predictions/question_list.html", selectors.question_lists())
+    return render(request, "predictions/question_list.html", questions.question_lists())
 
 
 @activity_page
 def question_detail(request, slug):
     question = get_object_or_404(Question.objects.public().select_related("article"), slug=slug)
-    view = selectors.prediction_view(question, page_reader_id(request))
+    view = questions.prediction_view(question, page_reader_id(request))
     return render(request, "predictions/question_detail.html", {"question": question, "view": view})
 
 
 @personal_page
 def track_record(request):
     reader_id = known_reader_id(request)
-    context = selectors.track_record(reader_id) if reader_id else {}
+    context = records.track_record(reader_id) if reader_id else {}
     context["handle"] = handle_for(reader_id) if reader_id else None
     return render(request, "predictions/track_record.html", context)
 
@@ -149,28 +151,16 @@ def track_record_csv(request):
     reader_id = known_reader_id(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="newsroom-forecasts.csv"'
+    table = records.export_table(reader_id)
     writer = csv.writer(response)
-    writer.writerow(
-        [
-            "question",
-            "story",
-            "status",
-            "resolution",
-            "your_forecast_percent",
-            "forecast_at",
-            "brier_score",
-            "log_score",
-        ]
-    )
-    if reader_id:
-        for row in selectors.export_rows(reader_id):
-            writer.writerow(row)
+    writer.writerow(table.header)
+    writer.writerows(table.rows)
     return response
 
 
 @personal_page
 def leaderboard(request):
-    rows = [row | {"handle": handle_for(row["reader_id"])} for row in selectors.leaderboard()]
+    rows = [row | {"handle": handle_for(row["reader_id"])} for row in records.leaderboard()]
     reader_id = known_reader_id(request)
     return render(
         request,
@@ -189,7 +179,7 @@ def community(request):
         request,
         "predictions/community.html",
         {
-            "directions": selectors.community_direction(),
+            "directions": reads.community_direction(),
             "half_life": settings.TOPIC_INTEREST_HALF_LIFE_DAYS,
         },
     )

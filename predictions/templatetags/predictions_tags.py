@@ -4,7 +4,8 @@ from django import template
 
 from core.httpcache import PERSONAL_PARAMETER
 from core.readers import page_reader_id
-from predictions import panels, selectors
+from predictions import panels
+from predictions.selectors import reads
 
 register = template.Library()
 
@@ -72,4 +73,4 @@ def forecast_history(points):
 @register.inclusion_tag("predictions/components/readers_want_covered.html")
 def readers_want_covered(limit=5):
     """The front page's list of topics by reader interest: one indexed query."""
-    return {"topics": selectors.most_wanted_topics(limit)}
+    return {"topics": reads.most_wanted_topics(limit)}

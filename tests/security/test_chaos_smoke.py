@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from tests.security.chaos_script import PATH, chaos
+from tools import chaos, servers
 
 
 def attempt(value, outcome):
@@ -12,7 +12,8 @@ def attempt(value, outcome):
 
 def test_a_short_chaos_run_loses_and_duplicates_nothing():
     result = subprocess.run(
-        [sys.executable, str(PATH), "--smoke"],
+        [sys.executable, "-m", "tools.chaos", "--smoke"],
+        cwd=servers.CHECKOUT,
         capture_output=True,
         text=True,
         timeout=300,

@@ -1,6 +1,6 @@
 """PostgreSQL stops for real: readers get a 503 within seconds, and the site comes back.
 
-A throwaway cluster and a gunicorn of their own (the pieces of tools/chaos.py), so the
+A throwaway cluster and a gunicorn of their own (the pieces of tools/chaos/), so the
 development and test databases are never touched.
 """
 
@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 
 from core.readers import signed_reader_cookie
-from tests.security.chaos_script import chaos
+from tools import chaos
 
 logger = logging.getLogger(__name__)
 

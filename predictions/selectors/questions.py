@@ -1,0 +1,78 @@
+"""The prediction panel and the question pages.
+
+``prediction_view`` returns a frozen ``PredictionView`` (the panel's values);
+``question_lists`` returns a dict, the whole /predictions/ template context.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from predictions.models import SYNTHETIC_READER_PREFIX, AggregatePoint, Forecast, Question, Score
+from predictions.selectors.track_record import ScoreSummary, summarise_scores
+
+
+@dataclass(frozen=True)
+class PredictionView:
+    """What the prediction panel shows one reader."""
+
+    question: Question
+    status: str
+    mine: Forecast | None
+    score: Score | None
+    crowd_visible: bool
+    history: list[AggregatePoint] = field(default_factory=list)
+    scores: ScoreSummary | None = None
+
+
+def question_of(article):
+    try:
+        return article.question
+    except Question.DoesNotExist:
+        return None
+
+
+def prediction_view(question, reader_id):
+    status = question.status
+    mine = (
+        Forecast.objects.current().filter(question=question, reader_id=reader_id).first()
+        if reader_id
+        else None
+    )
+    score = (
+        Score.objects.filter(question=question, reader_id=reader_id).first()
+        if reader_id and question.is_scored
+        else None
+    )
+    crowd_visible = (
+        mine is not None
+        or question.forecasters >= settings.FORECAST_REVEAL_MIN_FORECASTERS
+        or status != Question.Status.OPEN
+    )
+    history = list(question.aggregate_history.all()) if crowd_visible else []
+    scores = (
+        summarise_scores(
+            Score.objects.filter(question=question),
+            synthetic=Count("pk", filter=Q(reader_id__startswith=SYNTHETIC_READER_PREFIX)),
+        )
+        if question.is_scored
+        else None
+    )
+    return PredictionView(question, status, mine, score, crowd_visible, history, scores)
+
+
+def question_lists(now=None):
+    """/predictions/: open questions, those closing within 30 days, and resolved ones."""
+    now = now or timezone.now()
+    public = Question.objects.public().select_related("article")
+    open_questions = list(public.open_now().order_by("closes_at"))
+    soon = now + timedelta(days=30)
+    return {
+        "closing_soon": [q for q in open_questions if q.closes_at <= soon],
+        "open": [q for q in open_questions if q.closes_at > soon],
+        "resolved": list(public.resolved().order_by("-resolved_at")),
+        "awaiting": list(public.filter(resolution="", closes_at__lte=now).order_by("resolve_by")),
+    }

@@ -1,0 +1,135 @@
+"""How readers read stories and topics: the community read panel, /community/, and
+the front page's most wanted topics.
+
+Every selector here returns frozen dataclasses: a ``Distribution`` of ``Bar``s,
+``TopicDirection``s and ``WantedTopic``s.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from articles.models import Topic
+from predictions import interest
+from predictions.models import Read, ReadChoice, ReadTally
+
+
+@dataclass(frozen=True)
+class Bar:
+    choice: str
+    label: str
+    count: int
+    percent: int
+    mine: bool
+
+
+@dataclass(frozen=True)
+class Distribution:
+    bars: list[Bar]
+    total: int
+    mine: str | None = None
+
+    @property
+    def mine_label(self):
+        return ReadChoice(self.mine).label if self.mine else None
+
+
+def distribution(counts, mine=None):
+    """Bars for each read with counts and whole percentages of the total."""
+    total = sum(counts.get(choice, 0) for choice in ReadChoice.values)
+    bars = [
+        Bar(
+            choice=choice,
+            label=label,
+            count=counts.get(choice, 0),
+            percent=round(100 * counts.get(choice, 0) / total) if total else 0,
+            mine=choice == mine,
+        )
+        for choice, label in ReadChoice.choices
+    ]
+    return Distribution(bars=bars, total=total, mine=mine)
+
+
+def community_read(article, reader_id):
+    """The story's read distribution (stored tally) and this reader's own read."""
+    tally = ReadTally.objects.filter(article=article).first()
+    counts = tally.counts() if tally else {}
+    mine = (
+        Read.objects.filter(article=article, reader_id=reader_id)
+        .values_list("choice", flat=True)
+        .first()
+        if reader_id
+        else None
+    )
+    return distribution(counts, mine)
+
+
+@dataclass(frozen=True)
+class TopicDirection:
+    topic: Topic
+    weight: float
+    reads: Distribution
+    weekly: list[int]
+
+
+def _tallies_by_topic():
+    """Each topic's read counts: the stored tallies of its stories, summed."""
+    fields = ReadTally.count_fields()
+    rows = ReadTally.objects.values("article__topics").annotate(
+        **{f"sum_{choice}": Sum(field) for choice, field in fields.items()}
+    )
+    return {
+        row["article__topics"]: {choice: row[f"sum_{choice}"] for choice in fields}
+        for row in rows
+        if row["article__topics"] is not None
+    }
+
+
+def _week_starts(weeks, now):
+    this_week = timezone.localdate(now) - timedelta(days=timezone.localdate(now).weekday())
+    return [this_week - timedelta(weeks=k) for k in range(weeks - 1, -1, -1)]
+
+
+def community_direction(weeks=8, now=None):
+    """/community/: topics by current weight, how readers read them, and their trend."""
+    now = now or timezone.now()
+    starts = _week_starts(weeks, now)
+    tallies = _tallies_by_topic()
+    weekly = defaultdict(lambda: [0] * weeks)
+    recent = (
+        Read.objects.filter(cast_at__date__gte=starts[0])
+        .annotate(week=TruncWeek("cast_at"))
+        .values("article__topics", "week")
+        .annotate(reads=Count("pk"))
+    )
+    for row in recent:
+        week = timezone.localdate(row["week"])  # TruncWeek of a datetime is a datetime
+        if row["article__topics"] is not None and week in starts:
+            weekly[row["article__topics"]][starts.index(week)] += row["reads"]
+    return [
+        TopicDirection(
+            topic=topic,
+            weight=interest.current_weight(topic.reader_interest, now),
+            reads=distribution(tallies.get(topic.pk, {})),
+            weekly=weekly[topic.pk],
+        )
+        for topic in Topic.objects.order_by("-reader_interest", "name")
+    ]
+
+
+@dataclass(frozen=True)
+class WantedTopic:
+    topic: Topic
+    weight: float
+
+
+def most_wanted_topics(limit):
+    now = timezone.now()
+    topics = Topic.objects.filter(reader_interest__gt=0).order_by("-reader_interest")[:limit]
+    return [
+        WantedTopic(topic, interest.current_weight(topic.reader_interest, now)) for topic in topics
+    ]

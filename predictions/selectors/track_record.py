@@ -1,0 +1,165 @@
+"""A reader's track record, its CSV export, and the leaderboard.
+
+``calibration`` returns frozen ``CalibrationBucket``s, ``summarise_scores`` a frozen
+``ScoreSummary`` and ``export_table`` a frozen ``Table`` (the CSV header beside its
+rows). ``track_record`` returns a dict, the whole track-record template context,
+which the view extends with the reader's handle. ``leaderboard`` rows stay the
+queryset's ``values()`` dicts, because the view extends each with a handle too.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Avg, Count
+
+from articles.models import Topic
+from predictions.models import Forecast, Question, Score
+
+
+@dataclass(frozen=True)
+class ScoreSummary:
+    count: int
+    mean_brier: float | None
+    mean_log: float | None
+    synthetic: int = 0
+
+
+def summarise_scores(scores, **extra):
+    """Count and mean scores of a Score queryset, in one query; ``extra`` adds aggregates."""
+    return ScoreSummary(
+        **scores.aggregate(
+            count=Count("pk"), mean_brier=Avg("brier"), mean_log=Avg("log_score"), **extra
+        )
+    )
+
+
+@dataclass(frozen=True)
+class CalibrationBucket:
+    low: int
+    high: int
+    forecasts: int
+    mean_forecast: float | None
+    observed: float | None
+
+    @property
+    def x(self):
+        return round(self.mean_forecast, 1)
+
+    @property
+    def y(self):
+        return round(100 - self.observed, 1)
+
+
+def calibration(scores):
+    """Final forecasts grouped in 10-point buckets: what was said against what happened."""
+    buckets = defaultdict(list)
+    for score in scores:
+        buckets[min(score.final_probability // 10, 9)].append(score)
+    result = []
+    for index in range(10):
+        members = buckets[index]
+        result.append(
+            CalibrationBucket(
+                low=index * 10,
+                high=index * 10 + 9,
+                forecasts=len(members),
+                mean_forecast=(
+                    sum(s.final_probability for s in members) / len(members) if members else None
+                ),
+                observed=(
+                    100
+                    * sum(s.question.resolution == Question.Resolution.YES for s in members)
+                    / len(members)
+                    if members
+                    else None
+                ),
+            )
+        )
+    return result
+
+
+def track_record(reader_id):
+    forecasts = list(
+        Forecast.objects.current()
+        .filter(reader_id=reader_id)
+        .select_related("question__article")
+        .order_by("-made_at")
+    )
+    scores = list(
+        Score.objects.filter(reader_id=reader_id)
+        .select_related("question__article")
+        .order_by("-question__resolved_at")
+    )
+    by_topic = (
+        Topic.objects.filter(articles__question__scores__reader_id=reader_id)
+        .annotate(
+            questions=Count("articles__question__scores"),
+            mean_brier=Avg("articles__question__scores__brier"),
+        )
+        .order_by("mean_brier")
+    )
+    return {
+        "forecasts": forecasts,
+        "scores": scores,
+        "by_topic": list(by_topic),
+        "calibration": calibration(scores),
+        "summary": summarise_scores(Score.objects.filter(reader_id=reader_id)),
+    }
+
+
+def leaderboard(limit=50):
+    return list(
+        Score.objects.values("reader_id")
+        .annotate(questions=Count("pk"), mean_brier=Avg("brier"), mean_log=Avg("log_score"))
+        .filter(questions__gte=settings.LEADERBOARD_MIN_RESOLVED)
+        .order_by("mean_brier", "-questions")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]
+    rows: list[list]
+
+
+EXPORT_HEADER = (
+    "question",
+    "story",
+    "status",
+    "resolution",
+    "your_forecast_percent",
+    "forecast_at",
+    "brier_score",
+    "log_score",
+)
+
+
+def export_table(reader_id):
+    """The reader's track record for the CSV export: every question they forecast."""
+    if not reader_id:
+        return Table(EXPORT_HEADER, [])
+    latest = {}
+    for forecast in (
+        Forecast.objects.filter(reader_id=reader_id, withdrawn=False)
+        .select_related("question__article")
+        .order_by("made_at", "pk")
+    ):
+        latest[forecast.question_id] = forecast
+    scores = {s.question_id: s for s in Score.objects.filter(reader_id=reader_id)}
+    rows = []
+    for question_id, forecast in latest.items():
+        question, score = forecast.question, scores.get(question_id)
+        rows.append(
+            [
+                question.text,
+                question.article.headline,
+                question.status.label,
+                question.get_resolution_display() if question.resolution else "",
+                forecast.probability,
+                forecast.made_at.isoformat(),
+                f"{score.brier:.4f}" if score else "",
+                f"{score.log_score:.4f}" if score else "",
+            ]
+        )
+    return Table(EXPORT_HEADER, rows)
