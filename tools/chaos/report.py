@@ -42,6 +42,7 @@ def check_integrity(traffic):
     from django.db.models import Count
 
     from predictions import consistency as predictions_consistency
+    from predictions import settling
     from predictions.models import Forecast, Read
     from trust import consistency as trust_consistency
 
@@ -106,6 +107,8 @@ def check_integrity(traffic):
         )
     )
 
+    # Once writes settle: what the app servers had not folded in yet is folded in first.
+    settling.settle()
     differences = predictions_consistency.differences() + trust_consistency.differences()
     findings.append(
         (
