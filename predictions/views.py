@@ -95,7 +95,9 @@ def forecast(request, slug):
             status=400,
         )
     if wants_json(request):
-        context = panels.prediction_panel_context(question.article, request.reader_id, saved=True)
+        # The story afresh: question.article's cached question predates this forecast.
+        article = Article.objects.get(pk=question.article_id)
+        context = panels.prediction_panel_context(article, request.reader_id, saved=True)
         return JsonResponse(
             {"html": render_to_string(panels.FORECAST_TEMPLATE, context, request=request)}
         )
