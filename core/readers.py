@@ -34,7 +34,7 @@ def signed_reader_cookie(reader_id):
 
 def reader_id(request):
     """The reader's id from a valid cookie, None without one; raises on a forged cookie."""
-    if COOKIE_NAME not in request.COOKIES:
+    if not request.COOKIES.get(COOKIE_NAME):  # none, or emptied by a clearing answer
         return None
     try:
         return request.get_signed_cookie(COOKIE_NAME, salt=SALT, max_age=MAX_AGE)
@@ -70,9 +70,16 @@ def reader_action(view):
         try:
             existing = reader_id(request)
         except ForgedReaderCookie:
-            return bad_request_response(
-                request, "Your reader cookie could not be verified. Clear it and try again."
+            # The browser cannot clear an HttpOnly cookie itself: this answer does, so the
+            # reader's next vote starts a fresh identity instead of meeting this page again.
+            response = bad_request_response(
+                request,
+                "Your reader cookie could not be verified, so we have cleared it. "
+                "Send your vote or forecast again to start afresh.",
             )
+            response.delete_cookie(COOKIE_NAME, samesite="Lax")
+            response.delete_cookie(MARKER_COOKIE_NAME, samesite="Lax")
+            return response
         request.reader_id = existing or uuid.uuid4().hex
         response = view(request, *args, **kwargs)
         if existing is None and response.status_code < 400:

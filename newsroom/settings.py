@@ -46,6 +46,11 @@ def _flag(name, default=False):
 
 
 SECRET_KEY = _required("SECRET_KEY", "development-only-insecure-key-do-not-deploy")
+# Keys retired by a rotation still verify what they signed (reader cookies, sessions):
+# comma-separated, newest first. New signatures always use SECRET_KEY.
+SECRET_KEY_FALLBACKS = [
+    key.strip() for key in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if key.strip()
+]
 DEBUG = _flag("DEBUG")
 ALLOWED_HOSTS = [
     host.strip()
