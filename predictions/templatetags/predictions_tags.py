@@ -10,26 +10,24 @@ from predictions.selectors import reads
 register = template.Library()
 
 
+def _page_state(request, panel):
+    """Whom a page's panel is for (nobody on shared pages) and whether it was just saved."""
+    return page_reader_id(request), request.GET.get(PERSONAL_PARAMETER) == panel
+
+
 @register.inclusion_tag(panels.COMMUNITY_TEMPLATE, takes_context=True)
 def community_read(context, article):
-    request = context["request"]
-    saved = request.GET.get(PERSONAL_PARAMETER) == "read"
-    return {
-        "request": request,
-        **panels.community_read_context(article, page_reader_id(request), saved=saved),
-    }
+    reader_id, saved = _page_state(context["request"], "read")
+    panel = panels.community_read_context(article, reader_id, saved=saved)
+    return {"request": context["request"], **panel}
 
 
 @register.inclusion_tag(panels.FORECAST_TEMPLATE, takes_context=True)
 def prediction_panel(context, article):
-    request = context["request"]
-    saved = request.GET.get(PERSONAL_PARAMETER) == "forecast"
-    return {
-        "request": request,
-        **panels.prediction_panel_context(
-            article, page_reader_id(request), form=context.get("forecast_form"), saved=saved
-        ),
-    }
+    reader_id, saved = _page_state(context["request"], "forecast")
+    form = context.get("forecast_form")
+    panel = panels.prediction_panel_context(article, reader_id, form=form, saved=saved)
+    return {"request": context["request"], **panel}
 
 
 @register.inclusion_tag("predictions/components/histogram.html")

@@ -113,3 +113,15 @@ def test_simultaneous_forecasts_leave_the_aggregate_the_raw_rows_give(live_serve
     )
     assert question.histogram == expected.histogram
     assert Forecast.objects.filter(question=question).count() == 60
+
+
+def test_the_rate_limit_counts_a_burst_from_one_address_exactly(live_server, settings):
+    # An hour's window, so that the burst does not straddle two windows.
+    settings.RATE_LIMITS = {"reader-write": (30, 3600)}
+    article = make_article()
+    url = live_server.url + f"/articles/{article.slug}/read/"
+    statuses = in_parallel(
+        [lambda i=i: post(url, {"choice": "promising"}, f"burst-{i}") for i in range(100)]
+    )
+    assert statuses.count(200) == 30 and statuses.count(429) == 70
+    assert Read.objects.filter(article=article).count() == 30
