@@ -20,11 +20,11 @@ import subprocess
 import tempfile
 import threading
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
 from tools import localcache, servers
+from tools.localcache import fetch
 
 POLL_SECONDS = 0.05
 TALLY = re.compile(r"([\d,]+) reads? so far")
@@ -136,24 +136,6 @@ def slow_clients(port, *, count=200, interval=2.0):
         for client in clients:
             if client is not None:
                 client.close()
-
-
-def fetch(url, *, method="GET", data=None, headers=None):
-    """(status, headers, body as text) of one request, redirects not followed."""
-    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
-    try:
-        with _OPENER.open(request, timeout=10) as response:
-            return response.status, response.headers, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read().decode()
-
-
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-_OPENER = urllib.request.build_opener(_NoRedirects)
 
 
 def page_bytes(url):

@@ -101,7 +101,12 @@ class Bench:
                 )
             after = self.measure_baseline()
             mean = (self.baseline_before["rps"] + after["rps"]) / 2
-            page.update(name=row.name, baseline_rps=round(mean, 1), reference=row.reference)
+            page.update(
+                name=row.name,
+                server=row.server,
+                baseline_rps=round(mean, 1),
+                reference=row.reference,
+            )
             self.results["pages"].append(page)
             self.baseline_before = after
 

@@ -20,6 +20,7 @@ RATIO_TARGETS = {
     "article-cache": 5.0,
 }
 TAIL_TARGET = 5.0  # p99 under 5 x p50
+GUNICORN_SERVERS = {"large", "small"}
 SIZE_TARGET = 0.85  # the uncached fixture story on the large data set within 15 % of the small
 NGINX_TARGET = 0.8  # a story through the cache, as a share of nginx serving its bytes
 MIXED_TARGET = 0.8  # readers and voters through the cache, as a share of the blend's rate
@@ -59,7 +60,9 @@ def evaluate(results):
     targets += [
         under(f"{page['label']}: p99 ÷ p50", page["tail"], TAIL_TARGET)
         for page in results["pages"]
-        if not page.get("reference")
+        # gunicorn's pages only: a cache hit's p50 is a fraction of a millisecond, where
+        # the scheduler of a shared machine sets the p99.
+        if page["server"] in GUNICORN_SERVERS and not page["reference"]
     ]
 
     def share(name, of):
