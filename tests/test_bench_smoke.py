@@ -136,7 +136,7 @@ def test_bench_script_runs_end_to_end_on_a_tiny_data_set(tmp_path):
         env=env,
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=420,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     [results_file] = tmp_path.glob("results-*.json")
