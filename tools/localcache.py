@@ -12,6 +12,8 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from string import Template
 
@@ -100,6 +102,25 @@ def stop(port):
 def status(port):
     pid = _pid(port)
     print(f"localcache: {f'running (pid {pid})' if pid else 'stopped'} on {port}")
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
+def fetch(url, *, method="GET", data=None, headers=None):
+    """(status, headers, body as text) of one request through the cache, redirects not
+    followed: what a reader's first request gets (tests and tools/bench use it)."""
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with _OPENER.open(request, timeout=10) as response:
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()
 
 
 def main(argv):

@@ -2,8 +2,6 @@
 
 import socket
 import time
-import urllib.error
-import urllib.request
 from datetime import timedelta
 
 import pytest
@@ -12,6 +10,7 @@ from django.utils import timezone
 from core.readers import COOKIE_NAME, signed_reader_cookie
 from tests.factories import make_article, make_question
 from tools import localcache
+from tools.localcache import fetch
 from tools.servers import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,23 +25,6 @@ def cache_url(live_server, settings):
     settings.HTTP_CACHE_PURGE_URLS = [f"http://127.0.0.1:{port}/"]
     yield f"http://127.0.0.1:{port}"
     localcache.stop(port)
-
-
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-OPENER = urllib.request.build_opener(_NoRedirects)
-
-
-def fetch(url, *, method="GET", data=None, headers=None):
-    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
-    try:
-        with OPENER.open(request, timeout=10) as response:
-            return response.status, dict(response.headers), response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read().decode()
 
 
 def wait_for(condition, seconds):

@@ -10,7 +10,6 @@ set up for the database at hand.
 
 import json
 import secrets
-import string
 from pathlib import Path
 
 from django.db import connection
@@ -23,8 +22,6 @@ from core import readers
 from predictions.models import Question
 from tools.bench import load
 from tools.bench.stories import READER_PREFIX, SEARCH_WORD, SLUG_PREFIX
-
-MIXED_POST_EVERY = 20  # the "article while readers vote" load: one request in 20 posts
 
 
 def inspect(out, cookies, wrk_threads):
@@ -98,8 +95,16 @@ def inspect(out, cookies, wrk_threads):
         data={"choice": "promising"},
     )
     count("post-forecast", "post", pages["forecast"], 302, data={"probability": "40"})
+    # Forecasts spread over many questions, likewise.
+    spread_questions = [
+        f"{question.get_absolute_url()}forecast/"
+        for question in Question.objects.public()
+        .open_now()
+        .filter(slug__startswith=SLUG_PREFIX)
+        .order_by("pk")[:1000]
+    ]
+    count("post-forecast-spread", "post", spread_questions[-1], 302, data={"probability": "40"})
 
-    token = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
     scripts = {}
     reads = [f"choice={choice}" for choice in ("promising", "game_changer")]
     forecasts = [f"probability={p}" for p in range(5, 96, 7)]
@@ -107,8 +112,9 @@ def inspect(out, cookies, wrk_threads):
         ("read", "r", [pages["read"]], reads, 1),
         ("read-spread", "s", [f"/articles/{slug}/read/" for slug in spread], reads, 1),
         ("forecast", "f", [pages["forecast"]], forecasts, 1),
+        ("forecast-spread", "g", spread_questions, forecasts, 1),
         # The story going viral: 19 readers look for each one who votes.
-        ("mixed", "m", [pages["read"]], reads, MIXED_POST_EVERY),
+        ("mixed", "m", [pages["read"]], reads, load.MIXED_POST_EVERY),
     ):
         scripts[kind] = load.write_post_script(
             Path(out).parent,
@@ -116,7 +122,6 @@ def inspect(out, cookies, wrk_threads):
             cookies=[signed(letter, n) for n in range(cookies)],
             paths=paths,
             bodies=bodies,
-            token=token,
             threads=wrk_threads,
             post_every=post_every,
             read_page=pages["article"],
