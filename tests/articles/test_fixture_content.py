@@ -95,11 +95,12 @@ def test_demo_forecasts_are_labelled_replaceable_and_scored(client):
 
 
 def test_reloading_keeps_topic_weights_and_invents_no_score_history():
-    from predictions import services
+    from predictions import services, settling
     from trust.models import TrustScoreChange
 
     article = Article.objects.get(slug="tscm-car-t-first-in-human")
     services.cast_read(article=article, reader_id="r1", choice="promising")
+    settling.settle()
     weights = dict(Topic.objects.values_list("slug", "reader_interest"))
     history = TrustScoreChange.objects.count()
 

@@ -221,6 +221,9 @@ def test_every_control_on_the_article_is_reachable_with_a_visible_focus(browser,
     page = new_page(browser, live_server)
     vote_and_forecast(page)  # the panels then show their fullest set of controls
     page.goto(TSCM)
+    # The reader's own panels replace the shared ones once the per-reader endpoint answers.
+    page.locator("#community").get_by_text("Your read:").wait_for()
+    page.locator("#forecast").get_by_text("Your forecast:").wait_for()
     open_everything(page)
     controls = page.evaluate(
         """selector => Array.from(document.querySelectorAll(selector))

@@ -206,7 +206,7 @@ def test_voting_on_a_phone_without_javascript(browser, live_server, fixture_cont
     page = context.new_page()
     page.goto(TSCM)
     page.locator("#community").get_by_role("button", name="Overhyped").click()
-    page.wait_for_url(f"**{TSCM}#community")
+    page.wait_for_url(f"**{TSCM}?saved=read#community")
     assert "Your read: Overhyped" in page.locator("#community").inner_text()
     # The page comes back scrolled to the panel (smoothly, so give it a moment).
     for _ in range(50):
