@@ -16,7 +16,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     TrigramWordSimilarity,
 )
-from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, TextField, Value
+from django.db.models import F, Func, IntegerField, QuerySet, TextField, Value
 from django.db.models.functions import Concat, Greatest
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -28,6 +28,8 @@ MAX_QUERY_LENGTH = 200
 # "fuson ignitoin" finds "fusion ignition", while unrelated headlines score below 0.3.
 SIMILARITY_THRESHOLD = 0.4
 RELATED_STORIES = 4
+TERM_WEIGHT, TOPIC_WEIGHT = 2, 1  # a shared glossary term counts twice a topic
+ALSO_ABOUT = 2  # shared names a related story's card shows
 
 # ts_headline marks matches with these; the snippet is escaped first and only
 # then are they turned into <mark>, so no editor HTML can reach the page.
@@ -141,19 +143,57 @@ def highlighted(snippet):
 
 
 def related_stories(article, *, limit=RELATED_STORIES):
-    """Published stories sharing the most topics and glossary terms with ``article``.
+    """Published stories sharing the most glossary terms and topics with ``article``.
 
-    One query: the shared topics and terms are counted in the database.
+    Score: 2 per shared glossary term, 1 per shared topic (a term says what a story is
+    about more narrowly than a topic does); ties go to the newest. A shared cited
+    source would be worth 2 as well, but sources belong to the trust app, which
+    articles must not import (docs/architecture.md), so they do not count here.
+
+    One query, whose cost follows the number of stories sharing something with
+    ``article``, not the number of stories: the link tables' indexes on their topic
+    and term columns give the candidates, one pass over those links scores them, and
+    only candidates are looked up by primary key. Pass a story from ``for_detail()``:
+    its prefetched topics and terms give the ids without a query, and the names
+    each result's ``also_about`` lists (up to two, terms first) to say why it is related.
     """
-    shared_topics = Count("topics", filter=Q(topics__in=article.topics.all()), distinct=True)
-    shared_terms = Count(
-        "glossary_terms", filter=Q(glossary_terms__in=article.glossary_terms.all()), distinct=True
-    )
-    return (
-        Article.objects.published()
-        .exclude(pk=article.pk)
-        .alias(overlap=shared_topics + shared_terms)
-        .filter(overlap__gt=0)
-        .only("slug", "headline", "dek", "published_at")
-        .order_by("-overlap", "-published_at", "-pk")[:limit]
-    )
+    terms = {term.pk: term.term for term in article.glossary_terms.all()}
+    topics = {topic.pk: topic.name for topic in article.topics.all()}
+    if not terms and not topics:
+        return []
+    # The ORM cannot group a UNION ALL, so the scoring is SQL; the public rule still
+    # comes from Article.published_q(), compiled for the outer table.
+    public = Article.objects.published()
+    public_sql, public_params = public.query.get_compiler(public.db).compile(public.query.where)
+    term_links, topic_links = Article.glossary_terms.through, Article.topics.through
+    sql = f"""
+        WITH shared AS (
+            SELECT article_id, glossaryterm_id AS term_id, NULL::bigint AS topic_id
+            FROM {term_links._meta.db_table}
+            WHERE glossaryterm_id = ANY(%s) AND article_id <> %s
+            UNION ALL
+            SELECT article_id, NULL, topic_id
+            FROM {topic_links._meta.db_table}
+            WHERE topic_id = ANY(%s) AND article_id <> %s
+        ), scored AS (
+            SELECT article_id,
+                   %s * count(term_id) + %s * count(topic_id) AS score,
+                   array_remove(array_agg(term_id), NULL) AS shared_terms,
+                   array_remove(array_agg(topic_id), NULL) AS shared_topics
+            FROM shared
+            GROUP BY article_id
+        )
+        SELECT {Article._meta.db_table}.id, slug, headline, dek, published_at,
+               shared_terms, shared_topics
+        FROM scored JOIN {Article._meta.db_table} ON {Article._meta.db_table}.id = article_id
+        WHERE {public_sql}
+        ORDER BY score DESC, published_at DESC, {Article._meta.db_table}.id DESC
+        LIMIT %s
+    """
+    params = [list(terms), article.pk, list(topics), article.pk, TERM_WEIGHT, TOPIC_WEIGHT]
+    stories = list(Article.objects.raw(sql, [*params, *public_params, limit]))
+    for story in stories:
+        names = [terms[pk] for pk in terms if pk in story.shared_terms]
+        names += [topics[pk] for pk in topics if pk in story.shared_topics]
+        story.also_about = names[:ALSO_ABOUT]
+    return stories

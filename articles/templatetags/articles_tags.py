@@ -87,7 +87,11 @@ def open_graph(context, article):
 
 @register.inclusion_tag("articles/components/related_stories.html")
 def related_stories(article):
-    """Up to four published stories sharing topics or glossary terms: one query."""
+    """Up to four published stories sharing glossary terms or topics, and which: one query.
+
+    ``article`` should come from ``Article.objects.for_detail()``, whose prefetched
+    topics and terms the query starts from.
+    """
     return {"stories": search.related_stories(article)}
 
 

@@ -1,5 +1,6 @@
 """Listings: pagination and its edges, related stories and the 404 page."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -131,12 +132,74 @@ def test_related_stories_rank_by_shared_topics_and_terms(article_with_neighbours
 
     related = list(related_stories(article))
 
+    # A term scores 2, a topic 1: "two" (two terms) ties "three" (one term, two
+    # topics) at 4 and is newer; "one_oldest" shares a term and outranks one topic.
     assert related == [
-        neighbours["three"],
         neighbours["two"],
+        neighbours["three"],
+        neighbours["one_oldest"],
         neighbours["one_newer"],
-        neighbours["one_older"],
     ]
+
+
+def test_related_stories_rank_a_shared_term_above_a_shared_topic():
+    biology, cells = make_topic(), make_term()
+    article = Article.objects.for_detail().get(pk=make_article(topics=[biology], terms=[cells]).pk)
+    now = timezone.now()
+    both = make_article(topics=[biology], terms=[cells], published_at=now - timedelta(days=3))
+    term_only = make_article(terms=[cells], published_at=now - timedelta(days=2))
+    topic_only = make_article(topics=[biology], published_at=now - timedelta(days=1))
+
+    assert related_stories(article) == [both, term_only, topic_only]
+
+
+def test_related_stories_say_which_terms_and_topics_they_share():
+    car_t, memory = make_term(term="CAR-T therapy"), make_term(term="memory T cells")
+    health = make_topic(name="Health & medicine")
+    article = Article.objects.for_detail().get(
+        pk=make_article(topics=[health], terms=[car_t, memory]).pk
+    )
+    make_article(topics=[health], terms=[car_t, memory, make_term()])
+    make_article(topics=[health, make_topic()])
+
+    related = related_stories(article)
+    html = render_related(article)
+
+    assert [story.also_about for story in related] == [
+        ["CAR-T therapy", "memory T cells"],
+        ["Health & medicine"],
+    ]
+    assert '<p class="related__why">Also about: CAR-T therapy, memory T cells</p>' in html
+    assert '<p class="related__why">Also about: Health &amp; medicine</p>' in html
+
+
+def test_related_stories_never_include_drafts_or_scheduled_stories():
+    space, quasar = make_topic(), make_term()
+    article = Article.objects.for_detail().get(pk=make_article(topics=[space], terms=[quasar]).pk)
+    shares_all = {"topics": [space], "terms": [quasar]}
+    make_article(status=Article.Status.DRAFT, **shares_all)
+    make_article(status=Article.Status.IN_REVIEW, **shares_all)
+    make_article(published_at=timezone.now() + timedelta(hours=1), **shares_all)
+    public = make_article(topics=[space])
+
+    assert related_stories(article) == [public]
+
+
+@pytest.mark.parametrize("candidates", [5, 60])
+def test_related_stories_take_one_query_however_many_stories_share_topics(
+    candidates, django_assert_num_queries
+):
+    space, stars, quasar = make_topic(), make_topic(), make_term()
+    article = Article.objects.for_detail().get(
+        pk=make_article(topics=[space, stars], terms=[quasar]).pk
+    )
+    for number in range(candidates):
+        make_article(topics=[space, stars][: number % 2 + 1], terms=[quasar][: number % 3])
+
+    with django_assert_num_queries(1):
+        html = render_related(article)
+
+    assert html.count('class="related__item"') == 4
 
 
 def test_related_stories_tag_renders_in_one_query(
@@ -158,6 +221,39 @@ def test_related_stories_render_nothing_for_a_story_with_no_neighbours():
     make_article()
 
     assert render_related(article).strip() == ""
+
+
+def test_related_stories_query_reads_the_link_index_not_every_story():
+    """3,000 stories share one big topic; a story in a small topic reads only its own."""
+    crowd, niche = make_topic(name="Crowd"), make_topic(name="Niche")
+    published_at = timezone.now() - timedelta(days=1)
+    stories = Article.objects.bulk_create(
+        Article(
+            slug=f"crowd-{number}",
+            headline=f"Crowd story {number}",
+            status=Article.Status.PUBLISHED,
+            published_at=published_at,
+        )
+        for number in range(3_000)
+    )
+    Topics = Article.topics.through
+    Topics.objects.bulk_create(Topics(article=story, topic=crowd) for story in stories)
+    Topics.objects.bulk_create(Topics(article=story, topic=niche) for story in stories[:3])
+    article = Article.objects.for_detail().get(pk=make_article(topics=[niche]).pk)
+    with connection.cursor() as cursor:
+        # Fresh tables have no statistics; the planner needs them to choose well.
+        cursor.execute(f"ANALYZE {Article._meta.db_table}, {Topics._meta.db_table}")
+
+    with CaptureQueriesContext(connection) as captured:
+        related = related_stories(article)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + captured[-1]["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert set(related) == set(stories[:3])
+    assert not re.search(r"Seq Scan on articles_article\b", plan), plan
+    # Index Scan, Index Only Scan or Bitmap Index Scan: any use of the topic column's index.
+    assert re.search(r"Index (Only )?Scan (using|on) articles_article_topics_topic_id", plan), plan
 
 
 def test_404_page_helps_the_reader_on(client):
