@@ -80,9 +80,10 @@ def calibration(scores):
 
 
 def track_record(reader_id):
+    # Standing: the question is open, or closed and awaiting its resolution.
     forecasts = list(
         Forecast.objects.current()
-        .filter(reader_id=reader_id)
+        .filter(reader_id=reader_id, question__resolution=Question.Resolution.UNRESOLVED)
         .select_related("question__article")
         .order_by("-made_at")
     )
