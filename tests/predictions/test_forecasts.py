@@ -249,6 +249,36 @@ def test_leaderboard_lists_readers_with_enough_resolved_questions(client, settin
     assert "sharp" not in html.replace(rows[0]["handle"], "")
 
 
+def test_leaderboard_labels_demo_forecasters_and_says_they_are_included(client, settings):
+    settings.LEADERBOARD_MIN_RESOLVED = 1
+    question = make_question()
+    services.submit_forecast(question=question, reader_id="demo-0001", probability=95)
+    services.submit_forecast(question=question, reader_id="real", probability=60)
+    services.resolve_question(question=question, resolution="yes", note="")
+
+    response = client.get(reverse("predictions:leaderboard"))
+
+    rows = {row["reader_id"]: row for row in response.context["rows"]}
+    assert rows["demo-0001"]["synthetic"] and not rows["real"]["synthetic"]
+    html = response.content.decode()
+    lede, table = html.split("<table", 1)
+    assert "Includes demo forecasters" in lede
+    demo_row, real_row = table.split("<tbody>", 1)[1].split("</tr>")[:2]
+    assert rows["demo-0001"]["handle"] in demo_row and 'class="badge badge--demo">demo<' in demo_row
+    assert rows["real"]["handle"] in real_row and "badge--demo" not in real_row
+
+
+def test_leaderboard_without_demo_forecasters_does_not_mention_them(client, settings):
+    settings.LEADERBOARD_MIN_RESOLVED = 1
+    question = make_question()
+    services.submit_forecast(question=question, reader_id="real", probability=60)
+    services.resolve_question(question=question, resolution="yes", note="")
+
+    html = client.get(reverse("predictions:leaderboard")).content.decode()
+
+    assert "demo" not in html.split("<main", 1)[1]
+
+
 def test_question_pages_list_open_closing_and_resolved(client):
     soon = make_question(text="Closing soon?", closes_at=timezone.now() + timedelta(days=3))
     later = make_question(text="Much later?", closes_at=timezone.now() + timedelta(days=300))
