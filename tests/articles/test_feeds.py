@@ -148,3 +148,40 @@ def test_topic_page_advertises_its_feeds(client):
 
     for name in TOPIC_FEEDS:
         assert f'href="{reverse(name, kwargs={"slug": topic.slug})}"' in html
+
+
+def test_story_page_advertises_each_of_its_topics_feeds(client):
+    topics = [make_topic(name="Astronomy"), make_topic(name="Physics")]
+    story = make_article(topics=topics)
+
+    head = client.get(story.get_absolute_url()).content.decode().split("</head>", 1)[0]
+
+    for topic in topics:
+        for name, kind, label in [
+            ("articles:topic_feed_rss", "rss", "RSS"),
+            ("articles:topic_feed_atom", "atom", "Atom"),
+        ]:
+            url = reverse(name, kwargs={"slug": topic.slug})
+            assert (
+                f'<link rel="alternate" type="application/{kind}+xml" '
+                f'title="Newsroom: {topic.name} ({label})" href="{url}">'
+            ) in head
+
+
+def test_footer_links_to_the_site_feeds(client):
+    html = client.get(reverse("articles:front")).content.decode()
+
+    footer = html.split('<footer class="site-footer">', 1)[1]
+    assert f'<a href="{reverse("articles:feed_rss")}">' in footer
+    assert f'<a href="{reverse("articles:feed_atom")}">' in footer
+
+
+def test_topic_page_shows_visible_links_to_its_feeds(client):
+    topic = make_topic(name="Oceans")
+
+    main = client.get(topic.get_absolute_url()).content.decode().split("<main", 1)[1]
+
+    for name in TOPIC_FEEDS:
+        assert (
+            f'<a href="{reverse(name, kwargs={"slug": topic.slug})}">' in main.split("</main>")[0]
+        )
