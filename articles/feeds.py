@@ -1,16 +1,32 @@
 """RSS and Atom feeds of the latest stories, for the whole site and for each topic."""
 
+import re
+from html import unescape
+from urllib.parse import urljoin
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from articles.models import Article, Topic
 
 STORIES_IN_FEED = 20
+# A link-bearing attribute in the sanitised HTML of core/markup.py (always double-quoted).
+_LINK_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
+
+
+def absolute_links(html, *, base):
+    """``html`` with every href and src resolved against ``base``, an absolute URL."""
+
+    def resolve(match):
+        url = urljoin(base, unescape(match[2]))
+        return f'{match[1]}="{escape(url)}"'
+
+    return _LINK_ATTRIBUTE.sub(resolve, html)
 
 
 class LatestStoriesFeed(Feed):
@@ -44,12 +60,21 @@ class LatestStoriesFeed(Feed):
     def item_title(self, item):
         return item.headline
 
+    def get_feed(self, obj, request):
+        """The feed, with every link in its items' HTML made absolute.
+
+        A feed reader has no page to resolve "/glossary/…" or "#term-…" against, so each
+        is resolved against the item's own link, which Feed has already made absolute
+        from the request's scheme and host.
+        """
+        feed = super().get_feed(obj, request)
+        for item in feed.items:
+            item["description"] = absolute_links(item["description"], base=item["link"])
+        return feed
+
     def item_description(self, item):
         """The standfirst and the plain explanation, whole."""
-        # Glossary and footnote links point within the page; in a feed reader they
-        # must name the page too.
-        explanation = item.explanation_html.replace('href="#', f'href="{item.get_absolute_url()}#')
-        return format_html("<p>{}</p>{}", item.dek, mark_safe(explanation))
+        return format_html("<p>{}</p>{}", item.dek, mark_safe(item.explanation_html))
 
     def item_author_name(self, item):
         return item.byline

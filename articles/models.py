@@ -25,9 +25,12 @@ class SlugQuerySet(models.QuerySet):
 
 class TopicQuerySet(SlugQuerySet):
     def with_story_counts(self):
-        """Each topic with ``story_count``, the number of its public stories."""
+        """Each topic with ``story_count``, the number of its public stories, A–Z.
+
+        Django leaves Meta.ordering out of aggregating queries, so the order is explicit.
+        """
         public = Article.published_q(prefix="articles__")
-        return self.annotate(story_count=models.Count("articles", filter=public))
+        return self.annotate(story_count=models.Count("articles", filter=public)).order_by("name")
 
 
 class Topic(models.Model):

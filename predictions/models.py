@@ -80,8 +80,8 @@ class QuestionQuerySet(SlugQuerySet):
     def public(self):
         return self.filter(Article.published_q(prefix="article__"))
 
-    def open_now(self):
-        now = timezone.now()
+    def open_now(self, now=None):
+        now = now or timezone.now()
         return self.filter(resolution="", opens_at__lte=now, closes_at__gt=now)
 
     def resolved(self):

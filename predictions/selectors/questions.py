@@ -65,14 +65,22 @@ def prediction_view(question, reader_id):
 
 
 def question_lists(now=None):
-    """/predictions/: open questions, those closing within 30 days, and resolved ones."""
+    """/predictions/: open questions, those closing within 30 days, and resolved ones.
+
+    "Within 30 days" counts calendar days, as the page's dates do: on 1 December a
+    question closing any time on 31 December is closing soon.
+    """
     now = now or timezone.now()
     public = Question.objects.public().select_related("article")
-    open_questions = list(public.open_now().order_by("closes_at"))
-    soon = now + timedelta(days=30)
+    open_questions = list(public.open_now(now).order_by("closes_at"))
+    last_day = timezone.localdate(now) + timedelta(days=30)
+
+    def closes_soon(question):
+        return timezone.localdate(question.closes_at) <= last_day
+
     return {
-        "closing_soon": [q for q in open_questions if q.closes_at <= soon],
-        "open": [q for q in open_questions if q.closes_at > soon],
+        "closing_soon": [q for q in open_questions if closes_soon(q)],
+        "open": [q for q in open_questions if not closes_soon(q)],
         "resolved": list(public.resolved().order_by("-resolved_at")),
         "awaiting": list(public.filter(resolution="", closes_at__lte=now).order_by("resolve_by")),
     }

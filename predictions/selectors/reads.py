@@ -1,13 +1,13 @@
 """How readers read stories and topics: the community read panel, /community/, and
 the front page's most wanted topics.
 
-Every selector here returns frozen dataclasses: a ``Distribution`` of ``Bar``s,
-``TopicDirection``s and ``WantedTopic``s.
+Every selector here returns frozen dataclasses: a ``Distribution`` of ``Bar``s, a
+``CommunityDirection`` of ``TopicDirection``s, and ``WantedTopic``s.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncWeek
@@ -69,11 +69,25 @@ def community_read(article, reader_id):
 
 
 @dataclass(frozen=True)
+class WeekReads:
+    starts: date
+    reads: int
+
+
+@dataclass(frozen=True)
 class TopicDirection:
     topic: Topic
     weight: float
     reads: Distribution
-    weekly: list[int]
+    weekly: list[WeekReads]
+
+
+@dataclass(frozen=True)
+class CommunityDirection:
+    """Topics readers have read, by weight; the rest, which have no weight to rank by."""
+
+    ranked: list[TopicDirection]
+    unread: list[Topic]
 
 
 def _tallies_by_topic():
@@ -95,7 +109,10 @@ def _week_starts(weeks, now):
 
 
 def community_direction(weeks=8, now=None):
-    """/community/: topics by current weight, how readers read them, and their trend."""
+    """/community/: topics by current weight, how readers read them, and their trend.
+
+    Only topics with weight are ranked: a tie at zero has no order worth a number.
+    """
     now = now or timezone.now()
     starts = _week_starts(weeks, now)
     tallies = _tallies_by_topic()
@@ -110,15 +127,24 @@ def community_direction(weeks=8, now=None):
         week = timezone.localdate(row["week"])  # TruncWeek of a datetime is a datetime
         if row["article__topics"] is not None and week in starts:
             weekly[row["article__topics"]][starts.index(week)] += row["reads"]
-    return [
-        TopicDirection(
-            topic=topic,
-            weight=interest.current_weight(topic.reader_interest, now),
-            reads=distribution(tallies.get(topic.pk, {})),
-            weekly=weekly[topic.pk],
+    ranked, unread = [], []
+    for topic in Topic.objects.order_by("-reader_interest", "name"):
+        weight = interest.current_weight(topic.reader_interest, now)
+        if weight <= 0:
+            unread.append(topic)
+            continue
+        ranked.append(
+            TopicDirection(
+                topic=topic,
+                weight=weight,
+                reads=distribution(tallies.get(topic.pk, {})),
+                weekly=[
+                    WeekReads(start, count)
+                    for start, count in zip(starts, weekly[topic.pk], strict=True)
+                ],
+            )
         )
-        for topic in Topic.objects.order_by("-reader_interest", "name")
-    ]
+    return CommunityDirection(ranked=ranked, unread=unread)
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, Q
 
 from articles.models import Topic
-from predictions.models import Forecast, Question, Score
+from predictions.models import SYNTHETIC_READER_PREFIX, Forecast, Question, Score
 
 
 @dataclass(frozen=True)
@@ -80,9 +80,10 @@ def calibration(scores):
 
 
 def track_record(reader_id):
+    # Standing: the question is open, or closed and awaiting its resolution.
     forecasts = list(
         Forecast.objects.current()
-        .filter(reader_id=reader_id)
+        .filter(reader_id=reader_id, question__resolution=Question.Resolution.UNRESOLVED)
         .select_related("question__article")
         .order_by("-made_at")
     )
@@ -109,9 +110,15 @@ def track_record(reader_id):
 
 
 def leaderboard(limit=50):
+    """The best mean Brier scores; ``synthetic`` marks the demo readers, labelled on the page."""
     return list(
         Score.objects.values("reader_id")
-        .annotate(questions=Count("pk"), mean_brier=Avg("brier"), mean_log=Avg("log_score"))
+        .annotate(
+            questions=Count("pk"),
+            mean_brier=Avg("brier"),
+            mean_log=Avg("log_score"),
+            synthetic=Q(reader_id__startswith=SYNTHETIC_READER_PREFIX),
+        )
         .filter(questions__gte=settings.LEADERBOARD_MIN_RESOLVED)
         .order_by("mean_brier", "-questions")[:limit]
     )

@@ -68,6 +68,29 @@ def forecast_history(points):
     }
 
 
+@register.inclusion_tag("predictions/components/sparkline.html")
+def reads_sparkline(topic, weekly):
+    """A topic's reads per week as a small line, the busiest week at the top; no axes."""
+    width, height, margin = 70, 20, 2
+    peak = max((week.reads for week in weekly), default=0) or 1
+    step = width / max(len(weekly) - 1, 1)
+    points = [
+        (
+            round(index * step, 1),
+            round(height - margin - (height - 2 * margin) * week.reads / peak, 1),
+        )
+        for index, week in enumerate(weekly)
+    ]
+    return {
+        "topic": topic,
+        "weekly": weekly,
+        "width": width,
+        "height": height,
+        "path": " ".join(f"{x},{y}" for x, y in points),
+        "last": points[-1] if points else None,
+    }
+
+
 @register.inclusion_tag("predictions/components/readers_want_covered.html")
 def readers_want_covered(limit=5):
     """The front page's list of topics by reader interest: one indexed query."""

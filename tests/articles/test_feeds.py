@@ -1,5 +1,6 @@
 """RSS and Atom feeds, read back with a real feed parser."""
 
+import re
 from datetime import timedelta
 
 import feedparser
@@ -8,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import make_article, make_topic
+from tests.factories import make_article, make_term, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -62,10 +63,39 @@ def test_feed_items_carry_summary_dates_categories_and_author(client, name):
     assert "A star went out." in entry.summary
     assert "<em>star</em>" in entry.summary
     # In-page links name the story's page, so they work in a feed reader.
-    assert f'href="{story.get_absolute_url()}#fn"' in entry.summary
+    assert f'href="http://testserver{story.get_absolute_url()}#fn"' in entry.summary
     assert entry.published_parsed == as_struct_time(story.published_at)
     assert {tag.term for tag in entry.tags} == {"Astronomy", "Physics"}
     assert entry.author == "Ada Reporter"
+
+
+@pytest.mark.parametrize("name", SITE_FEEDS)
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_every_link_in_feed_content_is_absolute(client, name, scheme):
+    term = make_term(term="Quasar")
+    story = make_article(
+        explanation=(
+            "A quasar outshines its galaxy: see [our methods](/methodology/), "
+            "[the paper](https://example.org/paper?a=1&b=2) and [a note](#fn)."
+        ),
+        terms=[term],
+    )
+    story.refresh_from_db()
+    assert 'href="#term-' in story.explanation_html
+
+    response = client.get(reverse(name), secure=scheme == "https")
+    summary = feedparser.parse(response.content).entries[0].summary
+
+    site = f"{scheme}://testserver"
+    hrefs = re.findall(r'href="([^"]*)"', summary)
+    assert sorted(hrefs) == sorted(
+        [
+            f"{site}{story.get_absolute_url()}#term-{term.slug}",
+            f"{site}/methodology/",
+            "https://example.org/paper?a=1&amp;b=2",
+            f"{site}{story.get_absolute_url()}#fn",
+        ]
+    )
 
 
 def test_atom_entries_say_when_a_story_was_updated(client):
@@ -118,3 +148,40 @@ def test_topic_page_advertises_its_feeds(client):
 
     for name in TOPIC_FEEDS:
         assert f'href="{reverse(name, kwargs={"slug": topic.slug})}"' in html
+
+
+def test_story_page_advertises_each_of_its_topics_feeds(client):
+    topics = [make_topic(name="Astronomy"), make_topic(name="Physics")]
+    story = make_article(topics=topics)
+
+    head = client.get(story.get_absolute_url()).content.decode().split("</head>", 1)[0]
+
+    for topic in topics:
+        for name, kind, label in [
+            ("articles:topic_feed_rss", "rss", "RSS"),
+            ("articles:topic_feed_atom", "atom", "Atom"),
+        ]:
+            url = reverse(name, kwargs={"slug": topic.slug})
+            assert (
+                f'<link rel="alternate" type="application/{kind}+xml" '
+                f'title="Newsroom: {topic.name} ({label})" href="{url}">'
+            ) in head
+
+
+def test_footer_links_to_the_site_feeds(client):
+    html = client.get(reverse("articles:front")).content.decode()
+
+    footer = html.split('<footer class="site-footer">', 1)[1]
+    assert f'<a href="{reverse("articles:feed_rss")}">' in footer
+    assert f'<a href="{reverse("articles:feed_atom")}">' in footer
+
+
+def test_topic_page_shows_visible_links_to_its_feeds(client):
+    topic = make_topic(name="Oceans")
+
+    main = client.get(topic.get_absolute_url()).content.decode().split("<main", 1)[1]
+
+    for name in TOPIC_FEEDS:
+        assert (
+            f'<a href="{reverse(name, kwargs={"slug": topic.slug})}">' in main.split("</main>")[0]
+        )

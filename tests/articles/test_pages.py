@@ -76,6 +76,22 @@ def test_topic_index_counts_only_public_stories(client):
     assert listed["Oceans"] == 1
 
 
+def test_topic_index_lists_topics_a_to_z_and_says_so(client):
+    for name in ["Zoology", "Astronomy", "Materials", "Botany"]:
+        make_article(topics=[make_topic(name=name)])
+
+    response = client.get(reverse("articles:topics"))
+
+    assert response.context["topic_list"].ordered
+    assert [t.name for t in response.context["topic_list"]] == [
+        "Astronomy",
+        "Botany",
+        "Materials",
+        "Zoology",
+    ]
+    assert "<h1>Topics, A–Z</h1>" in response.content.decode()
+
+
 def test_topic_page_lists_its_public_stories_only(client):
     topic = make_topic(name="Volcanoes")
     public = make_article(topics=[topic])

@@ -3,7 +3,8 @@
 import csv
 import io
 import math
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from unittest import mock
 
 import pytest
 from django.core.cache import caches
@@ -248,6 +249,36 @@ def test_leaderboard_lists_readers_with_enough_resolved_questions(client, settin
     assert "sharp" not in html.replace(rows[0]["handle"], "")
 
 
+def test_leaderboard_labels_demo_forecasters_and_says_they_are_included(client, settings):
+    settings.LEADERBOARD_MIN_RESOLVED = 1
+    question = make_question()
+    services.submit_forecast(question=question, reader_id="demo-0001", probability=95)
+    services.submit_forecast(question=question, reader_id="real", probability=60)
+    services.resolve_question(question=question, resolution="yes", note="")
+
+    response = client.get(reverse("predictions:leaderboard"))
+
+    rows = {row["reader_id"]: row for row in response.context["rows"]}
+    assert rows["demo-0001"]["synthetic"] and not rows["real"]["synthetic"]
+    html = response.content.decode()
+    lede, table = html.split("<table", 1)
+    assert "Includes demo forecasters" in lede
+    demo_row, real_row = table.split("<tbody>", 1)[1].split("</tr>")[:2]
+    assert rows["demo-0001"]["handle"] in demo_row and 'class="badge badge--demo">demo<' in demo_row
+    assert rows["real"]["handle"] in real_row and "badge--demo" not in real_row
+
+
+def test_leaderboard_without_demo_forecasters_does_not_mention_them(client, settings):
+    settings.LEADERBOARD_MIN_RESOLVED = 1
+    question = make_question()
+    services.submit_forecast(question=question, reader_id="real", probability=60)
+    services.resolve_question(question=question, resolution="yes", note="")
+
+    html = client.get(reverse("predictions:leaderboard")).content.decode()
+
+    assert "demo" not in html.split("<main", 1)[1]
+
+
 def test_question_pages_list_open_closing_and_resolved(client):
     soon = make_question(text="Closing soon?", closes_at=timezone.now() + timedelta(days=3))
     later = make_question(text="Much later?", closes_at=timezone.now() + timedelta(days=300))
@@ -257,6 +288,58 @@ def test_question_pages_list_open_closing_and_resolved(client):
     assert context["closing_soon"] == [soon]
     assert context["open"] == [later]
     assert context["resolved"] == [done]
+
+
+def test_closing_soon_counts_thirty_calendar_days_from_today(client):
+    first_of_december = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    with mock.patch("django.utils.timezone.now", return_value=first_of_december):
+        last_day = make_question(
+            text="Closes on the 31st?", closes_at=datetime(2026, 12, 31, 18, 0, tzinfo=UTC)
+        )
+        next_year = make_question(
+            text="Closes in January?", closes_at=datetime(2027, 1, 1, 0, 0, tzinfo=UTC)
+        )
+        response = client.get(reverse("predictions:questions"))
+
+    assert response.context["closing_soon"] == [last_day]
+    assert response.context["open"] == [next_year]
+    assert "Nothing closes in the next 30 days" not in response.content.decode()
+
+
+def test_a_question_resolved_early_shows_when_it_resolved_not_when_it_would_close(client):
+    question = make_question(
+        text="Settled early?",
+        closes_at=datetime(2026, 12, 31, 18, 0, tzinfo=UTC) + timedelta(days=365),
+    )
+    services.resolve_question(
+        question=question, resolution="yes", note="", now=datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    )
+
+    for url in [question.get_absolute_url(), reverse("predictions:questions")]:
+        page = client.get(url).content.decode()
+        assert "31 December 2027" not in page, url
+        assert "Closes" not in page.split("<main", 1)[1], url
+        assert "20 November 2026" in page, url
+    card = client.get(reverse("predictions:questions")).content.decode()
+    assert "Resolved <strong>Yes</strong> on" in card
+
+
+def test_standing_forecasts_leave_out_resolved_questions(client):
+    open_question = make_question(text="Still open?")
+    awaiting = make_question(text="Closed, not yet known?")
+    resolved = make_question(text="Already resolved?")
+    as_reader(client, "me")
+    for question in [open_question, awaiting, resolved]:
+        services.submit_forecast(question=question, reader_id="me", probability=40)
+    Question.objects.filter(pk=awaiting.pk).update(closes_at=timezone.now())
+    services.resolve_question(question=resolved, resolution="no", note="")
+
+    response = client.get(reverse("predictions:track_record"))
+
+    standing = [forecast.question.text for forecast in response.context["forecasts"]]
+    assert sorted(standing) == ["Closed, not yet known?", "Still open?"]
+    section = response.content.decode().split('id="forecasts-heading"', 1)[1]
+    assert "Already resolved?" not in section
 
 
 def test_question_and_article_pages_run_constant_queries(client, django_assert_num_queries):

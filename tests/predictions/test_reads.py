@@ -1,5 +1,7 @@
 """Community reads: one per reader per story, counts and topic interest kept in step."""
 
+import re
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -8,6 +10,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, models, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article, Topic
 from core.readers import COOKIE_NAME, MARKER_COOKIE_NAME, signed_reader_cookie
@@ -279,3 +282,51 @@ def test_article_page_query_count_is_constant_however_many_reads(client, django_
     with django_assert_num_queries(query_budgets.READER_PANELS):
         mine = client.get(reverse("predictions:mine", kwargs={"slug": article.slug}))
     assert "40 reads so far" in mine.json()["panels"]["community"]
+
+
+def test_community_ranks_only_topics_readers_have_read_and_lists_the_rest(client):
+    quiet = make_topic(name="Quiet topic")
+    make_article(topics=[quiet])
+    make_topic(name="Empty topic")
+    popular, niche = make_topic(name="Popular topic"), make_topic(name="Niche topic")
+    busy_story, niche_story = make_article(topics=[popular]), make_article(topics=[niche])
+    for reader in ["r1", "r2"]:
+        services.cast_read(article=busy_story, reader_id=reader, choice="promising")
+    services.cast_read(article=niche_story, reader_id="r3", choice="overhyped")
+    settling.settle()
+
+    response = client.get(reverse("predictions:community"))
+
+    directions = response.context["directions"]
+    assert [direction.topic for direction in directions.ranked] == [popular, niche]
+    assert all(direction.weight > 0 for direction in directions.ranked)
+    assert {topic.name for topic in directions.unread} == {"Empty topic", "Quiet topic"}
+    ranked_html, rest_html = response.content.decode().split("No reads yet", 1)
+    assert "Quiet topic" not in ranked_html and "Empty topic" not in ranked_html
+    assert ranked_html.count('class="direction"') == 2
+    assert "Quiet topic" in rest_html and "Empty topic" in rest_html
+
+
+def test_community_trend_is_a_sparkline_with_each_weeks_count_in_text(client):
+    topic = make_topic(name="Trending topic")
+    article = make_article(topics=[topic])
+    now = timezone.now()
+    for reader in ["r1", "r2", "r3"]:
+        services.cast_read(
+            article=article, reader_id=reader, choice="promising", now=now - timedelta(weeks=2)
+        )
+    services.cast_read(article=article, reader_id="r4", choice="promising", now=now)
+    settling.settle()
+
+    html = client.get(reverse("predictions:community")).content.decode()
+
+    svg = re.search(r"<svg class=\"sparkline\"[^>]*>(.*?)</svg>", html, re.S)
+    assert svg and 'aria-hidden="true"' in svg.group(0)
+    points = re.search(r'points="([^"]+)"', svg.group(1)).group(1).split()
+    heights = [float(point.split(",")[1]) for point in points]
+    assert len(heights) == 8
+    assert heights[5] == min(heights) and heights[7] < heights[0] == max(heights)
+    table = re.search(r'<table class="visually-hidden">(.*?)</table>', html, re.S).group(1)
+    counts = re.findall(r"<tr><th scope=\"row\">Week starting [^<]+</th><td>(\d+)</td></tr>", table)
+    assert counts == ["0", "0", "0", "0", "0", "3", "0", "1"]
+    assert "Reads per week of Trending topic" in table
