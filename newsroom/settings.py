@@ -285,8 +285,11 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Admin login throttling (django-axes): after ADMIN_LOGIN_FAILURE_LIMIT failed logins for
-# one username from one address, that pair is locked out for ADMIN_LOCKOUT_MINUTES.
+# one username from one address, that pair is locked out for ADMIN_LOCKOUT_MINUTES; after
+# ADMIN_ADDRESS_FAILURE_LIMIT from one address across usernames, the address is (counted
+# from axes' records by core/admin_site.py, whose docstring gives the reset commands).
 AXES_FAILURE_LIMIT = int(os.environ.get("ADMIN_LOGIN_FAILURE_LIMIT", "5"))
+ADMIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("ADMIN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("ADMIN_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
