@@ -45,8 +45,29 @@ def _flag(name, default=False):
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), not {value!r}.")
 
 
-SECRET_KEY = _required("SECRET_KEY", "development-only-insecure-key-do-not-deploy")
+# Long enough to pass the check below: tests/security/test_database_outage.py signs with
+# it for a production-mode server.
+SECRET_KEY = _required(
+    "SECRET_KEY", "development-only-insecure-key-that-must-never-sign-production"
+)
 DEBUG = _flag("DEBUG")
+if not DEVELOPMENT:
+    # Django's security.W009 test, which `check --deploy` only warns about.
+    if (
+        len(SECRET_KEY) < 50
+        or len(set(SECRET_KEY)) < 5
+        or SECRET_KEY.startswith("django-insecure-")
+    ):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is too weak for production: use at least 50 characters, at least 5 of "
+            "them different, not starting with 'django-insecure-' (python -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))')."
+        )
+    if DEBUG:
+        raise ImproperlyConfigured(
+            "DEBUG is on in production; it shows tracebacks and settings to anyone. Unset "
+            "it, or set NEWSROOM_ENV=development on a developer's machine."
+        )
 ALLOWED_HOSTS = [
     host.strip()
     for host in _required("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
@@ -198,10 +219,15 @@ HTTP_CACHE_PURGE_URLS = [
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"brief_warning": {"()": "core.logs.BriefWarning"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # django-axes reports every successful login at INFO; lockouts come at WARNING.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # django-axes reports every successful login at INFO; lockouts come at WARNING.
+        "axes": {"level": "WARNING"},
+        # Every probe with a bad Host header: one line, not an ERROR with a traceback.
+        "django.security.DisallowedHost": {"filters": ["brief_warning"]},
+    },
 }
 
 SITE_NAME = "Newsroom"
