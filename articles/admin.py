@@ -113,11 +113,14 @@ class ArticleAdmin(HistoryAdmin):
                 pk__in=[pk for pk in request.POST.getlist("terms") if pk.isdigit()]
             )
         ]
-        html = markup.render(
-            request.POST.get("source", ""),
-            section=request.POST.get("section", "preview")[:20],
-            terms=terms,
-        )
+        try:
+            html = markup.render(
+                request.POST.get("source", ""),
+                section=request.POST.get("section", "preview")[:20],
+                terms=terms,
+            )
+        except markup.MarkupRefused as refusal:
+            return JsonResponse({"error": str(refusal)}, status=400)
         return JsonResponse({"html": html})
 
     def save_model(self, request, obj, form, change):

@@ -1,6 +1,7 @@
 from django import forms
 
 from articles.models import Article
+from core import markup
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -20,6 +21,14 @@ class ArticleAdminForm(forms.ModelForm):
             "status",
             "published_at",
         ]
+
+    def clean_explanation(self):
+        markup.validate(self.cleaned_data["explanation"])
+        return self.cleaned_data["explanation"]
+
+    def clean_technical(self):
+        markup.validate(self.cleaned_data["technical"])
+        return self.cleaned_data["technical"]
 
     def clean(self):
         cleaned = super().clean()

@@ -3,8 +3,16 @@
 Editors' text is untrusted. It is rendered once, on save, and the result is
 stored beside the source; page views only print the stored HTML. Anything
 outside the allowlist below is removed (tags are stripped, their text kept).
+
+Python-Markdown and bleach's html5lib are slower than linear on some shapes of
+text (unclosed brackets, deep lists, long tables, thousands of links in one
+paragraph), so before rendering, text is refused when it is longer than
+``MAX_LENGTH`` or nested deeper than ``MAX_NESTING`` (one linear scan, with a
+message an editor can act on), and a long text is rendered in a forked child
+that is killed after ``RENDER_SECONDS``.
 """
 
+import multiprocessing
 import re
 from dataclasses import dataclass
 from functools import partial
@@ -12,7 +20,17 @@ from functools import partial
 import bleach
 import markdown
 from bleach.html5lib_shim import Filter
+from django.core.exceptions import ValidationError
 from django.utils.text import slugify
+
+MAX_LENGTH = 100_000
+MAX_NESTING = 20
+RENDER_SECONDS = 5  # generous for a loaded machine; still bounds a crafted text
+# Below this length every shape the scan lets through renders in milliseconds, so the
+# render runs in process; above it, in a child with a deadline (a fork costs a few ms).
+IN_PROCESS_LENGTH = 4_000
+# Blockquote markers, list markers and indentation at the start of a line.
+_LINE_CONTAINERS = re.compile(r"(?:[ \t]|>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))*")
 
 ALLOWED_TAGS = frozenset(
     {
@@ -199,6 +217,103 @@ def sanitize(html, *, terms=()):
     return cleaner.clean(html)
 
 
-def render(source, *, section="body", terms=()):
-    """The whole pipeline, for any editor-written Markdown field."""
-    return sanitize(render_markdown(source, section=slugify(section)), terms=terms)
+class MarkupRefused(ValueError):
+    """The text is too long, too deeply nested or too slow to render; the message says which."""
+
+
+def _nesting(source):
+    """The deepest nesting in ``source``: unclosed ``[`` within a paragraph, or the
+    blockquote markers, list markers and indentation (four columns a level) of a line."""
+    deepest = 0
+    for line in source.splitlines():
+        prefix = _LINE_CONTAINERS.match(line).group(0)
+        columns = len(prefix.expandtabs(4)) - len(prefix.replace(" ", "").replace("\t", ""))
+        markers = prefix.count(">") + len(re.findall(r"[-*+]|\d{1,9}[.)]", prefix))
+        deepest = max(deepest, markers + columns // 4)
+    brackets = 0
+    escaped = False
+    blank_run = 0
+    for char in source:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            brackets += 1
+            deepest = max(deepest, brackets)
+        elif char == "]" and brackets:
+            brackets -= 1
+        if char == "\n":
+            blank_run += 1
+            if blank_run == 2:  # a blank line ends the paragraph, and its links with it
+                brackets = 0
+        elif not char.isspace():
+            blank_run = 0
+    return deepest
+
+
+def check(source):
+    """Raise MarkupRefused when ``source`` is too long or too deeply nested to render."""
+    if len(source) > MAX_LENGTH:
+        raise MarkupRefused(
+            f"This text is {len(source):,} characters long; the limit is {MAX_LENGTH:,}. "
+            "Split it or shorten it."
+        )
+    if _nesting(source) > MAX_NESTING:
+        raise MarkupRefused(
+            f"This text nests brackets, lists or quotations more than {MAX_NESTING} levels "
+            "deep. Flatten it (an unclosed “[” counts as a level)."
+        )
+
+
+def _pipeline(source, section, terms):
+    return sanitize(render_markdown(source, section=section), terms=terms)
+
+
+def _render_in_child(connection, source, section, terms):
+    connection.send(_pipeline(source, section, terms))
+    connection.close()
+
+
+def _render_with_deadline(source, section, terms, seconds):
+    # A thread cannot be stopped mid-computation; a forked child can be killed.
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_render_in_child, args=(sender, source, section, terms))
+    child.start()
+    sender.close()
+    try:
+        if receiver.poll(seconds):
+            try:
+                return receiver.recv()
+            except EOFError:
+                pass  # the child failed; render here to raise its error in this process
+            return _pipeline(source, section, terms)
+        raise MarkupRefused(
+            "This text is too complex to render in time (deeply nested HTML, a very long "
+            "table or thousands of links in one paragraph?). Simplify or split it."
+        )
+    finally:
+        receiver.close()
+        child.kill()
+        child.join()
+
+
+def render(source, *, section="body", terms=(), seconds=RENDER_SECONDS):
+    """The whole pipeline, for any editor-written Markdown field.
+
+    Raises MarkupRefused for text that is too long, too deeply nested or too slow.
+    """
+    check(source)
+    section = slugify(section)
+    if len(source) <= IN_PROCESS_LENGTH:
+        return _pipeline(source, section, tuple(terms))
+    return _render_with_deadline(source, section, tuple(terms), seconds)
+
+
+def validate(source):
+    """For forms: a ValidationError saying why ``source`` cannot be rendered, if it cannot."""
+    try:
+        render(source)
+    except MarkupRefused as refusal:
+        raise ValidationError(str(refusal), code="markup_refused") from refusal

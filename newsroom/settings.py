@@ -45,13 +45,34 @@ def _flag(name, default=False):
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), not {value!r}.")
 
 
-SECRET_KEY = _required("SECRET_KEY", "development-only-insecure-key-do-not-deploy")
+# Long enough to pass the check below: tests/security/test_database_outage.py signs with
+# it for a production-mode server.
+SECRET_KEY = _required(
+    "SECRET_KEY", "development-only-insecure-key-that-must-never-sign-production"
+)
 # Keys retired by a rotation still verify what they signed (reader cookies, sessions):
 # comma-separated, newest first. New signatures always use SECRET_KEY.
 SECRET_KEY_FALLBACKS = [
     key.strip() for key in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if key.strip()
 ]
 DEBUG = _flag("DEBUG")
+if not DEVELOPMENT:
+    # Django's security.W009 test, which `check --deploy` only warns about.
+    if (
+        len(SECRET_KEY) < 50
+        or len(set(SECRET_KEY)) < 5
+        or SECRET_KEY.startswith("django-insecure-")
+    ):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is too weak for production: use at least 50 characters, at least 5 of "
+            "them different, not starting with 'django-insecure-' (python -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))')."
+        )
+    if DEBUG:
+        raise ImproperlyConfigured(
+            "DEBUG is on in production; it shows tracebacks and settings to anyone. Unset "
+            "it, or set NEWSROOM_ENV=development on a developer's machine."
+        )
 ALLOWED_HOSTS = [
     host.strip()
     for host in _required("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
@@ -203,10 +224,15 @@ HTTP_CACHE_PURGE_URLS = [
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"brief_warning": {"()": "core.logs.BriefWarning"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # django-axes reports every successful login at INFO; lockouts come at WARNING.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # django-axes reports every successful login at INFO; lockouts come at WARNING.
+        "axes": {"level": "WARNING"},
+        # Every probe with a bad Host header: one line, not an ERROR with a traceback.
+        "django.security.DisallowedHost": {"filters": ["brief_warning"]},
+    },
 }
 
 SITE_NAME = "Newsroom"
@@ -290,8 +316,11 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Admin login throttling (django-axes): after ADMIN_LOGIN_FAILURE_LIMIT failed logins for
-# one username from one address, that pair is locked out for ADMIN_LOCKOUT_MINUTES.
+# one username from one address, that pair is locked out for ADMIN_LOCKOUT_MINUTES; after
+# ADMIN_ADDRESS_FAILURE_LIMIT from one address across usernames, the address is (counted
+# from axes' records by core/admin_site.py, whose docstring gives the reset commands).
 AXES_FAILURE_LIMIT = int(os.environ.get("ADMIN_LOGIN_FAILURE_LIMIT", "5"))
+ADMIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("ADMIN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("ADMIN_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

@@ -61,3 +61,27 @@ def test_readers_cannot_reach_the_admin(client):
     response = client.get(reverse("admin:articles_article_add"))
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "explanation",
+    ["[" * 5_000 + "x" + "]" * 5_000, "".join("    " * level + "- x\n" for level in range(100))],
+    ids=["brackets", "nested-list"],
+)
+def test_deeply_nested_markdown_is_refused_with_a_form_error(client, editor, explanation):
+    response = client.post(
+        reverse("admin:articles_article_add"), article_form(explanation=explanation)
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "more than 20 levels" in errors["explanation"][0]
+    assert not Article.objects.exists()
+
+
+def test_overlong_markdown_is_refused_with_a_form_error(client, editor):
+    response = client.post(
+        reverse("admin:articles_article_add"), article_form(technical="word " * 20_001)
+    )
+    assert response.status_code == 200
+    assert "the limit is 100,000" in response.context["adminform"].form.errors["technical"][0]
+    assert not Article.objects.exists()

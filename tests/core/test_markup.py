@@ -1,10 +1,15 @@
 """The editors' Markdown pipeline: what it keeps, what it removes, how it marks terms."""
 
+import time
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
+import yaml
+from django.conf import settings
 
-from core.markup import Term, render
+from core import markup
+from core.markup import MarkupRefused, Term, check, render, render_markdown, sanitize
 
 
 class _Elements(HTMLParser):
@@ -158,3 +163,79 @@ def test_marked_text_is_escaped():
 def test_images_must_come_over_https():
     assert "img" not in tags(render("![A cell](http://example.org/cell.png)"))
     assert "img" in tags(render("![A cell](https://example.org/cell.png)"))
+
+
+# Crafted text that Python-Markdown and html5lib take quadratic time or deep recursion on.
+def _brackets(size):
+    return "[" * (size // 2) + "x" + "]" * (size // 2)
+
+
+def _open_brackets(size):
+    return "[" * size
+
+
+def _nested_list(levels):
+    return "".join("    " * level + "- item\n" for level in range(levels))
+
+
+def _nested_quote(levels):
+    return ">" * levels + " deep"
+
+
+def _repeat(unit, size):
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+CRAFTED = [
+    *(pytest.param(_brackets(size), id=f"brackets-{size}") for size in (100, 8_000, 16_000)),
+    *(pytest.param(_open_brackets(size), id=f"open-brackets-{size}") for size in (100, 4_000)),
+    *(pytest.param(_nested_list(levels), id=f"list-{levels}") for levels in (30, 800)),
+    *(pytest.param(_nested_quote(levels), id=f"quote-{levels}") for levels in (30, 2_000)),
+    pytest.param(_repeat("  - x\n", 100_000), id="list-items-100k"),
+    pytest.param(_repeat("<div>", 100_000), id="html-nesting-100k"),
+    pytest.param(_repeat("|a|b|\n|-|-|\n|x|y|\n", 100_000), id="table-100k"),
+    pytest.param(_repeat("[a](b) ", 100_000), id="links-100k"),
+    pytest.param(_repeat("&", 100_000), id="ampersands-100k"),
+    pytest.param(_repeat("[", 19) + "\n\n" + _repeat("[", 19), id="paragraphs-reset-brackets"),
+    pytest.param("x" * 100_001, id="too-long"),
+]
+
+
+@pytest.mark.parametrize("source", CRAFTED)
+def test_crafted_text_renders_quickly_or_is_refused(source):
+    started = time.monotonic()
+    try:
+        render(source)
+    except MarkupRefused as refusal:
+        assert str(refusal)
+    # Bounded by the render's deadline (plus the fork and the kill), not a speed target.
+    assert time.monotonic() - started < markup.RENDER_SECONDS + 1
+
+
+@pytest.mark.parametrize(
+    "source",
+    [_brackets(8_000), _open_brackets(4_000), _nested_list(800), _nested_quote(30), "x" * 100_001],
+    ids=["brackets", "open-brackets", "list", "quote", "too-long"],
+)
+def test_long_or_deeply_nested_text_is_refused_before_rendering(source):
+    with pytest.raises(MarkupRefused):
+        check(source)
+
+
+def test_ordinary_nesting_and_brackets_are_accepted():
+    check(_nested_list(10) + _nested_quote(5) + "\n\n[a [b] c](https://example.org) \\[" * 40)
+
+
+def _fixture_markdown():
+    for path in sorted(Path(settings.BASE_DIR, "fixtures").glob("*.yaml")):
+        for record in yaml.safe_load(path.read_text()):
+            for field in ("explanation", "technical", "definition", "criteria"):
+                if record["fields"].get(field):
+                    yield pytest.param(record["fields"][field], id=f"{path.stem}-{field}")
+
+
+@pytest.mark.parametrize("source", list(_fixture_markdown()))
+def test_fixture_stories_render_as_the_unguarded_pipeline_does(source):
+    expected = sanitize(render_markdown(source, section="body"))
+    assert render(source) == expected
+    assert render(source, seconds=30) == expected

@@ -246,3 +246,12 @@ def test_a_correction_moves_the_stories_updated_time_and_shows_in_the_header(cli
     html = client.get(article.get_absolute_url()).content.decode()
     assert f'Updated <time datetime="{made.strftime("%Y-%m-%dT%H:%M:%S%z")}"' in html
     assert "Update, " in html and "Phase 3 began." in html
+
+
+def test_the_markdown_preview_refuses_crafted_text_with_a_json_error(client, editor):
+    url = reverse("admin:articles_article_markdown_preview")
+    for source in ["[" * 8_000 + "x" + "]" * 8_000, ">" * 1_000 + " x", "x" * 100_001]:
+        response = client.post(url, {"source": source, "section": "explanation"})
+        assert response.status_code == 400
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["error"]

@@ -145,3 +145,54 @@ def test_the_admin_can_move_and_then_admin_is_a_404(client, admin_moved):
     assert client.get("/editors-desk/login/").status_code == 200
     assert client.get("/admin/").status_code == 404
     assert client.get("/admin/login/").status_code == 404
+
+
+def test_spraying_many_usernames_from_one_address_is_paused(client, editor_account):
+    # 15 usernames x 4 passwords: no pair reaches five, the address passes twenty.
+    statuses = [
+        failed_login(client, username=f"editor-{name}", password=f"guess-{attempt}").status_code
+        for name in range(15)
+        for attempt in range(4)
+    ]
+    assert statuses[:20] == [200] * 20
+    assert set(statuses[20:]) == {429}
+    paused = failed_login(client, password="the-right-password")
+    assert paused.status_code == 429  # the right password waits too
+    assert int(paused["Retry-After"]) == 15 * 60
+    assert "paused for your address" in paused.content.decode()
+    elsewhere = failed_login(client, password="the-right-password", address="10.0.0.2")
+    assert elsewhere.status_code == 302
+
+
+def test_the_address_limit_is_configurable_and_ends_after_the_cool_off(
+    client, editor_account, settings
+):
+    settings.ADMIN_ADDRESS_FAILURE_LIMIT = 3
+    for name in "abc":
+        assert failed_login(client, username=name).status_code == 200
+    assert failed_login(client, username="d").status_code == 429
+    settings.AXES_COOLOFF_TIME = timedelta(seconds=0)
+    assert failed_login(client, password="the-right-password").status_code == 302
+
+
+def test_the_reset_commands_in_the_admin_site_docstring_let_an_editor_back_in(
+    client, editor_account
+):
+    from django.core.management import call_command
+
+    import core.admin_site
+
+    for _ in range(5):
+        failed_login(client)
+    assert failed_login(client, password="the-right-password").status_code == 429
+    assert "manage.py axes_reset_username USERNAME" in core.admin_site.__doc__
+    call_command("axes_reset_username", "desk-7q2x")
+    assert failed_login(client, password="the-right-password").status_code == 302
+
+    client.logout()
+    for name in range(20):
+        failed_login(client, username=f"sprayed-{name}")
+    assert failed_login(client, password="the-right-password").status_code == 429
+    assert "manage.py axes_reset_ip ADDRESS" in core.admin_site.__doc__
+    call_command("axes_reset_ip", "10.0.0.1")
+    assert failed_login(client, password="the-right-password").status_code == 302

@@ -29,7 +29,6 @@ class ThrowawayCluster:
         self.port = servers.free_port()
         self.env = os.environ | {"NEWSROOM_DB_PORT": str(self.port)}
         self.env.pop("DATABASE_URL", None)
-        self.url = f"postgres://postgres@127.0.0.1:{self.port}/newsroom"
         self.data = self.root / ".localdb"
 
     def _localdb(self, command):
@@ -47,6 +46,11 @@ class ThrowawayCluster:
 
     def start(self):
         self._localdb("start")
+
+    @property
+    def url(self):
+        """The copy's own URL, with the password its cluster was made with."""
+        return self._localdb("url").stdout.strip()
 
     def stop(self):
         self._localdb("stop")
