@@ -69,7 +69,8 @@ class GlossaryTerm(models.Model):
         "(plurals, abbreviations): 'T cells, T-cell'. Matching ignores case.",
     )
     definition = models.TextField(
-        help_text="One to three plain sentences. Markdown allowed (emphasis, links)."
+        validators=[markup.validate],
+        help_text="One to three plain sentences. Markdown allowed (emphasis, links).",
     )
     definition_html = models.TextField(editable=False, default="")
 

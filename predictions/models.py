@@ -6,6 +6,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from articles.models import Article, SlugQuerySet, Topic
+from core import markup
 
 READER_ID_LENGTH = 32
 # Readers made by `manage.py seed_demo_forecasts`, labelled as synthetic on pages.
@@ -107,7 +108,9 @@ class Question(models.Model):
     slug = models.SlugField(max_length=140, unique=True, validators=[not_reserved])
     text = models.CharField(max_length=300, help_text="A yes/no question with a date in it.")
     criteria = models.TextField(
-        "resolution criteria", help_text="Markdown. Exactly what counts as yes, and as no."
+        "resolution criteria",
+        help_text="Markdown. Exactly what counts as yes, and as no.",
+        validators=[markup.validate],
     )
     criteria_html = models.TextField(editable=False, default="")
     opens_at = models.DateTimeField(default=timezone.now)
