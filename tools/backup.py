@@ -27,19 +27,13 @@ CHECKOUT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(CHECKOUT))
 
 from tools import localdb  # noqa: E402  (standard library only, as this script is)
+from tools.servers import say  # noqa: E402
 
 DEFAULT_OUTPUT = CHECKOUT / "var" / "backups"
 
 
-def say(message):
-    sys.stdout.write(f"==> {message}\n")
-    sys.stdout.flush()
-
-
 def configured_url():
-    if os.environ.get("DATABASE_URL"):
-        return os.environ["DATABASE_URL"]
-    return localdb.url()
+    return os.environ.get("DATABASE_URL") or localdb.url()
 
 
 def with_database(url, name):

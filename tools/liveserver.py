@@ -19,6 +19,7 @@ CHECKOUT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(CHECKOUT))
 
 from tools import servers  # noqa: E402  (standard library only)
+from tools.servers import say  # noqa: E402
 
 # Debian's Chromium, headless, as root and on a closed network: without the
 # background-networking flags it keeps calling hosts this network refuses.
@@ -37,11 +38,6 @@ CHROMIUM_ARGS = [
 VAR = CHECKOUT / "var"
 DATABASE_NAME = "newsroom_liveserver"
 START_TIMEOUT_SECONDS = 30
-
-
-def say(message):
-    sys.stdout.write(f"==> {message}\n")
-    sys.stdout.flush()
 
 
 def database_url():

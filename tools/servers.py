@@ -25,6 +25,12 @@ START_TIMEOUT_SECONDS = 60
 STOP_TIMEOUT_SECONDS = 10
 
 
+def say(message=""):
+    """A tool's progress line, flushed at once so that it shows before a long step."""
+    sys.stdout.write(f"==> {message}\n")
+    sys.stdout.flush()
+
+
 def free_port():
     """A port nothing listens on now (the kernel's pick on 127.0.0.1)."""
     with socket.socket() as probe:
