@@ -99,6 +99,16 @@ def shared_page(*, keys, seconds=EDITORIAL_SECONDS):
     return decorator
 
 
+def private_page(view):
+    """A page about the reader who asks (their track record, say): never in a shared cache."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        return mark_private(view(request, *args, **kwargs))
+
+    return wrapper
+
+
 def _send_purge(url, keys):
     request = urllib.request.Request(
         url, method="PURGE", headers={SURROGATE_KEY_HEADER: " ".join(keys)}

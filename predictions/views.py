@@ -1,5 +1,4 @@
 import csv
-from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -118,16 +117,6 @@ activity_page = httpcache.shared_page(
 )
 
 
-def personal_page(view):
-    """A page about the reader who asks: never in a shared cache."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        return httpcache.mark_private(view(request, *args, **kwargs))
-
-    return wrapper
-
-
 @activity_page
 def question_list(request):
     return render(request, "predictions/question_list.html", questions.question_lists())
@@ -140,7 +129,7 @@ def question_detail(request, slug):
     return render(request, "predictions/question_detail.html", {"question": question, "view": view})
 
 
-@personal_page
+@httpcache.private_page
 def track_record(request):
     reader_id = known_reader_id(request)
     context = records.track_record(reader_id) if reader_id else {}
@@ -148,7 +137,7 @@ def track_record(request):
     return render(request, "predictions/track_record.html", context)
 
 
-@personal_page
+@httpcache.private_page
 def track_record_csv(request):
     reader_id = known_reader_id(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -160,7 +149,7 @@ def track_record_csv(request):
     return response
 
 
-@personal_page
+@httpcache.private_page
 def leaderboard(request):
     rows = [row | {"handle": handle_for(row["reader_id"])} for row in records.leaderboard()]
     reader_id = known_reader_id(request)
