@@ -107,6 +107,13 @@ class ArticleQuerySet(SlugQuerySet):
             "slug", "headline", "dek", "byline", "published_at", "reading_time_minutes"
         ).prefetch_related(Prefetch("topics", queryset=Topic.objects.only("name", "slug")))
 
+    READER_WRITE_FIELDS = ("slug", "status", "published_at")
+
+    def for_reader_write(self):
+        """What a reader's read needs of its story: who it is and whether it is public,
+        not the texts (tens of kilobytes a story that a vote has no use for)."""
+        return self.only(*self.READER_WRITE_FIELDS)
+
     def for_detail(self):
         return self.prefetch_related("topics", "glossary_terms", "corrections").defer(
             "search_terms", "search_vector"

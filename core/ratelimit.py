@@ -1,17 +1,18 @@
 """Per-client rate limits for reader writes, counted in Redis.
 
-A fixed window per client address, counted with Redis's atomic INCR (through
-Django's cache, which every process and app node shares), so a burst from one
-address is counted exactly. If Redis does not answer, the write is let through
-and the outage logged: a rate limit must not take reader writes down with it.
+A fixed window per client address, counted with Redis's atomic INCR in the
+Redis that Django's default cache uses (every process and app node shares it),
+so a burst from one address is counted exactly. If Redis does not answer, the
+write is let through and the outage logged: a rate limit must not take reader
+writes down with it.
 """
 
 import logging
 import time
-from functools import wraps
+from functools import lru_cache, wraps
 
+import redis
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import render
 from redis.exceptions import RedisError
 
@@ -30,14 +31,22 @@ def client_address(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
+@lru_cache(maxsize=4)
+def _client(location, timeout):
+    """One pooled, thread-safe client per process (Django's cache builds one per call)."""
+    return redis.Redis.from_url(location, socket_connect_timeout=timeout, socket_timeout=timeout)
+
+
 def _count(key, window):
-    """This request's number in its window: one atomic INCR, expiring with the window."""
-    cache.add(key, 0, timeout=window + 1)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr: this is the window's first
-        cache.add(key, 1, timeout=window + 1)
-        return 1
+    """This request's number in its window, in one round trip: create the counter with
+    the window's expiry if it is new, then INCR it."""
+    default = settings.CACHES["default"]
+    options = default.get("OPTIONS", {})
+    client = _client(default["LOCATION"], options.get("socket_timeout", 1))
+    pipe = client.pipeline(transaction=False)
+    pipe.set(key, 0, ex=window + 1, nx=True)
+    pipe.incr(key)
+    return pipe.execute()[1]
 
 
 def rate_limited(scope):

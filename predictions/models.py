@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from articles.models import Article, SlugQuerySet, Topic
+from articles.models import Article, ArticleQuerySet, SlugQuerySet, Topic
 from core import markup
 
 READER_ID_LENGTH = 32
@@ -80,6 +80,13 @@ class ReadTally(models.Model):
 class QuestionQuerySet(SlugQuerySet):
     def public(self):
         return self.filter(Article.published_q(prefix="article__"))
+
+    def for_reader_write(self):
+        """The question with the little of its story that a forecast needs, in one query."""
+        story_fields = (f"article__{name}" for name in ArticleQuerySet.READER_WRITE_FIELDS)
+        return self.select_related("article").only(
+            *(field.name for field in self.model._meta.concrete_fields), *story_fields
+        )
 
     def open_now(self, now=None):
         now = now or timezone.now()

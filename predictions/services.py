@@ -144,7 +144,7 @@ def _end_standing(question, reader_id, now):
 
 
 def _public_question(question):
-    return Question.objects.select_related("article").get(pk=question.pk)
+    return Question.objects.for_reader_write().get(pk=question.pk)
 
 
 def _forecast_changed(question):
@@ -166,8 +166,9 @@ def submit_forecast(*, question, reader_id, probability, now=None):
     forecast = Forecast(
         question=question, reader_id=reader_id, probability=probability, made_at=now
     )
-    # Field rules here; the one-standing-forecast rule is the database's constraint.
-    forecast.clean_fields()
+    # Field rules here (the question was just read); the one-standing-forecast rule is
+    # the database's constraint.
+    forecast.clean_fields(exclude=["question"])
     forecast.save()
     _forecast_changed(question)
     return forecast

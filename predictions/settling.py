@@ -104,7 +104,7 @@ def settle_question(question_id):
             return False
         deleted, _ = StaleAggregate.objects.filter(question_id=question_id).delete()
         if deleted:
-            question = Question.objects.select_related("article").get(pk=question_id)
+            question = Question.objects.only("pk").get(pk=question_id)
             latest = question.forecasts.order_by("-made_at").values_list("made_at", flat=True)
             recompute_aggregate(question=question, now=latest.first())
     return True

@@ -40,7 +40,7 @@ def _saved_landing(article, saved, anchor):
 
 @reader_write
 def read(request, slug):
-    article = get_object_or_404(Article.objects.published(), slug=slug)
+    article = get_object_or_404(Article.objects.published().for_reader_write(), slug=slug)
     form = ReadForm(request.POST)
     if not form.is_valid():
         return bad_request_response(
@@ -65,7 +65,7 @@ def read(request, slug):
 
 @reader_write
 def forecast(request, slug):
-    question = get_object_or_404(Question.objects.public(), slug=slug)
+    question = get_object_or_404(Question.objects.public().for_reader_write(), slug=slug)
     form = ForecastForm(request.POST)
     if form.is_valid():
         try:
