@@ -103,8 +103,8 @@ def settle_question(question_id):
         if not _try_lock(QUESTION_LOCK_BASE + question_id):
             return False
         deleted, _ = StaleAggregate.objects.filter(question_id=question_id).delete()
-        if deleted:
-            question = Question.objects.only("pk").get(pk=question_id)
+        if deleted:  # the stale mark cascades with its question, so the question exists
+            question = Question(pk=question_id)
             latest = question.forecasts.order_by("-made_at").values_list("made_at", flat=True)
             recompute_aggregate(question=question, now=latest.first())
     return True

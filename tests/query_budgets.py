@@ -17,3 +17,13 @@ QUESTION_PAGE = 2
 # The per-reader endpoint: the story, its tally, the reader's read, the question with the
 # reader's forecast, the crowd's history.
 READER_PANELS = 6
+# Posting a new read: the story (without its texts), and the one statement that stores
+# the read, moves the tally and adds the topics' interest.
+READ_POST = 2
+# Posting a forecast when the question's aggregate is due (the suite settles at once):
+# the question twice (the view's and the transaction's fresh copy, each with the little
+# of its story it needs), ending the standing forecast, the new one, marking the
+# aggregate stale; then settling it in the same write: the lock, the stale mark, the
+# latest forecast's time, the standing forecasts, the stored aggregate and the day's
+# history point; and the two savepoints' SAVEPOINT and RELEASE each.
+FORECAST_POST = 15

@@ -364,3 +364,13 @@ def test_the_sitemap_lists_public_questions_only(client):
     xml = client.get("/sitemap.xml").content.decode()
     assert f"/predictions/{public.slug}/" in xml
     assert f"/predictions/{hidden.slug}/" not in xml
+
+
+def test_posting_a_forecast_costs_its_budget_of_queries(client, django_assert_num_queries):
+    question = make_question()
+    as_reader(client, "budget-reader")
+    with django_assert_num_queries(query_budgets.FORECAST_POST):
+        response = client.post(forecast_url(question), {"probability": "35"})
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.forecasters == 1

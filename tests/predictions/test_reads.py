@@ -330,3 +330,12 @@ def test_community_trend_is_a_sparkline_with_each_weeks_count_in_text(client):
     counts = re.findall(r"<tr><th scope=\"row\">Week starting [^<]+</th><td>(\d+)</td></tr>", table)
     assert counts == ["0", "0", "0", "0", "0", "3", "0", "1"]
     assert "Reads per week of Trending topic" in table
+
+
+def test_posting_a_read_costs_its_budget_of_queries(client, django_assert_num_queries):
+    article = make_article()
+    client.cookies[COOKIE_NAME] = signed_reader_cookie("budget-reader")
+    with django_assert_num_queries(query_budgets.READ_POST):
+        response = client.post(read_url(article), {"choice": "promising"})
+    assert response.status_code == 302
+    assert tally(article) == {"promising": 1}
