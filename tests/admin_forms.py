@@ -1,15 +1,28 @@
 """POST data for the editors' admin forms, as the admin's own pages would send it, and
 the codes an editor's authenticator app would show."""
 
+import importlib
 import re
 from base64 import b32decode
 
+from django.apps import apps as django_apps
 from django.urls import reverse
 from django_otp.oath import totp
 
 from core import second_factor
 
 ARTICLE_INLINES = ["corrections", "assessment", "component_scores", "citations", "question"]
+
+
+def recreate_editors_group():
+    """Transactional tests empty every table, the migrations' Editors group too: make it
+    again, with its permissions, as the migrations do."""
+    for name, function in [
+        ("0001_editors_group", "create_editors_group"),
+        ("0002_editors_corrections", "allow_corrections"),
+    ]:
+        migration = importlib.import_module(f"newsroom.migrations.{name}")
+        getattr(migration, function)(django_apps, None)
 
 
 def management_form(prefix, total, initial=0):
