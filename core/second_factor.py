@@ -81,7 +81,9 @@ def confirm_enrolment(*, user, code):
         )
         if device is None:
             raise CodeRefused("This set-up has expired. Start again with the new code below.")
-        if not code or not device.verify_token(code):
+        if not code:
+            raise CodeRefused("Enter the six-digit code your app shows now.")
+        if not device.verify_token(code):
             raise CodeRefused(
                 "That code is not the one your app shows now. Check that the app added the "
                 "account, then enter its current code."
