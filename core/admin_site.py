@@ -9,20 +9,32 @@ locked-out editor in at once::
 
     python manage.py axes_reset_username USERNAME   # that editor, from every address
     python manage.py axes_reset_ip ADDRESS          # everyone at that address
+
+An editor with a second factor (core/second_factor.py) also gives the code from their
+authenticator app; a wrong or replayed code fails the login and counts like a wrong
+password. A superuser in production is sent to enrol one before any other admin page.
 """
 
+from functools import update_wrapper
+from urllib.parse import urlencode
+
+import django_otp
 from axes.models import AccessAttempt
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.signals import user_login_failed
 from django.db.models import Sum
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from core import second_factor
 from core.ratelimit import client_address
 
 EDITORS_GROUP = "Editors"
@@ -36,9 +48,26 @@ def is_editor(user):
     )
 
 
+def code_field(label, help_text=""):
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8}
+        ),
+    )
+
+
 class EditorsAuthenticationForm(AdminAuthenticationForm):
     """Staff outside the Editors group are told so, instead of getting a session that
-    only leads back to this page."""
+    only leads back to this page; an editor with a second factor gives its code too."""
+
+    otp_token = code_field(
+        "Code from your authenticator app",
+        "Only if you have set up a second factor: the six digits your app shows now.",
+    )
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
@@ -48,6 +77,22 @@ class EditorsAuthenticationForm(AdminAuthenticationForm):
                 f"{EDITORS_GROUP} group.",
                 code="not_an_editor",
             )
+        if not second_factor.has_second_factor(user):
+            return
+        try:
+            device = second_factor.verify_code(user=user, code=self.cleaned_data.get("otp_token"))
+        except second_factor.CodeRefused as refusal:
+            # Counted by django-axes like a wrong password: per username and per address.
+            user_login_failed.send(
+                sender=__name__, credentials={"username": user.get_username()}, request=self.request
+            )
+            raise forms.ValidationError({"otp_token": str(refusal)}) from None
+        # django-otp marks the session as verified by this device when the login completes.
+        user.otp_device = device
+
+
+class EnrolmentForm(forms.Form):
+    otp_token = code_field("Code the app shows now")
 
 
 def address_failures(address):
@@ -64,7 +109,62 @@ class EditorsAdminSite(admin.AdminSite):
     login_form = EditorsAuthenticationForm
 
     def has_permission(self, request):
-        return is_editor(request.user)
+        user = request.user
+        return is_editor(user) and (user.is_verified() or not second_factor.has_second_factor(user))
+
+    def admin_view(self, view, cacheable=False):
+        def enrolled_first(request, *args, **kwargs):
+            exempt = {self._url("second_factor"), self._url("logout")}
+            if request.path not in exempt and second_factor.enrolment_required(request.user):
+                query = urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
+                return HttpResponseRedirect(f"{self._url('second_factor')}?{query}")
+            return view(request, *args, **kwargs)
+
+        return super().admin_view(update_wrapper(enrolled_first, view), cacheable)
+
+    def get_urls(self):
+        enrol = path(
+            "second-factor/", self.admin_view(self.second_factor_view), name="second_factor"
+        )
+        return [enrol, *super().get_urls()]
+
+    def second_factor_view(self, request):
+        """Set up a TOTP authenticator app: its secret once, then a first code confirms it."""
+        user = request.user
+        context = {
+            **self.each_context(request),
+            "title": "Second factor",
+            "required": second_factor.enrolment_required(user),
+            REDIRECT_FIELD_NAME: self._safe_next(request),
+        }
+        if second_factor.has_second_factor(user):
+            return TemplateResponse(request, "admin/second_factor.html", context)
+        form = EnrolmentForm(request.POST if request.method == "POST" else None)
+        device = None
+        if form.is_valid():
+            try:
+                device = second_factor.confirm_enrolment(
+                    user=user, code=form.cleaned_data["otp_token"]
+                )
+            except second_factor.CodeRefused as refusal:
+                form.add_error("otp_token", str(refusal))
+            else:
+                django_otp.login(request, device)
+                messages.success(
+                    request, "Your second factor is set up: logging in asks for its code now."
+                )
+                return HttpResponseRedirect(context[REDIRECT_FIELD_NAME])
+            device = second_factor.pending_device(user)
+        if device is None:
+            device = second_factor.start_enrolment(user=user)
+        context |= {
+            "form": form,
+            "secret": second_factor.secret_text(device),
+            "qr_code": second_factor.qr_code_svg(
+                device.config_url, label="QR code of the secret shown below it"
+            ),
+        }
+        return TemplateResponse(request, "admin/second_factor.html", context)
 
     def login(self, request, extra_context=None):
         if request.method == "POST":
@@ -81,6 +181,17 @@ class EditorsAdminSite(admin.AdminSite):
         )
         response["Retry-After"] = str(seconds)
         return response
+
+    def _url(self, name):
+        return reverse(f"admin:{name}", current_app=self.name)
+
+    def _safe_next(self, request):
+        target = request.POST.get(REDIRECT_FIELD_NAME, request.GET.get(REDIRECT_FIELD_NAME))
+        if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return target
+        return self._url("index")
 
     def _without_unsafe_next(self, request):
         # LoginView sends a refused ``next`` to LOGIN_REDIRECT_URL, a page this site does

@@ -98,6 +98,9 @@ INSTALLED_APPS = [
     "predictions",
     # Admin login throttling (see "Admin login throttling" below).
     "axes",
+    # Editors' second factor, a TOTP authenticator app (core/second_factor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # The composition root: the Editors group, the composed story admin, project commands.
     "newsroom",
 ]
@@ -115,6 +118,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: marks request.user as verified by a second factor, or not.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the history of content (django-simple-history).
@@ -329,6 +334,11 @@ AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_address"
 AXES_LOCKOUT_CALLABLE = "core.errors.admin_lockout"
 # Log lockouts by the parameters that caused them, and no start-up banner.
 AXES_VERBOSE = False
+
+# Editors' second factor (django-otp): the name authenticator apps show for the account,
+# and no secret or QR code in django-otp's own device admin (it is shown once, at enrolment).
+OTP_TOTP_ISSUER = "Newsroom"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Seconds a client is asked to wait before retrying after a 503 (database unreachable).
 DATABASE_UNAVAILABLE_RETRY_AFTER = 30

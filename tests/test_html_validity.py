@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.urls import reverse
 
 from core import readers
 from predictions import services
@@ -81,6 +83,19 @@ def fetch(client, pages, folder):
         (folder / f"{name}.html").write_bytes(response.content)
 
 
+def fetch_admin_pages(client, folder):
+    """The editors' login (blank and refused) and, logged in, the second-factor page."""
+    (folder / "admin-login.html").write_bytes(client.get(reverse("admin:login")).content)
+    refused = client.post(reverse("admin:login"), {"username": "nobody", "password": "x"})
+    (folder / "admin-login-refused.html").write_bytes(refused.content)
+    chief = User.objects.create_superuser("chief", "chief@example.org", "a-long-chief-password")
+    client.force_login(chief)
+    enrolment = client.get(reverse("admin:second_factor"))
+    assert enrolment.status_code == 200
+    (folder / "admin-second-factor.html").write_bytes(enrolment.content)
+    return 3
+
+
 def run_vnu(folder):
     java = shutil.which("java")
     assert java, "java is missing: run `make system-deps` (installs default-jre-headless)"
@@ -117,10 +132,13 @@ def test_every_page_type_is_valid_html(client, fixture_content, tmp_path):
     (tmp_path / "forecast-error.html").write_bytes(invalid.content)
     reader_acts(client)
     fetch(client, PAGES_AFTER_ACTING, tmp_path)
+    admin_pages = fetch_admin_pages(client, tmp_path)
 
     messages = run_vnu(tmp_path)
     errors = [m for m in messages if m.get("type") in ("error", "non-document-error")]
-    assert len(list(tmp_path.glob("*.html"))) == len(PAGES) + len(PAGES_AFTER_ACTING) + 1
+    assert (
+        len(list(tmp_path.glob("*.html"))) == len(PAGES) + len(PAGES_AFTER_ACTING) + 1 + admin_pages
+    )
     assert not errors, f"The Nu HTML Checker found {len(errors)} errors:\n" + describe(
         errors, tmp_path
     )

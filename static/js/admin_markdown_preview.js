@@ -36,22 +36,67 @@ document.addEventListener("DOMContentLoaded", function () {
     preview.appendChild(body);
     field.parentNode.appendChild(preview);
 
+    function showHtml(html) {
+      // The server's output is sanitised by the same allowlist as the public page.
+      body.innerHTML = html;
+    }
+
+    function showProblem(sentence) {
+      var note = document.createElement("p");
+      note.className = "errornote";
+      note.textContent = sentence;
+      body.replaceChildren(note);
+    }
+
+    function describe(response) {
+      if (response.redirected) {
+        return "No preview: your admin session has ended. Log in again in another tab; " +
+          "your text here is kept.";
+      }
+      return "No preview: the server answered with an error page (status " +
+        response.status + ") instead of a preview. Your text here is kept.";
+    }
+
     var timer = null;
+    var latest = 0;
     function render() {
       var data = new FormData();
       data.append("source", field.value);
       data.append("section", fieldName);
       selectedTerms().forEach(function (term) { data.append("terms", term); });
+      var request = ++latest;
       fetch(config.dataset.url, {
         method: "POST",
         body: data,
         credentials: "same-origin",
         headers: { "X-CSRFToken": csrf ? csrf.value : "" }
       }).then(function (response) {
-        return response.json();
-      }).then(function (result) {
-        // The server's output is sanitised by the same allowlist as the public page.
-        body.innerHTML = result.html || "";
+        var type = response.headers.get("Content-Type") || "";
+        if (type.indexOf("application/json") !== 0) {
+          return { problem: describe(response) };
+        }
+        return response.json().then(function (result) {
+          if (typeof result.html === "string" && response.ok) {
+            return { html: result.html };
+          }
+          // A refusal (crafted Markdown, no permission): the server's own plain sentence.
+          return {
+            problem: "No preview: " + (result.error || "the server refused this text.")
+          };
+        }, function () {
+          return { problem: describe(response) };
+        });
+      }, function () {
+        return { problem: "No preview: the server could not be reached. Your text here is kept." };
+      }).then(function (outcome) {
+        if (request !== latest) {
+          return;  // a newer edit's preview is on its way
+        }
+        if (outcome.problem) {
+          showProblem(outcome.problem);
+        } else {
+          showHtml(outcome.html);
+        }
       });
     }
     field.addEventListener("input", function () {
