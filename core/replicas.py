@@ -45,6 +45,8 @@ SELECT pg_is_in_recovery(),
             ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END
 """
 
+DOWN_BACKOFF = 5
+
 _replica_allowed = contextvars.ContextVar("replica_allowed", default=False)
 
 
@@ -58,7 +60,9 @@ class ReplicaHealth:
         self.lag = None
 
     def is_usable(self):
-        if time.monotonic() - self._checked_at < settings.DATABASE_REPLICA_CHECK_SECONDS:
+        # A replica that is away is asked less often: each probe may wait for its timeout.
+        interval = settings.DATABASE_REPLICA_CHECK_SECONDS * (1 if self.usable else DOWN_BACKOFF)
+        if time.monotonic() - self._checked_at < interval:
             return self.usable
         # One thread probes; the others go on with the last answer rather than wait.
         if not self._lock.acquire(blocking=False):

@@ -9,11 +9,9 @@ from tools.cluster.database import Database, Replica
 from tools.cluster.layout import is_listening
 from tools.cluster.nodes import Node
 
-CONTENT_COMMANDS = [
-    ("migrate", "--no-input", "-v", "0"),
-    ("load_content",),
-    ("seed_demo_forecasts",),
-]
+CONTENT_COMMANDS = [("migrate", "--no-input", "-v", "0"), ("load_content",)]
+DEMO_FORECASTS = ("seed_demo_forecasts",)
+COLLECT_STATIC = ("collectstatic", "--no-input", "-v", "0")
 
 
 class ClusterError(Exception):
@@ -106,7 +104,12 @@ class Cluster:
                     f" program.{hint}"
                 )
 
-    def start(self, *, load_content=True, collect_static=False, say=servers.say):
+    def start(
+        self, *, load_content=True, demo_forecasts=True, collect_static=False, say=servers.say
+    ):
+        """Start what is not running. ``load_content`` migrates and loads the fixture content
+        (with the labelled demo forecasts unless ``demo_forecasts`` is false), as `make run`
+        does; ``collect_static`` runs collectstatic first (`make cluster` has `make static`)."""
         self.refuse_taken_ports()
         say(f"cluster: PostgreSQL primary on 127.0.0.1:{self.layout.primary_port}")
         self.primary.start()
@@ -116,9 +119,9 @@ class Cluster:
             # No cache to purge yet: the first pages it stores are already the new ones.
             content_env = self.node_env(with_replica=False) | {"HTTP_CACHE_PURGE_URLS": ""}
             manager = Node(self.layout.folder("node1"), 0, env=content_env)
-            commands = CONTENT_COMMANDS if load_content else []
-            if collect_static:
-                commands = [*commands, ("collectstatic", "--no-input", "-v", "0")]
+            commands = [*CONTENT_COMMANDS, *([DEMO_FORECASTS] if demo_forecasts else [])]
+            commands = commands if load_content else []
+            commands += [COLLECT_STATIC] if collect_static else []
             say("cluster: migrations and the fixture content, on the primary")
             for command in commands:
                 manager.manage(*command)
