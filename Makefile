@@ -16,7 +16,8 @@ export NEWSROOM_ENV ?= development
 
 .DEFAULT_GOAL := help
 .PHONY: help system-deps install node-deps db db-stop db-status redis stop migrate content static run test \
-        lint fmt check migrations-check bench screenshots lighthouse chaos backup restore
+        lint fmt check migrations-check bench screenshots lighthouse chaos backup restore \
+        cluster cluster-stop cluster-status cluster-chaos
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -79,6 +80,18 @@ run: content static redis ## Bring up the site (cache, app, database, Redis) on 
 	@trap '$(PYTHON) -m tools.localcache stop --port $(PORT)' EXIT; \
 	HTTP_CACHE_PURGE_URLS=http://127.0.0.1:$(PORT)/ CLIENT_IP_HEADER=HTTP_X_FORWARDED_FOR \
 	$(BIN)/gunicorn --config newsroom/gunicorn_conf.py --bind 127.0.0.1:$(APP_PORT) newsroom.wsgi
+
+cluster: install static system-deps ## Two app nodes behind Varnish on :8000, Redis, a primary and a replica
+	@$(BIN)/python -m tools.cluster start
+
+cluster-stop: ## Stop every part of `make cluster`
+	@$(BIN)/python -m tools.cluster stop
+
+cluster-status: ## One JSON object: each part of the cluster, its pid, port and state
+	@$(BIN)/python -m tools.cluster status
+
+cluster-chaos: install static system-deps ## Faults on a throwaway cluster under load, and a table of what survived
+	@$(BIN)/python -m tools.cluster chaos $(CLUSTER_CHAOS_ARGS)
 
 check: lint migrations-check ## Django's system check, missing migrations and the linter
 	@echo "==> Running Django's system check"

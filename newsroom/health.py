@@ -1,5 +1,9 @@
 """/healthz: 200 when the database answers a query, 503 when it does not.
 
+With a read replica (DATABASE_REPLICA_URL) the node can still serve pages while the
+primary is away, so it answers 200 when either answers: the load balancer keeps it,
+pages come from the replica and writes get the 503 page with Retry-After.
+
 A load balancer polls it; with the pool's timeouts (settings: DATABASES) a
 database that is down answers 503 within a few seconds rather than hanging.
 The body also says what is degraded without taking pages down: Redis (rate
@@ -19,6 +23,7 @@ from django.views.decorators.http import require_safe
 from psycopg_pool import PoolTimeout
 
 from core.ratelimit import REDIS_ERRORS
+from core.replicas import REPLICA, replica_health
 
 PROBE_TIMEOUT_SECONDS = 0.5
 
@@ -54,9 +59,16 @@ def _http_cache(url):
 @require_safe
 def healthz(request):
     report = {"database": _database(), "redis": _redis()}
+    serves_pages = report["database"] == "ok"
+    if REPLICA in settings.DATABASES:
+        # What the pages' last probe found: the load balancer's probe never waits for it.
+        usable, lag = replica_health.usable, replica_health.lag
+        state = "ok" if usable else ("unavailable" if lag is None else "lagging")
+        report["replica"] = {"state": state, "lag_seconds": lag}
+        serves_pages = serves_pages or usable
     if settings.HTTP_CACHE_PURGE_URLS:
         report["http_cache"] = {url: _http_cache(url) for url in settings.HTTP_CACHE_PURGE_URLS}
-    if report["database"] != "ok":
+    if not serves_pages:
         response = JsonResponse(report, status=503)
         response["Retry-After"] = str(settings.DATABASE_UNAVAILABLE_RETRY_AFTER)
         return response

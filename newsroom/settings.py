@@ -185,6 +185,28 @@ DATABASES["default"].setdefault("OPTIONS", {}).update(
     }
 )
 
+# A streaming replica of the database: pages read from it, writes and the admin use the
+# primary, and a reader who has just written reads from the primary for a few seconds
+# (core/replicas.py). Unset: one database and no router at all.
+DATABASE_PRIMARY_PIN_SECONDS = float(os.environ.get("DATABASE_PRIMARY_PIN_SECONDS", "5"))
+DATABASE_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("DATABASE_REPLICA_MAX_LAG_SECONDS", "2"))
+DATABASE_REPLICA_CHECK_SECONDS = float(os.environ.get("DATABASE_REPLICA_CHECK_SECONDS", "1"))
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=0, conn_health_checks=True
+    )
+    # A replica that is away costs a page at most a second before it falls back.
+    DATABASES["replica"]["OPTIONS"] = {
+        "connect_timeout": 1,
+        "pool": DATABASES["default"]["OPTIONS"]["pool"] | {"timeout": 1.0},
+    }
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["core.replicas.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("core.middleware.DatabaseUnavailableMiddleware") + 1,
+        "core.replicas.PrimaryPinMiddleware",
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

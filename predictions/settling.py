@@ -161,6 +161,8 @@ class _Settler:
                         idle += 1
                 except Exception:  # the next round, or the next write, tries again
                     logger.exception("Settling reader activity failed")
+                    # On a connection the database dropped (a restart), with a fresh one.
+                    connection.close()
         finally:
             connection.close()
 

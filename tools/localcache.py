@@ -2,7 +2,8 @@
 
 Run as ``python -m tools.localcache start|stop|status [--port 8000] [--backend HOST:PORT …]``.
 Standard library only. The VCL is newsroom/deploy/varnish.vcl with the backends filled
-in; Varnish's working files live in ``.localcache/<port>/`` in the checkout. As root,
+in; Varnish's working files live in ``.localcache/<port>/`` in the checkout (or in the
+``folder`` a caller names: tools/cluster/ keeps its own under var/cluster/). As root,
 varnishd drops to its own ``vcache`` user. Purges are accepted from loopback only.
 """
 
@@ -32,17 +33,18 @@ PARAMETERS = {
 }
 
 
-def run_dir(port):
-    return CHECKOUT / ".localcache" / str(port)
+def run_dir(port, folder=None):
+    return Path(folder) if folder else CHECKOUT / ".localcache" / str(port)
 
 
-def _pid(port):
+def pid(port, folder=None):
+    """varnishd's pid when it runs, else None."""
     try:
-        pid = int((run_dir(port) / "varnishd.pid").read_text())
-        os.kill(pid, 0)
+        number = int((run_dir(port, folder) / "varnishd.pid").read_text())
+        os.kill(number, 0)
     except (OSError, ValueError):
         return None
-    return pid
+    return number
 
 
 def vcl(backends):
@@ -60,10 +62,10 @@ def vcl(backends):
     )
 
 
-def start(port, backends, host="127.0.0.1"):
-    if _pid(port):
-        stop(port)
-    folder = run_dir(port)
+def start(port, backends, host="127.0.0.1", folder=None):
+    if pid(port, folder):
+        stop(port, folder)
+    folder = run_dir(port, folder)
     folder.mkdir(parents=True, exist_ok=True)
     folder.chmod(0o755)
     vcl_path = folder / "site.vcl"
@@ -77,7 +79,7 @@ def start(port, backends, host="127.0.0.1"):
     if result.returncode != 0:
         sys.exit(f"localcache: varnishd did not start:\n{result.stderr or result.stdout}")
     for _ in range(100):
-        if _pid(port):
+        if pid(port, folder):
             print(
                 f"localcache: Varnish on http://127.0.0.1:{port}/ in front of {', '.join(backends)}"
             )
@@ -86,22 +88,22 @@ def start(port, backends, host="127.0.0.1"):
     sys.exit("localcache: varnishd did not write its pid file")
 
 
-def stop(port):
-    pid = _pid(port)
-    if pid is None:
+def stop(port, folder=None):
+    running = pid(port, folder)
+    if running is None:
         print(f"localcache: not running on {port}")
         return
-    os.kill(pid, signal.SIGTERM)
+    os.kill(running, signal.SIGTERM)
     for _ in range(100):
-        if _pid(port) is None:
+        if pid(port, folder) is None:
             break
         time.sleep(0.05)
     print(f"localcache: stopped on {port}")
 
 
 def status(port):
-    pid = _pid(port)
-    print(f"localcache: {f'running (pid {pid})' if pid else 'stopped'} on {port}")
+    running = pid(port)
+    print(f"localcache: {f'running (pid {running})' if running else 'stopped'} on {port}")
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):

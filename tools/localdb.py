@@ -7,6 +7,8 @@ the ``postgres`` OS user cannot enter the checkout (PostgreSQL refuses to run
 as root, so as root the server runs as that user). It listens on a unix socket
 in its own folder and on 127.0.0.1 at a port fixed for the checkout: 5433 plus
 a number derived from the checkout's path, so two checkouts never collide.
+``NEWSROOM_DB_DIR`` and ``NEWSROOM_DB_PORT`` put a cluster elsewhere (tools/cluster/
+runs a primary and its replica this way, each with its own folder and port).
 
 Over TCP the server asks for a password (SCRAM-SHA-256): one generated when the
 cluster is made, kept in ``localdb.password`` in the cluster's folder (mode 600,
@@ -37,6 +39,8 @@ PG_HBA = f"""{HBA_MARKER}: the socket, in a mode-700 folder, trusts its owner;
 local all all trust
 host all all 127.0.0.1/32 scram-sha-256
 host all all ::1/128 scram-sha-256
+# A streaming replica (tools/cluster/) copies the cluster with the same password.
+host replication all 127.0.0.1/32 scram-sha-256
 """
 # Debian keeps the server binaries out of PATH, one folder per version: newest first.
 PG_BIN_DIRS = sorted(
@@ -78,6 +82,8 @@ def _enterable_by_postgres(path):
 
 
 def data_dir():
+    if os.environ.get("NEWSROOM_DB_DIR"):
+        return Path(os.environ["NEWSROOM_DB_DIR"])
     local = CHECKOUT / ".localdb"
     if not _is_root() or _enterable_by_postgres(CHECKOUT):
         return local
@@ -121,8 +127,8 @@ def pg_binary(name, *, newest_first=False):
     sys.exit(f"cannot find PostgreSQL's {name}; install the postgresql package.")
 
 
-def _run(args, **kwargs):
-    """Run a PostgreSQL binary, as the postgres OS user when we are root."""
+def run_server_tool(args, **kwargs):
+    """Run a PostgreSQL program, as the postgres OS user when we are root (tools/cluster/ too)."""
     command = [pg_binary(args[0]), *args[1:]]
     if _is_root():
         command = ["runuser", "-u", "postgres", "--", *command]
@@ -158,7 +164,7 @@ def _initialise(data):
         if _is_root():
             shutil.chown(folder, "postgres", "postgres")
             shutil.chown(initdb_password, "postgres", "postgres")
-        result = _run(
+        result = run_server_tool(
             [
                 "initdb",
                 "-D",
@@ -198,11 +204,11 @@ def _secure(data):
     if socket_dir().exists():
         socket_dir().chmod(0o700)  # the socket trusts whoever reaches it: only the server's user
     hba = data / "pg_hba.conf"
-    if password() and hba.read_text().startswith(HBA_MARKER):
+    if password() and hba.read_text() == PG_HBA:
         return
-    print("localdb: asking for a password over TCP (SCRAM-SHA-256)")
+    print("localdb: writing pg_hba.conf: a password over TCP (SCRAM-SHA-256)")
     secret = password() or secrets.token_urlsafe(32)
-    altered = _run(
+    altered = run_server_tool(
         ["psql", *_admin_connection(), "-v", "ON_ERROR_STOP=1", "-qAt", "-d", "postgres"],
         input=f"SET password_encryption = 'scram-sha-256';\n"
         f"ALTER USER {DATABASE_USER} PASSWORD '{secret}';\n",
@@ -216,11 +222,11 @@ def _secure(data):
     hba.write_text(PG_HBA)
     if _is_root():
         shutil.chown(hba, "postgres", "postgres")
-    _run(["pg_ctl", "-D", str(data), "reload"], capture_output=True)
+    run_server_tool(["pg_ctl", "-D", str(data), "reload"], capture_output=True)
 
 
 def _create_database():
-    exists = _run(
+    exists = run_server_tool(
         [
             "psql",
             *_admin_connection(),
@@ -235,7 +241,7 @@ def _create_database():
     )
     if exists.stdout.strip() != "1":
         print(f"localdb: creating database {DATABASE_NAME}")
-        _run(["createdb", *_admin_connection(), DATABASE_NAME], env=_admin_env())
+        run_server_tool(["createdb", *_admin_connection(), DATABASE_NAME], env=_admin_env())
 
 
 def start():
@@ -263,7 +269,7 @@ def start():
         f"-c unix_socket_directories='{socket_option}' -c max_connections=200"
     )
     print(f"localdb: starting PostgreSQL on 127.0.0.1:{port()} ({data})")
-    result = _run(
+    result = run_server_tool(
         [
             "pg_ctl",
             "-D",
@@ -302,7 +308,7 @@ def stop():
         print("localdb: not running")
         return
     print(f"localdb: stopping PostgreSQL ({data})")
-    _run(["pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop"], capture_output=True)
+    run_server_tool(["pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop"], capture_output=True)
 
 
 def status():

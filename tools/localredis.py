@@ -5,10 +5,16 @@ Redis listens on a unix socket only (no TCP port), in a folder of this checkout
 with mode 700, and the socket itself is mode 700: local users other than the
 one that started it cannot connect. Nothing is persisted: what Redis holds here
 (rate-limit counts, debounce marks) is rebuilt by use.
+
+``NEWSROOM_REDIS_DIR`` and ``NEWSROOM_REDIS_PORT`` run one elsewhere, on
+127.0.0.1 at that port, asking for a password generated at the first start and
+kept in ``redis.password`` in its folder (mode 600): the shape of a Redis that
+several app servers share (tools/cluster/).
 """
 
 import hashlib
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -18,9 +24,12 @@ from pathlib import Path
 CHECKOUT = Path(__file__).resolve().parent.parent
 # A unix socket path must fit in about 107 bytes; a deep checkout falls back to /tmp.
 SOCKET_PATH_LIMIT = 100
+PASSWORD_FILE = "redis.password"
 
 
 def run_dir():
+    if os.environ.get("NEWSROOM_REDIS_DIR"):
+        return Path(os.environ["NEWSROOM_REDIS_DIR"])
     local = CHECKOUT / ".localredis"
     if len(str(local / "redis.sock")) <= SOCKET_PATH_LIMIT:
         return local
@@ -32,39 +41,73 @@ def socket_path():
     return run_dir() / "redis.sock"
 
 
+def port():
+    """The TCP port when NEWSROOM_REDIS_PORT asks for one, else None (the unix socket)."""
+    return int(os.environ["NEWSROOM_REDIS_PORT"]) if os.environ.get("NEWSROOM_REDIS_PORT") else None
+
+
+def password():
+    try:
+        return (run_dir() / PASSWORD_FILE).read_text().strip() or None
+    except OSError:
+        return None
+
+
 def url(db=0):
-    return f"unix://{socket_path()}?db={db}"
+    if port() is None:
+        return f"unix://{socket_path()}?db={db}"
+    return f"redis://:{password()}@127.0.0.1:{port()}/{db}"
+
+
+def pid():
+    try:
+        return int((run_dir() / "redis.pid").read_text())
+    except (OSError, ValueError):
+        return None
 
 
 def _cli(*args):
+    if port() is None:
+        where, env = ["-s", str(socket_path())], None
+    else:
+        where = ["-h", "127.0.0.1", "-p", str(port())]
+        env = os.environ | {"REDISCLI_AUTH": password() or ""}
     return subprocess.run(
-        ["redis-cli", "-s", str(socket_path()), *args],
-        capture_output=True,
-        text=True,
-        check=False,
+        ["redis-cli", *where, *args], capture_output=True, text=True, check=False, env=env
     )
 
 
 def is_running():
-    return socket_path().exists() and _cli("ping").stdout.strip() == "PONG"
+    if port() is None and not socket_path().exists():
+        return False
+    return _cli("ping").stdout.strip() == "PONG"
+
+
+def _listen_options(folder):
+    if port() is None:
+        socket_path().unlink(missing_ok=True)
+        return ["--port", "0", "--unixsocket", str(socket_path()), "--unixsocketperm", "700"]
+    if password() is None:
+        secret_file = folder / PASSWORD_FILE
+        descriptor = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(32) + "\n")
+    return ["--port", str(port()), "--bind", "127.0.0.1", "--requirepass", password()]
 
 
 def start():
     if is_running():
-        print(f"localredis: already running ({socket_path()})")
+        print(f"localredis: already running ({url().split('@')[-1]})")
         return
     if shutil.which("redis-server") is None:
         sys.exit("localredis: redis-server is not installed (make system-deps installs it).")
     folder = run_dir()
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     folder.chmod(0o700)
-    socket_path().unlink(missing_ok=True)
     subprocess.run(
         [
             "redis-server",
-            "--port", "0",
-            "--unixsocket", str(socket_path()),
-            "--unixsocketperm", "700",
+            *_listen_options(folder),
             "--save", "",
             "--appendonly", "no",
             "--daemonize", "yes",
@@ -76,7 +119,7 @@ def start():
     )  # fmt: skip
     for _ in range(100):
         if is_running():
-            print(f"localredis: started ({socket_path()})")
+            print(f"localredis: started ({url().split('@')[-1]})")
             return
         time.sleep(0.05)
     sys.exit(f"localredis: Redis did not start; see {folder / 'redis.log'}")
@@ -88,7 +131,7 @@ def stop():
         return
     _cli("shutdown", "nosave")
     for _ in range(100):
-        if not socket_path().exists():
+        if not is_running():
             break
         time.sleep(0.05)
     print("localredis: stopped")
@@ -96,7 +139,7 @@ def stop():
 
 def status():
     state = "running" if is_running() else "stopped"
-    print(f"localredis: {state}; socket {socket_path()}; url {url()}")
+    print(f"localredis: {state}; folder {run_dir()}; url {url()}")
 
 
 def main(argv):

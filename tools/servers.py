@@ -1,11 +1,12 @@
-"""gunicorn on a free loopback port, for the tools that need a real server.
+"""gunicorn on a loopback port, for the tools that need a real server.
 
 ``Gunicorn(app, env=…, log_path=…)`` serves a WSGI app with newsroom/gunicorn_conf.py
-on 127.0.0.1; ``start()`` returns once ``probe`` answers 200 and ``stop()`` shuts it
-down (SIGINT, gunicorn's quick stop; SIGKILL after ten seconds). The server gets a
-process group of its own, so a Ctrl-C in the terminal reaches the tool, which stops
-the server on its way out, and not gunicorn halfway through a request. bench, chaos
-and liveserver use it. Standard library only.
+on 127.0.0.1 (at ``port``, or a free one); ``start()`` returns once ``probe`` answers
+200 and ``stop()`` shuts it down (SIGINT, gunicorn's quick stop; SIGKILL after ten
+seconds). The server gets a process group of its own, so a Ctrl-C in the terminal
+reaches the tool, which stops the server on its way out, and not gunicorn halfway
+through a request. bench, chaos, liveserver and tools/cluster/ use it. Standard
+library only.
 """
 
 import contextlib
@@ -48,9 +49,9 @@ def answers(url, timeout=2):
 
 
 class Gunicorn:
-    def __init__(self, app="newsroom.wsgi", *, env, log_path, probe="/healthz"):
+    def __init__(self, app="newsroom.wsgi", *, env, log_path, probe="/healthz", port=None):
         self.app, self.env, self.log_path, self.probe = app, env, Path(log_path), probe
-        self.port = free_port()
+        self.port = port or free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.process = None
 

@@ -106,6 +106,12 @@ sub vcl_deliver {
 }
 
 sub vcl_backend_error {
+    # An app node that died since its last probe: a read is sent to the next node once
+    # (round robin), so readers see no error while the probe takes the node out. A write
+    # is not resent: it may have reached the app before the node died.
+    if (bereq.retries == 0 && (bereq.method == "GET" || bereq.method == "HEAD")) {
+        return (retry);
+    }
     set beresp.http.Content-Type = "text/html; charset=utf-8";
     set beresp.http.Retry-After = "30";
     call security_headers_backend;

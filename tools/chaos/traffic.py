@@ -44,11 +44,15 @@ class Attempt:
 class Traffic:
     attempts: list = field(default_factory=list)
     statuses: collections.Counter = field(default_factory=collections.Counter)
+    # When each 5xx or unanswered request ended (time.monotonic()): how long a fault hurt.
+    failures: list = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, label, status, attempt=None):
         with self.lock:
             self.statuses[(label, status)] += 1
+            if status is None or status >= 500:
+                self.failures.append(time.monotonic())
             if attempt is not None:
                 self.attempts.append(attempt)
 

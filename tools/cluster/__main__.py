@@ -1,0 +1,37 @@
+"""`python -m tools.cluster start|stop|status|chaos`: tools/cluster/__init__.py says what."""
+
+import argparse
+import json
+import sys
+
+from tools import cluster as package
+from tools.cluster import layout
+from tools.cluster.cluster import Cluster, ClusterError
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.cluster", description=package.__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("command", choices=["start", "stop", "status", "chaos"])
+    parser.add_argument("--seconds", type=float, default=20, help="chaos: traffic per fault")
+    options = parser.parse_args(argv)
+    if options.command == "chaos":
+        from tools.cluster.faults import run
+
+        return run(seconds_per_fault=options.seconds)
+    cluster = Cluster(layout.default())
+    if options.command == "start":
+        try:
+            cluster.start()
+        except ClusterError as error:
+            sys.exit(f"cluster: {error}")
+    elif options.command == "stop":
+        cluster.stop()
+    else:
+        sys.stdout.write(json.dumps(cluster.status(), indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
