@@ -16,7 +16,8 @@ from django.contrib.postgres.search import (
     SearchRank,
     TrigramWordSimilarity,
 )
-from django.db.models import F, Func, IntegerField, QuerySet, TextField, Value
+from django.db import connection
+from django.db.models import F, Func, QuerySet, TextField, Value
 from django.db.models.functions import Concat, Greatest
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -35,6 +36,7 @@ ALSO_ABOUT = 2  # shared names a related story's card shows
 # then are they turned into <mark>, so no editor HTML can reach the page.
 _START, _STOP = "\ue000", "\ue001"
 _MARKED = re.compile(f"{_START}(.*?){_STOP}", re.DOTALL)
+FOOTNOTE_MARKERS = r'<sup[^>]*>.*?</sup>|<a class="footnote-backref"[^>]*>.*?</a>'
 _SEARCH_SYNTAX = re.compile(r'"|(?:^|\s)-\w|\bor\b', re.IGNORECASE)
 
 
@@ -70,6 +72,7 @@ class SearchForm(forms.Form):
 class SearchResults:
     stories: QuerySet
     similar: bool  # found by trigram similarity because full text found nothing
+    only_common_words: bool = False  # every word is one the search ignores ("the", "of")
 
 
 def search_stories(query, *, topic=None):
@@ -86,18 +89,40 @@ def search_stories(query, *, topic=None):
     # A query with quotes, "-" or "or" says exactly what it wants: no guessing.
     if _SEARCH_SYNTAX.search(query) or matches.exists():
         return SearchResults(stories=matches, similar=False)
-    return SearchResults(stories=_similar_matches(stories, query, search_query), similar=True)
+    # Stop words alone ("the of") leave full text nothing to look for, and every
+    # headline with "the" in it would look similar: say the words are ignored instead.
+    if not _has_lexemes(query):
+        return SearchResults(stories=stories.none(), similar=False, only_common_words=True)
+    return SearchResults(stories=_similar_matches(stories, query), similar=True)
 
 
-def _full_text_matches(stories, search_query):
-    body_text = Func(
-        Concat("explanation_html", Value(" "), "technical_html", output_field=TextField()),
-        # Tags go; Markdown's HTML puts a newline between blocks, so words stay apart.
-        Value("<[^>]+>"),
+def _has_lexemes(query):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT numnode(websearch_to_tsquery(%s::regconfig, %s)) > 0", [SEARCH_CONFIG, query]
+        )
+        return cursor.fetchone()[0]
+
+
+def _regexp_remove(text, pattern):
+    return Func(
+        text,
+        Value(pattern),
         Value(""),
         Value("g"),
         function="regexp_replace",
         output_field=TextField(),
+    )
+
+
+def _full_text_matches(stories, search_query):
+    body_html = Concat("explanation_html", Value(" "), "technical_html", output_field=TextField())
+    # Footnote markers ("Tscm<sup>1</sup>") and back-links ("↩") go with their text, so
+    # no stray number sticks to a word; then the tags go. Markdown's HTML puts a newline
+    # between blocks, so words stay apart.
+    body_text = _regexp_remove(
+        _regexp_remove(body_html, FOOTNOTE_MARKERS),
+        "<[^>]+>",
     )
     return (
         stories.filter(search_vector=search_query)
@@ -120,16 +145,13 @@ def _full_text_matches(stories, search_query):
     )
 
 
-def _similar_matches(stories, query, search_query):
-    # A query of stop words alone ("the") has no lexemes; every headline with
-    # "the" in it would look similar. numnode() is 0 for such a query.
-    lexemes = Func(search_query, function="numnode", output_field=IntegerField())
+def _similar_matches(stories, query):
     similarity = Greatest(
         TrigramWordSimilarity(query, "headline"), TrigramWordSimilarity(query, "search_terms")
     )
     return (
-        stories.alias(lexemes=lexemes, similarity=similarity)
-        .filter(lexemes__gt=0, similarity__gte=SIMILARITY_THRESHOLD)
+        stories.alias(similarity=similarity)
+        .filter(similarity__gte=SIMILARITY_THRESHOLD)
         .for_listing()
         .order_by("-similarity", "-published_at", "-pk")
     )

@@ -148,6 +148,7 @@ def search_view(request):
     if form.has_words:
         found = search.search_stories(context["query"], topic=form.cleaned_data["topic"])
         context["similar"] = found.similar
+        context["only_common_words"] = found.only_common_words
         context["results"] = Paginator(found.stories, RESULTS_PER_PAGE).get_page(
             request.GET.get("page")
         )

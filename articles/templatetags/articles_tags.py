@@ -99,3 +99,10 @@ def related_stories(article):
 def highlighted(snippet):
     """A search snippet as safe HTML, its matches in <mark>."""
     return search.highlighted(snippet)
+
+
+@register.filter
+def as_searched(query):
+    """The query as a sentence quotes it: in curly quotes, unless it has quotes of its own
+    (a "phrase" search), which then mark it already."""
+    return query if '"' in query else f"“{query}”"

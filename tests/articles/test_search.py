@@ -1,5 +1,6 @@
 """Search: full text over published stories, with a trigram fallback for misspellings."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -181,6 +182,38 @@ def test_a_stop_word_query_finds_nothing_rather_than_everything(client):
 
     assert response.status_code == 200
     assert found_slugs(response) == []
+
+
+def test_a_query_of_common_words_alone_says_such_words_are_ignored(client):
+    make_article(headline="The comet returns")
+
+    html = search_page(client, "the of and").content.decode()
+
+    assert "Search ignores very common words" in html
+    assert "No stories match" not in html
+
+
+def test_a_query_with_no_match_still_says_no_stories_match(client):
+    make_article(headline="The comet returns")
+
+    html = search_page(client, "zzyzx qqxj").content.decode()
+
+    assert "No stories match “zzyzx qqxj”" in html
+    assert "Search ignores very common words" not in html
+
+
+def test_a_phrase_snippet_shows_no_footnote_number(client, fixture_content):
+    html = search_page(client, '"memory T cells"').content.decode()
+
+    assert "<mark>cells</mark> (Tscm) in patients" in html
+    assert "(Tscm)1" not in html
+
+
+def test_the_heading_of_a_phrase_search_does_not_double_its_quotes(client, fixture_content):
+    html = search_page(client, '"memory T cells"').content.decode()
+
+    assert re.search(r"stor(y|ies) match(es)? &quot;memory T cells&quot;\s*</h2>", html)
+    assert "“&quot;" not in html
 
 
 def test_a_very_long_query_is_cut_with_a_message(client):
