@@ -8,7 +8,15 @@ from articles import services
 from articles.forms import ArticleAdminForm
 from articles.models import Article, Correction, GlossaryTerm, Topic
 from core import markup
+from core.admin_desk import DeskAdminMixin, Section
 from core.history_admin import HistoryAdmin
+
+STORY_SECTION = Section(
+    "Story", fieldsets=("Story", "Explanation", "Technical deep dive", "Glossary")
+)
+PUBLISHING_SECTION = Section(
+    "Publishing", fieldsets=("Publishing", "Record"), inlines=("corrections",)
+)
 
 
 @admin.register(Topic)
@@ -54,7 +62,7 @@ def unpublish(modeladmin, request, queryset):
     modeladmin.message_user(request, f"Unpublished {queryset.count()} stories.")
 
 
-class ArticleAdmin(HistoryAdmin):
+class ArticleAdmin(DeskAdminMixin, HistoryAdmin):
     """The story form's own fields. The project registers it (newsroom/admin.py), adding
     the evidence and question inlines of the apps above this one."""
 
@@ -67,9 +75,10 @@ class ArticleAdmin(HistoryAdmin):
     autocomplete_fields = ["topics", "glossary_terms"]
     readonly_fields = ["created_at", "updated_at", "reading_time_minutes"]
     inlines = [CorrectionInline]
+    desk_sections = (STORY_SECTION, PUBLISHING_SECTION)
     actions = [publish, unpublish]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek", "byline", "topics"]}),
+        ("Story", {"fields": ["headline", "slug", "dek", "byline", "topics"]}),
         ("Explanation", {"fields": ["explanation"]}),
         ("Technical deep dive", {"fields": ["technical"]}),
         ("Glossary", {"fields": ["glossary_terms"]}),

@@ -21,6 +21,7 @@ class ArticleAdminForm(forms.ModelForm):
             "status",
             "published_at",
         ]
+        widgets = {"dek": forms.Textarea(attrs={"rows": 2})}
 
     def clean_explanation(self):
         markup.validate(self.cleaned_data["explanation"])

@@ -66,7 +66,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
 class QuestionInline(admin.StackedInline):
     model = Question
-    fields = ["text", "slug", "criteria", "opens_at", "closes_at", "resolve_by", "resolution"]
+    fields = ["text", "slug", "criteria", ("opens_at", "closes_at", "resolve_by"), "resolution"]
     readonly_fields = ["resolution"]
     can_delete = False
     verbose_name = "forecast question"

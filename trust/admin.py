@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
+from core.admin_desk import DeskAdminMixin, NoDeleteFromPickersMixin
 from trust import services
 from trust.forms import (
     ComponentScoreForm,
@@ -21,7 +22,7 @@ from trust.models import (
 )
 
 
-class CriterionResultInline(admin.TabularInline):
+class CriterionResultInline(NoDeleteFromPickersMixin, admin.TabularInline):
     model = CriterionResult
     extra = 0
     fields = ["criterion", "met", "note"]
@@ -40,7 +41,7 @@ class TrustScoreChangeInline(admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(DeskAdminMixin, admin.ModelAdmin):
     form = SourceForm
     list_display = ["name", "kind", "trust_score"]
     list_filter = ["kind"]
@@ -88,18 +89,25 @@ class MeterComponentAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(NoDeleteFromPickersMixin, admin.StackedInline):
     model = Citation
     # Links typed without a scheme are https (Django 6's default, chosen now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     extra = 1
-    fields = ["position", "title", "source", "kind", "url", "doi", "published_on", "note"]
+    fields = [
+        "title",
+        ("source", "kind", "position"),
+        ("url", "doi", "published_on"),
+        "note",
+    ]
     autocomplete_fields = ["source"]
+    classes = ["desk-rows"]
 
 
 class AssessmentInline(admin.StackedInline):
     model = Assessment
-    fields = ["stage", "horizon", "horizon_note", "score_and_band"]
+    fields = [("stage", "horizon"), "horizon_note", "score_and_band"]
+    classes = ["desk-rows"]
     readonly_fields = ["score_and_band"]
     can_delete = False
     verbose_name = "reality meter and time horizon"
@@ -111,11 +119,13 @@ class AssessmentInline(admin.StackedInline):
         return f"{obj.score}/100 — {obj.band.label}"
 
 
-class ComponentScoreInline(admin.TabularInline):
+class ComponentScoreInline(NoDeleteFromPickersMixin, admin.StackedInline):
     model = ComponentScore
     form = ComponentScoreForm
     formset = ComponentScoreFormSet
     extra = 0
+    fields = [("component", "value", "weight"), "rationale", "concerns"]
+    classes = ["desk-rows"]
     verbose_name = "reality-meter component"
     verbose_name_plural = "Reality meter: components (weights sum to 100)"
 

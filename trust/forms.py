@@ -60,6 +60,8 @@ class ComponentScoreForm(forms.ModelForm):
     class Meta:
         model = ComponentScore
         fields = ["component", "value", "weight", "rationale", "concerns"]
+        widgets = {"rationale": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"value": "0–100; empty for source trust (computed).", "weight": ""}
 
     def clean(self):
         cleaned = super().clean()

@@ -1,0 +1,99 @@
+"""The story form as an editor works at it: sections in reading order, every error at
+the top linked to its field, no deleting shared objects from inside a story."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article
+from tests.admin_forms import article_form, rows
+from tests.factories import make_article, make_criteria, make_source, make_topic
+from trust.models import MeterComponent
+
+pytestmark = pytest.mark.django_db
+
+ADD = "admin:articles_article_add"
+
+
+@pytest.fixture
+def components():
+    stage = MeterComponent.objects.create(
+        name="Evidence stage", slug="evidence-stage", description="Ladder.", default_weight=60
+    )
+    trust = MeterComponent.objects.create(
+        name="Source trust", slug="source-trust", description="Mean.", default_weight=40,
+        from_sources=True, position=1,
+    )  # fmt: skip
+    return stage, trust
+
+
+def section_headings(html):
+    return re.findall(r'<h2 class="desk-section__heading"[^>]*>([^<]+)</h2>', html)
+
+
+def test_the_story_form_is_in_sections_in_reading_order(client, editor):
+    html = client.get(reverse(ADD)).content.decode()
+    assert section_headings(html) == ["Story", "Evidence", "Question", "Publishing"]
+    nav = re.search(r'<nav class="desk-nav".*?</nav>', html, re.S).group(0)
+    assert re.findall(r'href="#(section-[a-z]+)"', nav) == [
+        "section-story", "section-evidence", "section-question", "section-publishing",
+    ]  # fmt: skip
+    # Each inline sits in its section: citations under Evidence, the question under Question.
+    evidence = html.index('id="section-evidence"')
+    question = html.index('id="section-question"')
+    publishing = html.index('id="section-publishing"')
+    assert evidence < html.index('id="citations-group"') < question
+    assert question < html.index('id="question-group"') < publishing
+    assert publishing < html.index('id="corrections-group"')
+
+
+def test_a_wrong_weight_sum_is_summarised_at_the_top_linked_to_the_components(
+    client, editor, components
+):
+    stage, trust = components
+    data = article_form(topics=[make_topic().pk]) | rows(
+        "component_scores",
+        {"component": stage.pk, "value": "40", "weight": "65", "rationale": "Phase I."},
+        {"component": trust.pk, "value": "", "weight": "40", "rationale": "Computed."},
+    )
+    response = client.post(reverse(ADD), data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    summary = re.search(r'<div class="error-summary".*?</div>', html, re.S).group(0)
+    assert html.index("error-summary") < html.index('id="section-story"')
+    assert 'href="#component_scores-group"' in summary
+    assert "add up to 105; they must add up to exactly 100" in summary
+    assert not Article.objects.exists()
+
+
+def test_field_errors_of_the_story_and_of_inline_rows_link_to_their_fields(client, editor):
+    source = make_source(criteria=make_criteria())
+    data = article_form(headline="") | rows(
+        "citations",
+        {"position": "1", "title": "A paper", "source": source.pk, "kind": "primary",
+         "doi": "doi:10.1/x", "url": "", "published_on": "", "note": ""},
+    )  # fmt: skip
+    html = client.post(reverse(ADD), data).content.decode()
+    summary = re.search(r'<div class="error-summary".*?</div>', html, re.S).group(0)
+    assert '<a href="#id_headline"><strong>Headline</strong>: This field is required.' in summary
+    assert 'href="#id_citations-0-doi"' in summary
+    assert "<strong>Citations, row 1: DOI</strong>: Enter a DOI such as" in summary
+
+
+def test_the_form_without_errors_has_no_summary(client, editor):
+    article = make_article()
+    html = client.get(reverse("admin:articles_article_change", args=[article.pk])).content
+    assert b"error-summary" not in html
+
+
+def test_shared_sources_and_components_cannot_be_deleted_from_inside_a_story(
+    client, editor, components
+):
+    html = client.get(reverse(ADD)).content.decode()
+    assert 'id="delete_id_citations-__prefix__-source"' not in html
+    assert 'id="delete_id_component_scores-__prefix__-component"' not in html
+    # Adding and changing them from the story stays possible.
+    assert 'id="add_id_citations-__prefix__-source"' in html
+    assert 'id="change_id_component_scores-__prefix__-component"' in html
