@@ -8,6 +8,8 @@ from trust.forms import (
     ComponentScoreFormSet,
     CriteriaListFormSet,
     CriterionForm,
+    CriterionResultForm,
+    CriterionResultFormSet,
     SourceForm,
 )
 from trust.models import (
@@ -24,8 +26,13 @@ from trust.models import (
 
 class CriterionResultInline(NoDeleteFromPickersMixin, admin.TabularInline):
     model = CriterionResult
-    extra = 0
+    form = CriterionResultForm
+    formset = CriterionResultFormSet
     fields = ["criterion", "met", "note"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        """A source without verdicts starts with a row for every criterion."""
+        return 0 if CriterionResultFormSet.has_rows_for(obj) else Criterion.objects.count()
 
 
 class TrustScoreChangeInline(admin.TabularInline):
@@ -126,6 +133,14 @@ class ComponentScoreInline(NoDeleteFromPickersMixin, admin.StackedInline):
     extra = 0
     fields = [("component", "value", "weight"), "rationale", "concerns"]
     classes = ["desk-rows"]
+
+    class Media:
+        js = ["js/admin_meter_rows.js"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        """A story without a meter starts with the rubric's components at default weights."""
+        return 0 if ComponentScoreFormSet.has_rows_for(obj) else MeterComponent.objects.count()
+
     verbose_name = "reality-meter component"
     verbose_name_plural = "Reality meter: components (weights sum to 100)"
 

@@ -97,3 +97,81 @@ def test_shared_sources_and_components_cannot_be_deleted_from_inside_a_story(
     # Adding and changing them from the story stays possible.
     assert 'id="add_id_citations-__prefix__-source"' in html
     assert 'id="change_id_component_scores-__prefix__-component"' in html
+
+
+def rubric_rows(components, **values):
+    """The component rows as the add form proposes them, with the editor's values."""
+    return rows(
+        "component_scores",
+        *[
+            {"component": c.pk, "weight": str(c.default_weight), "value": values.get(c.slug, ""),
+             "rationale": ""}
+            for c in components
+        ],
+    )  # fmt: skip
+
+
+def test_a_new_story_starts_with_the_rubrics_components_at_their_default_weights(
+    client, editor, components
+):
+    stage, trust = components
+    html = client.get(reverse(ADD)).content.decode()
+    assert 'name="component_scores-TOTAL_FORMS" value="2"' in html
+    for index, component in enumerate(components):
+        select = re.search(
+            rf'<select name="component_scores-{index}-component".*?</select>', html, re.S
+        ).group(0)
+        assert re.search(
+            rf'value="{component.pk}" selected data-default-weight="{component.default_weight}"',
+            select,
+        )
+        weight = f'name="component_scores-{index}-weight" value="{component.default_weight}"'
+        assert weight in html
+
+
+def test_proposed_rows_are_saved_once_the_editor_fills_one(client, editor, components):
+    stage, trust = components
+    source = make_source(criteria=make_criteria(), meets=[])
+    data = (
+        article_form(topics=[make_topic().pk])
+        | rubric_rows(components, **{"evidence-stage": "50"})
+        | rows("citations", {"position": "1", "title": "A trial", "source": source.pk,
+                             "kind": "primary", "url": "", "doi": "", "published_on": "",
+                             "note": ""})
+    )  # fmt: skip
+    response = client.post(reverse(ADD), data)
+
+    assert response.status_code == 302
+    article = Article.objects.get()
+    saved = dict(article.component_scores.values_list("component__slug", "weight"))
+    assert saved == {"evidence-stage": 60, "source-trust": 40}  # the untouched trust row too
+
+
+def test_untouched_proposed_rows_leave_a_draft_without_a_meter(client, editor, components):
+    response = client.post(reverse(ADD), article_form() | rubric_rows(components))
+    assert response.status_code == 302
+    assert not Article.objects.get().component_scores.exists()
+
+
+def test_a_new_source_lists_every_criterion_and_needs_a_note_on_each(client, editor):
+    criteria = make_criteria((50, 30, 20))
+    add = reverse("admin:trust_source_add")
+    html = client.get(add).content.decode()
+    assert 'name="results-TOTAL_FORMS" value="3"' in html
+    assert html.count("Evidence (required)") >= 1
+    source = {"name": "A journal", "slug": "a-journal", "kind": "journal",
+              "home_url": "https://journal.example.org/", "description": ""}  # fmt: skip
+    results = [{"criterion": c.pk, "note": ""} for c in criteria]
+
+    refused = client.post(add, source | rows("results", *results) | rows("score_changes"))
+    assert refused.status_code == 200
+    assert refused.content.decode().count("Criterion results, row") == 3
+
+    results = [{"criterion": c.pk, "note": "Checked.", "met": "on"} for c in criteria[:2]] + [
+        {"criterion": criteria[2].pk, "note": "Not peer reviewed."}
+    ]
+    saved = client.post(add, source | rows("results", *results) | rows("score_changes"))
+    assert saved.status_code == 302
+    from trust.models import Source
+
+    assert Source.objects.get().trust_score == 80
