@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.urls import path
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from articles import services
@@ -55,6 +56,27 @@ def publish(modeladmin, request, queryset):
             modeladmin.message_user(request, f"“{article}” is {article.state.lower()}.")
 
 
+@admin.action(description="Pin the selected story as the front page's lead")
+def pin_lead(modeladmin, request, queryset):
+    if queryset.count() != 1:
+        modeladmin.message_user(request, "Choose exactly one story to lead.", messages.ERROR)
+        return
+    article = queryset.get()
+    try:
+        services.pin_lead(article=article)
+    except ValidationError as error:
+        modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
+    else:
+        modeladmin.message_user(request, f"“{article}” now leads the front page.")
+
+
+@admin.action(description="Unpin the lead (the newest story leads again)")
+def unpin_lead(modeladmin, request, queryset):
+    for article in queryset.filter(is_lead=True):
+        services.unpin_lead(article=article)
+    modeladmin.message_user(request, "The newest story leads the front page.")
+
+
 @admin.action(description="Unpublish the selected stories (editors can still preview them)")
 def unpublish(modeladmin, request, queryset):
     for article in queryset:
@@ -67,16 +89,16 @@ class ArticleAdmin(DeskAdminMixin, HistoryAdmin):
     the evidence and question inlines of the apps above this one."""
 
     form = ArticleAdminForm
-    list_display = ["headline", "state", "published_at", "updated_at"]
+    list_display = ["headline", "state", "is_lead", "published_at", "updated_at"]
     list_filter = ["status", "topics"]
     search_fields = ["headline", "dek", "byline"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["topics", "glossary_terms"]
-    readonly_fields = ["created_at", "updated_at", "reading_time_minutes"]
+    readonly_fields = ["checklist", "created_at", "updated_at", "reading_time_minutes"]
     inlines = [CorrectionInline]
     desk_sections = (STORY_SECTION, PUBLISHING_SECTION)
-    actions = [publish, unpublish]
+    actions = [publish, unpublish, pin_lead, unpin_lead]
     fieldsets = [
         ("Story", {"fields": ["headline", "slug", "dek", "byline", "topics"]}),
         ("Explanation", {"fields": ["explanation"]}),
@@ -85,10 +107,16 @@ class ArticleAdmin(DeskAdminMixin, HistoryAdmin):
         (
             "Publishing",
             {
-                "fields": ["status", "published_at"],
-                "description": "Draft → In review → Published. A publish time in the future "
-                "schedules the story: it appears by itself at that time. Preview any story "
-                "with “View on site”.",
+                "fields": [
+                    "checklist",
+                    ("status", "published_at"),
+                    ("published_without_evidence", "without_evidence_reason"),
+                ],
+                "description": "Draft → In review → Published. A story is published only "
+                "once the checklist passes, checked after everything on this form is saved. "
+                "A publish time in the future schedules the story: it appears by itself at "
+                "that time. Preview any story with “View on site”. To make a published story "
+                "the front page's lead, use “Pin” on the list of stories.",
             },
         ),
         ("Record", {"fields": ["created_at", "updated_at", "reading_time_minutes"]}),
@@ -99,6 +127,26 @@ class ArticleAdmin(DeskAdminMixin, HistoryAdmin):
     class Media:
         js = ["js/admin_markdown_preview.js"]
         css = {"all": ["css/admin.css"]}
+
+    @admin.display(description="Publish checklist")
+    def checklist(self, article):
+        if article is None or article.pk is None:
+            return "Checked when the story is first saved."
+        items = format_html_join(
+            "",
+            '<li class="checklist__item checklist__item--{}">{}: {}</li>',
+            (
+                (
+                    "waived" if waived else "missing" if problems else "done",
+                    label,
+                    "waived (published without evidence)"
+                    if waived
+                    else " ".join(problems) or "done",
+                )
+                for label, problems, waived in services.publish_checklist(article)
+            ),
+        )
+        return format_html('<ul class="checklist">{}</ul>', items)
 
     @admin.display(description="State", ordering="status")
     def state(self, article):
@@ -132,9 +180,35 @@ class ArticleAdmin(DeskAdminMixin, HistoryAdmin):
             return JsonResponse({"error": str(refusal)}, status=400)
         return JsonResponse({"html": html})
 
+    @staticmethod
+    def asks_to_publish(form):
+        was_published = form.initial.get("status") == Article.Status.PUBLISHED
+        return form.cleaned_data.get("status") == Article.Status.PUBLISHED and not was_published
+
     def save_model(self, request, obj, form, change):
+        """A story asked to be published is saved as it was; ``save_related`` publishes
+        it once its evidence is saved too and the checklist passes."""
         old_slug = form.initial.get("slug")
+        if self.asks_to_publish(form):
+            obj.status = form.initial.get("status") or Article.Status.DRAFT
         super().save_model(request, obj, form, change)
         was_published = form.initial.get("status") == Article.Status.PUBLISHED
         if change and was_published and "slug" in form.changed_data:
             services.keep_old_link(article=obj, old_slug=old_slug)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.related_saved(form.instance)
+        if self.asks_to_publish(form):
+            try:
+                services.publish(article=form.instance)
+            except ValidationError as error:
+                self.message_user(
+                    request,
+                    f"Saved, not published: {' '.join(error.messages)}",
+                    messages.ERROR,
+                )
+
+    def related_saved(self, article):
+        """After the story's inlines are saved, before publishing: the project composes
+        the apps' updates here (newsroom/admin.py rescores the story)."""

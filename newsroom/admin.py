@@ -54,9 +54,8 @@ class NewsroomArticleAdmin(ArticleAdmin):
     def forecasters(self, article):
         return article.forecaster_count or 0
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        after_article_saved(form.instance)
+    def related_saved(self, article):
+        after_article_saved(article)
 
 
 admin.site.register(Article, NewsroomArticleAdmin)

@@ -60,7 +60,7 @@ class SourceAdmin(DeskAdminMixin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        reason = form.cleaned_data["change_reason"] or "Criteria reviewed by an editor"
+        reason = form.cleaned_data["change_reason"] or "First scored against the criteria"
         services.rescore_source(source=form.instance, reason=reason)
 
 

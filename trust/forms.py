@@ -157,14 +157,20 @@ class ComponentScoreForm(RubricRowForm):
 class SourceForm(forms.ModelForm):
     home_url = forms.URLField(label="Home page", max_length=200, assume_scheme="https")
     change_reason = forms.CharField(
+        label="Reason for the change",
         max_length=300,
         required=False,
-        help_text="Why the criteria changed, for the source's public score history.",
+        help_text="Why you are changing this source's verdicts, in a sentence readers will "
+        "see in its public score history. Required when you change a source.",
     )
 
     class Meta:
         model = Source
         fields = ["name", "slug", "kind", "home_url", "description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["change_reason"].required = self.instance.pk is not None
 
 
 class SourceFilterForm(forms.Form):
