@@ -13,6 +13,7 @@ def forecaster_count(question):
     ``forecasters`` follows them about a second later)."""
     return Forecast.objects.filter(question=question).values("reader_id").distinct().count()
 
+
 PERCENT_PATTERN = re.compile(r"^\s*([0-9]{1,3})\s*%?\s*$")
 
 
