@@ -3,7 +3,9 @@ from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.urls import path
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
+from simple_history.utils import update_change_reason
 
 from articles import services
 from articles.forms import ArticleAdminForm
@@ -82,6 +84,23 @@ def unpublish(modeladmin, request, queryset):
     for article in queryset:
         services.unpublish(article=article)
     modeladmin.message_user(request, f"Unpublished {queryset.count()} stories.")
+
+
+def record_inline_changes(article, formsets):
+    """The story's history entry for this save says what its inlines changed (a
+    correction added, a citation removed), which no field of the story shows."""
+
+    def name(obj):
+        return Truncator(obj.note if isinstance(obj, Correction) else str(obj)).chars(60)
+
+    said = []
+    for formset in formsets:
+        what = formset.model._meta.verbose_name
+        said += [f"Added {what}: “{name(obj)}”" for obj in formset.new_objects]
+        said += [f"Changed {what}: “{name(obj)}”" for obj, _ in formset.changed_objects]
+        said += [f"Removed {what}: “{name(obj)}”" for obj in formset.deleted_objects]
+    if said and article.history.exists():
+        update_change_reason(article, "; ".join(said)[:100])
 
 
 class ArticleAdmin(DeskAdminMixin, HistoryAdmin):
@@ -198,6 +217,7 @@ class ArticleAdmin(DeskAdminMixin, HistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        record_inline_changes(form.instance, formsets)
         self.related_saved(form.instance)
         if self.asks_to_publish(form):
             try:
