@@ -1,13 +1,14 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 from simple_history.utils import update_change_reason
 
-from articles import services
+from articles import services, writing
 from articles.forms import ArticleAdminForm
 from articles.models import Article, Correction, GlossaryTerm, Topic
 from core import markup
@@ -144,7 +145,7 @@ class ArticleAdmin(DeskAdminMixin, HistoryAdmin):
     change_form_template = "admin/articles/article/change_form.html"
 
     class Media:
-        js = ["js/admin_markdown_preview.js"]
+        js = ["js/admin_markdown_preview.js", "js/admin_writing_aids.js"]
         css = {"all": ["css/admin.css"]}
 
     @admin.display(description="Publish checklist")
@@ -177,7 +178,30 @@ class ArticleAdmin(DeskAdminMixin, HistoryAdmin):
             self.admin_site.admin_view(require_POST(self.markdown_preview)),
             name="articles_article_markdown_preview",
         )
-        return [preview, *super().get_urls()]
+        aids = path(
+            "writing-aids/",
+            self.admin_site.admin_view(require_POST(self.writing_aids)),
+            name="articles_article_writing_aids",
+        )
+        return [preview, aids, *super().get_urls()]
+
+    def writing_aids(self, request):
+        """Reading level, length and glossary-worthy words of one section's Markdown."""
+        if not self.has_change_permission(request) and not self.has_add_permission(request):
+            return JsonResponse({"error": "Not allowed."}, status=403)
+        source = request.POST.get("source", "")
+        if len(source) > markup.MAX_LENGTH:
+            return JsonResponse({"error": "The text is too long to assess."}, status=400)
+        listed = {pk for pk in request.POST.getlist("terms") if pk.isdigit()}
+        glossary = {str(term.pk): term for term in GlossaryTerm.objects.all()}
+        aids = writing.assess(
+            source,
+            section=request.POST.get("section", "")[:20],
+            glossary={term.term: term.forms for term in glossary.values()},
+            listed={glossary[pk].term for pk in listed if pk in glossary},
+        )
+        html = render_to_string("admin/articles/article/writing_aids.html", {"aids": aids})
+        return JsonResponse({"html": html})
 
     def markdown_preview(self, request):
         """Render an editor's Markdown through the public pipeline, sanitised the same way."""
