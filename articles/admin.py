@@ -1,14 +1,26 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
+from django.template.loader import render_to_string
 from django.urls import path
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
+from simple_history.utils import update_change_reason
 
-from articles import services
+from articles import services, writing
 from articles.forms import ArticleAdminForm
 from articles.models import Article, Correction, GlossaryTerm, Topic
 from core import markup
+from core.admin_desk import DeskAdminMixin, Section
 from core.history_admin import HistoryAdmin
+
+STORY_SECTION = Section(
+    "Story", fieldsets=("Story", "Explanation", "Technical deep dive", "Glossary")
+)
+PUBLISHING_SECTION = Section(
+    "Publishing", fieldsets=("Publishing", "Record"), inlines=("corrections",)
+)
 
 
 @admin.register(Topic)
@@ -47,6 +59,27 @@ def publish(modeladmin, request, queryset):
             modeladmin.message_user(request, f"“{article}” is {article.state.lower()}.")
 
 
+@admin.action(description="Pin the selected story as the front page's lead")
+def pin_lead(modeladmin, request, queryset):
+    if queryset.count() != 1:
+        modeladmin.message_user(request, "Choose exactly one story to lead.", messages.ERROR)
+        return
+    article = queryset.get()
+    try:
+        services.pin_lead(article=article)
+    except ValidationError as error:
+        modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
+    else:
+        modeladmin.message_user(request, f"“{article}” now leads the front page.")
+
+
+@admin.action(description="Unpin the lead (the newest story leads again)")
+def unpin_lead(modeladmin, request, queryset):
+    for article in queryset.filter(is_lead=True):
+        services.unpin_lead(article=article)
+    modeladmin.message_user(request, "The newest story leads the front page.")
+
+
 @admin.action(description="Unpublish the selected stories (editors can still preview them)")
 def unpublish(modeladmin, request, queryset):
     for article in queryset:
@@ -54,32 +87,56 @@ def unpublish(modeladmin, request, queryset):
     modeladmin.message_user(request, f"Unpublished {queryset.count()} stories.")
 
 
-class ArticleAdmin(HistoryAdmin):
+def record_inline_changes(article, formsets):
+    """The story's history entry for this save says what its inlines changed (a
+    correction added, a citation removed), which no field of the story shows."""
+
+    def name(obj):
+        return Truncator(obj.note if isinstance(obj, Correction) else str(obj)).chars(60)
+
+    said = []
+    for formset in formsets:
+        what = formset.model._meta.verbose_name
+        said += [f"Added {what}: “{name(obj)}”" for obj in formset.new_objects]
+        said += [f"Changed {what}: “{name(obj)}”" for obj, _ in formset.changed_objects]
+        said += [f"Removed {what}: “{name(obj)}”" for obj in formset.deleted_objects]
+    if said and article.history.exists():
+        update_change_reason(article, "; ".join(said)[:100])
+
+
+class ArticleAdmin(DeskAdminMixin, HistoryAdmin):
     """The story form's own fields. The project registers it (newsroom/admin.py), adding
     the evidence and question inlines of the apps above this one."""
 
     form = ArticleAdminForm
-    list_display = ["headline", "state", "published_at", "updated_at"]
+    list_display = ["headline", "state", "is_lead", "published_at", "updated_at"]
     list_filter = ["status", "topics"]
     search_fields = ["headline", "dek", "byline"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["topics", "glossary_terms"]
-    readonly_fields = ["created_at", "updated_at", "reading_time_minutes"]
+    readonly_fields = ["checklist", "created_at", "updated_at", "reading_time_minutes"]
     inlines = [CorrectionInline]
-    actions = [publish, unpublish]
+    desk_sections = (STORY_SECTION, PUBLISHING_SECTION)
+    actions = [publish, unpublish, pin_lead, unpin_lead]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek", "byline", "topics"]}),
+        ("Story", {"fields": ["headline", "slug", "dek", "byline", "topics"]}),
         ("Explanation", {"fields": ["explanation"]}),
         ("Technical deep dive", {"fields": ["technical"]}),
         ("Glossary", {"fields": ["glossary_terms"]}),
         (
             "Publishing",
             {
-                "fields": ["status", "published_at"],
-                "description": "Draft → In review → Published. A publish time in the future "
-                "schedules the story: it appears by itself at that time. Preview any story "
-                "with “View on site”.",
+                "fields": [
+                    "checklist",
+                    ("status", "published_at"),
+                    ("published_without_evidence", "without_evidence_reason"),
+                ],
+                "description": "Draft → In review → Published. A story is published only "
+                "once the checklist passes, checked after everything on this form is saved. "
+                "A publish time in the future schedules the story: it appears by itself at "
+                "that time. Preview any story with “View on site”. To make a published story "
+                "the front page's lead, use “Pin” on the list of stories.",
             },
         ),
         ("Record", {"fields": ["created_at", "updated_at", "reading_time_minutes"]}),
@@ -88,8 +145,28 @@ class ArticleAdmin(HistoryAdmin):
     change_form_template = "admin/articles/article/change_form.html"
 
     class Media:
-        js = ["js/admin_markdown_preview.js"]
+        js = ["js/admin_markdown_preview.js", "js/admin_writing_aids.js"]
         css = {"all": ["css/admin.css"]}
+
+    @admin.display(description="Publish checklist")
+    def checklist(self, article):
+        if article is None or article.pk is None:
+            return "Checked when the story is first saved."
+        items = format_html_join(
+            "",
+            '<li class="checklist__item checklist__item--{}">{}: {}</li>',
+            (
+                (
+                    "waived" if waived else "missing" if problems else "done",
+                    label,
+                    "waived (published without evidence)"
+                    if waived
+                    else " ".join(problems) or "done",
+                )
+                for label, problems, waived in services.publish_checklist(article)
+            ),
+        )
+        return format_html('<ul class="checklist">{}</ul>', items)
 
     @admin.display(description="State", ordering="status")
     def state(self, article):
@@ -101,7 +178,30 @@ class ArticleAdmin(HistoryAdmin):
             self.admin_site.admin_view(require_POST(self.markdown_preview)),
             name="articles_article_markdown_preview",
         )
-        return [preview, *super().get_urls()]
+        aids = path(
+            "writing-aids/",
+            self.admin_site.admin_view(require_POST(self.writing_aids)),
+            name="articles_article_writing_aids",
+        )
+        return [preview, aids, *super().get_urls()]
+
+    def writing_aids(self, request):
+        """Reading level, length and glossary-worthy words of one section's Markdown."""
+        if not self.has_change_permission(request) and not self.has_add_permission(request):
+            return JsonResponse({"error": "Not allowed."}, status=403)
+        source = request.POST.get("source", "")
+        if len(source) > markup.MAX_LENGTH:
+            return JsonResponse({"error": "The text is too long to assess."}, status=400)
+        listed = {pk for pk in request.POST.getlist("terms") if pk.isdigit()}
+        glossary = {str(term.pk): term for term in GlossaryTerm.objects.all()}
+        aids = writing.assess(
+            source,
+            section=request.POST.get("section", "")[:20],
+            glossary={term.term: term.forms for term in glossary.values()},
+            listed={glossary[pk].term for pk in listed if pk in glossary},
+        )
+        html = render_to_string("admin/articles/article/writing_aids.html", {"aids": aids})
+        return JsonResponse({"html": html})
 
     def markdown_preview(self, request):
         """Render an editor's Markdown through the public pipeline, sanitised the same way."""
@@ -123,9 +223,36 @@ class ArticleAdmin(HistoryAdmin):
             return JsonResponse({"error": str(refusal)}, status=400)
         return JsonResponse({"html": html})
 
+    @staticmethod
+    def asks_to_publish(form):
+        was_published = form.initial.get("status") == Article.Status.PUBLISHED
+        return form.cleaned_data.get("status") == Article.Status.PUBLISHED and not was_published
+
     def save_model(self, request, obj, form, change):
+        """A story asked to be published is saved as it was; ``save_related`` publishes
+        it once its evidence is saved too and the checklist passes."""
         old_slug = form.initial.get("slug")
+        if self.asks_to_publish(form):
+            obj.status = form.initial.get("status") or Article.Status.DRAFT
         super().save_model(request, obj, form, change)
         was_published = form.initial.get("status") == Article.Status.PUBLISHED
         if change and was_published and "slug" in form.changed_data:
             services.keep_old_link(article=obj, old_slug=old_slug)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        record_inline_changes(form.instance, formsets)
+        self.related_saved(form.instance)
+        if self.asks_to_publish(form):
+            try:
+                services.publish(article=form.instance)
+            except ValidationError as error:
+                self.message_user(
+                    request,
+                    f"Saved, not published: {' '.join(error.messages)}",
+                    messages.ERROR,
+                )
+
+    def related_saved(self, article):
+        """After the story's inlines are saved, before publishing: the project composes
+        the apps' updates here (newsroom/admin.py rescores the story)."""

@@ -20,7 +20,10 @@ class ArticleAdminForm(forms.ModelForm):
             "glossary_terms",
             "status",
             "published_at",
+            "published_without_evidence",
+            "without_evidence_reason",
         ]
+        widgets = {"dek": forms.Textarea(attrs={"rows": 2})}
 
     def clean_explanation(self):
         markup.validate(self.cleaned_data["explanation"])
@@ -32,9 +35,19 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if (
+            cleaned.get("published_without_evidence")
+            and not cleaned.get("without_evidence_reason", "").strip()
+        ):
+            self.add_error(
+                "without_evidence_reason",
+                "Say why this story goes out without its evidence: readers see the reason.",
+            )
         if cleaned.get("status") == Article.Status.PUBLISHED:
             candidate = Article(
                 headline=cleaned.get("headline", ""),
+                dek=cleaned.get("dek", ""),
+                byline=cleaned.get("byline", ""),
                 explanation=cleaned.get("explanation", ""),
                 technical=cleaned.get("technical", ""),
             )

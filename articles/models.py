@@ -139,9 +139,13 @@ class Article(models.Model):
     dek = models.CharField(
         "standfirst",
         max_length=300,
-        help_text="One sentence under the headline: what happened and why it matters.",
+        blank=True,
+        help_text="One sentence under the headline: what happened and why it matters. "
+        "Needed to publish.",
     )
-    byline = models.CharField(max_length=120, help_text="Who wrote it, as printed.")
+    byline = models.CharField(
+        max_length=120, blank=True, help_text="Who wrote it, as printed. Needed to publish."
+    )
     topics = models.ManyToManyField(
         Topic, related_name="articles", blank=True, help_text="At least one, to publish."
     )
@@ -170,6 +174,21 @@ class Article(models.Model):
         null=True,
         blank=True,
         help_text="Readers see the story from this time on. Empty means now, on publishing.",
+    )
+    is_lead = models.BooleanField(
+        "pinned as the lead story",
+        default=False,
+        help_text="The front page leads with this story while it is public; with none pinned, "
+        "the newest story leads. Pinning one story unpins the other.",
+    )
+    published_without_evidence = models.BooleanField(
+        "publish without evidence",
+        default=False,
+        help_text="Publish before the sources and the reality meter are in. Readers see "
+        "“Not yet assessed” with the reason below; the story's history records who chose it.",
+    )
+    without_evidence_reason = models.CharField(
+        "why without evidence (shown to readers)", max_length=300, blank=True
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -203,6 +222,11 @@ class Article(models.Model):
             # Without fastupdate a new story is indexed as it is saved; stories are few
             # and searches many, so no search pays for scanning a pending list.
             GinIndex(fields=["search_vector"], name="article_search_idx", fastupdate=False),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_lead"], condition=models.Q(is_lead=True), name="one_lead_story"
+            )
         ]
 
     def __str__(self):
@@ -248,6 +272,8 @@ class Article(models.Model):
         """What stops this story from being published, in plain words (empty if nothing)."""
         required = [
             (self.headline, "a headline"),
+            (self.dek.strip(), "a standfirst"),
+            (self.byline.strip(), "a byline"),
             (self.explanation.strip(), "the explanation"),
             (self.technical.strip(), "the technical deep dive"),
             (topic_count, "at least one topic"),

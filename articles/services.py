@@ -1,16 +1,56 @@
-"""Editorial writes with rules: publishing, unpublishing, renaming a published story."""
+"""Editorial writes with rules: publishing, unpublishing, pinning the lead, renaming."""
+
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, ArticleRedirect
+from core import httpcache
+
+
+@dataclass(frozen=True)
+class PublishCheck:
+    """One item of the publish checklist, added by the app that owns what it checks.
+
+    ``problems(article)`` returns plain sentences, empty when the item passes. Evidence
+    checks are waived by an explicit, recorded "publish without evidence".
+    """
+
+    label: str
+    problems: object
+    evidence: bool = False
+
+
+# The apps above this one add their items, by label, when they are ready (trust/apps.py).
+PUBLISH_CHECKS = {}
+
+
+def add_publish_check(label, problems, *, evidence=False):
+    PUBLISH_CHECKS[label] = PublishCheck(label, problems, evidence)
+
+
+def publish_checklist(article):
+    """Each checklist item as (label, problems, waived), for the editor's form."""
+    own = article.publication_problems(topic_count=article.topics.count())
+    items = [("The story: headline, standfirst, byline, both sections, a topic", own, False)]
+    for check in PUBLISH_CHECKS.values():
+        waived = check.evidence and article.published_without_evidence
+        items.append((check.label, [] if waived else check.problems(article), waived))
+    return items
+
+
+def publication_problems(article):
+    return [problem for _, problems, _ in publish_checklist(article) for problem in problems]
 
 
 @transaction.atomic
 def publish(*, article, at=None):
-    """Publish now, or schedule for ``at``; refused if a required part is missing."""
-    problems = article.publication_problems(topic_count=article.topics.count())
+    """Publish now, or schedule for ``at``; refused until the checklist passes."""
+    if article.published_without_evidence and not article.without_evidence_reason.strip():
+        raise ValidationError("To publish without evidence, say why (readers see the reason).")
+    problems = publication_problems(article)
     if problems:
         raise ValidationError(problems)
     article.status = Article.Status.PUBLISHED
@@ -23,7 +63,32 @@ def publish(*, article, at=None):
 def unpublish(*, article):
     """Back to draft: readers get a 404 again, editors can still preview it."""
     article.status = Article.Status.DRAFT
-    article.save(update_fields=["status", "updated_at"])
+    article.is_lead = False
+    article.save(update_fields=["status", "is_lead", "updated_at"])
+    return article
+
+
+@transaction.atomic
+def pin_lead(*, article):
+    """Make ``article`` the front page's lead; the story pinned before is unpinned.
+
+    A pin is placement, not an edit: it leaves the stories' updated times alone.
+    """
+    if not article.is_public:
+        raise ValidationError("Only a published story can lead the front page.")
+    Article.objects.filter(is_lead=True).exclude(pk=article.pk).update(is_lead=False)
+    Article.objects.filter(pk=article.pk).update(is_lead=True)
+    article.is_lead = True
+    httpcache.purge("stories")
+    return article
+
+
+@transaction.atomic
+def unpin_lead(*, article):
+    """The newest story leads again."""
+    Article.objects.filter(pk=article.pk).update(is_lead=False)
+    article.is_lead = False
+    httpcache.purge("stories")
     return article
 
 

@@ -46,14 +46,15 @@ class ForgivingPaginationMixin:
 
 @method_decorator(listing_page, name="dispatch")
 class FrontPageView(ForgivingPaginationMixin, ListView):
-    """The newest story leads page 1; the rest, and every later page, are the latest list."""
+    """The pinned story, or else the newest, leads page 1; the rest, and every later page,
+    are the latest list."""
 
     template_name = "articles/front_page.html"
     context_object_name = "stories"
     paginate_by = STORIES_PER_PAGE
 
     def get_queryset(self):
-        return Article.objects.published().for_listing().latest_first()
+        return selectors.front_page_stories()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

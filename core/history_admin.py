@@ -1,4 +1,5 @@
-"""History in the admin: every tracked save listed, and any two versions compared."""
+"""History in the admin: every tracked save listed in editors' words, and any two
+versions compared, long text word by word (core/history_diff.py)."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -6,11 +7,18 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.history_diff import field_changes
+
+
+def changes_between(newer, older):
+    return field_changes(newer.instance_type, newer.diff_against(older).changes)
+
 
 class HistoryAdmin(SimpleHistoryAdmin):
     """django-simple-history's history page, plus a page comparing two versions."""
 
     object_history_template = "admin/history_with_compare.html"
+    object_history_list_template = "admin/history_list.html"
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
@@ -30,6 +38,12 @@ class HistoryAdmin(SimpleHistoryAdmin):
             request, object_id, {"compare_url": compare_url, **(extra_context or {})}
         )
 
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """Each entry's changes from the entry before it, with labels and short values."""
+        records = list(historical_records)
+        for newer, older in zip(records, records[1:], strict=False):
+            newer.field_changes = changes_between(newer, older)
+
     def compare_view(self, request, object_id):
         obj = self.get_object(request, object_id)
         if obj is None:
@@ -39,10 +53,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
         versions = list(obj.history.select_related("history_user").order_by("-history_date"))
         by_id = {str(version.history_id): version for version in versions}
         newer = by_id.get(request.GET.get("new")) or (versions[0] if versions else None)
-        older = by_id.get(request.GET.get("old")) or (versions[1] if len(versions) > 1 else None)
-        changes = []
-        if newer and older:
-            changes = newer.diff_against(older).changes
+        older = by_id.get(request.GET.get("old")) or self.latest_different(versions, newer)
+        changes = changes_between(newer, older) if newer and older else []
         return TemplateResponse(
             request,
             "admin/history_compare.html",
@@ -57,3 +69,13 @@ class HistoryAdmin(SimpleHistoryAdmin):
                 "changes": changes,
             },
         )
+
+    @staticmethod
+    def latest_different(versions, newer):
+        """The newest version before ``newer`` that differs from it: saves that change
+        nothing (a re-render after the story's terms are saved) are not worth comparing."""
+        earlier = [version for version in versions if version.history_date < newer.history_date]
+        for version in earlier:
+            if newer.diff_against(version).changes:
+                return version
+        return earlier[0] if earlier else None

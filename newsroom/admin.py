@@ -11,8 +11,9 @@ from functools import reduce
 from django.contrib import admin
 from django.db.models import F
 
-from articles.admin import ArticleAdmin
+from articles.admin import PUBLISHING_SECTION, STORY_SECTION, ArticleAdmin
 from articles.models import Article
+from core.admin_desk import Section
 from predictions.admin import QuestionInline
 from predictions.models import ReadTally
 from trust.admin import EVIDENCE_INLINES, after_article_saved
@@ -23,6 +24,12 @@ READ_COUNT_COLUMNS = [F(f"read_tally__{field}") for field in ReadTally.count_fie
 class NewsroomArticleAdmin(ArticleAdmin):
     inlines = [*ArticleAdmin.inlines, *EVIDENCE_INLINES, QuestionInline]
     list_display = [*ArticleAdmin.list_display, "reality_score", "reads", "forecasters"]
+    desk_sections = (
+        STORY_SECTION,
+        Section("Evidence", inlines=("assessment", "component_scores", "citations")),
+        Section("Question", inlines=("question",)),
+        PUBLISHING_SECTION,
+    )
 
     def get_queryset(self, request):
         return (
@@ -47,9 +54,8 @@ class NewsroomArticleAdmin(ArticleAdmin):
     def forecasters(self, article):
         return article.forecaster_count or 0
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        after_article_saved(form.instance)
+    def related_saved(self, article):
+        after_article_saved(article)
 
 
 admin.site.register(Article, NewsroomArticleAdmin)

@@ -1,27 +1,22 @@
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
+from django.utils import timezone
 
+from core.admin_desk import DeskAdminMixin
+from core.history_admin import HistoryAdmin
 from predictions import services
+from predictions.forms import QuestionAdminForm, ResolveForm, forecaster_count
 from predictions.models import Question
-
-
-class ResolveForm(forms.Form):
-    resolution = forms.ChoiceField(
-        choices=[choice for choice in Question.Resolution.choices if choice[0]],
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What decided it, with a source readers can check.",
-    )
 
 
 @admin.action(description="Resolve the selected questions (asks for confirmation)")
 def resolve(modeladmin, request, queryset):
-    form = ResolveForm(request.POST if "confirm" in request.POST else None)
+    form = ResolveForm(
+        request.POST if "confirm" in request.POST else None,
+        initial={"resolved_on": timezone.localdate()},
+    )
     if form.is_valid():
         for question in queryset:
             try:
@@ -29,6 +24,7 @@ def resolve(modeladmin, request, queryset):
                     question=question,
                     resolution=form.cleaned_data["resolution"],
                     note=form.cleaned_data["note"],
+                    now=form.resolved_at(),
                 )
             except ValidationError as error:
                 modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
@@ -45,7 +41,10 @@ def resolve(modeladmin, request, queryset):
         {
             **modeladmin.admin_site.each_context(request),
             "title": "Resolve questions",
-            "questions": queryset,
+            "questions": [
+                (question, forecaster_count(question), question.closes_at > timezone.now())
+                for question in queryset
+            ],
             "form": form,
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
             "opts": modeladmin.model._meta,
@@ -54,7 +53,8 @@ def resolve(modeladmin, request, queryset):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(DeskAdminMixin, HistoryAdmin):
+    form = QuestionAdminForm
     list_display = ["text", "article", "closes_at", "resolution", "forecasters", "median"]
     list_filter = ["resolution"]
     search_fields = ["text", "article__headline"]
@@ -66,7 +66,16 @@ class QuestionAdmin(admin.ModelAdmin):
 
 class QuestionInline(admin.StackedInline):
     model = Question
-    fields = ["text", "slug", "criteria", "opens_at", "closes_at", "resolve_by", "resolution"]
+    form = QuestionAdminForm
+    fields = [
+        "text",
+        "slug",
+        "criteria",
+        ("opens_at", "closes_at", "resolve_by"),
+        "change_reason",
+        "resolution",
+    ]
+    prepopulated_fields = {"slug": ["text"]}
     readonly_fields = ["resolution"]
     can_delete = False
     verbose_name = "forecast question"

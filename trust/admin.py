@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.db import models
 
+from core.admin_desk import DeskAdminMixin, NoDeleteFromPickersMixin
 from trust import services
 from trust.forms import (
     ComponentScoreForm,
     ComponentScoreFormSet,
     CriteriaListFormSet,
     CriterionForm,
+    CriterionResultForm,
+    CriterionResultFormSet,
     SourceForm,
 )
 from trust.models import (
@@ -21,10 +24,15 @@ from trust.models import (
 )
 
 
-class CriterionResultInline(admin.TabularInline):
+class CriterionResultInline(NoDeleteFromPickersMixin, admin.TabularInline):
     model = CriterionResult
-    extra = 0
+    form = CriterionResultForm
+    formset = CriterionResultFormSet
     fields = ["criterion", "met", "note"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        """A source without verdicts starts with a row for every criterion."""
+        return 0 if CriterionResultFormSet.has_rows_for(obj) else Criterion.objects.count()
 
 
 class TrustScoreChangeInline(admin.TabularInline):
@@ -40,7 +48,7 @@ class TrustScoreChangeInline(admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(DeskAdminMixin, admin.ModelAdmin):
     form = SourceForm
     list_display = ["name", "kind", "trust_score"]
     list_filter = ["kind"]
@@ -52,7 +60,7 @@ class SourceAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        reason = form.cleaned_data["change_reason"] or "Criteria reviewed by an editor"
+        reason = form.cleaned_data["change_reason"] or "First scored against the criteria"
         services.rescore_source(source=form.instance, reason=reason)
 
 
@@ -88,18 +96,25 @@ class MeterComponentAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(NoDeleteFromPickersMixin, admin.StackedInline):
     model = Citation
     # Links typed without a scheme are https (Django 6's default, chosen now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     extra = 1
-    fields = ["position", "title", "source", "kind", "url", "doi", "published_on", "note"]
+    fields = [
+        "title",
+        ("source", "kind", "position"),
+        ("url", "doi", "published_on"),
+        "note",
+    ]
     autocomplete_fields = ["source"]
+    classes = ["desk-rows"]
 
 
 class AssessmentInline(admin.StackedInline):
     model = Assessment
-    fields = ["stage", "horizon", "horizon_note", "score_and_band"]
+    fields = [("stage", "horizon"), "horizon_note", "score_and_band"]
+    classes = ["desk-rows"]
     readonly_fields = ["score_and_band"]
     can_delete = False
     verbose_name = "reality meter and time horizon"
@@ -111,11 +126,21 @@ class AssessmentInline(admin.StackedInline):
         return f"{obj.score}/100 — {obj.band.label}"
 
 
-class ComponentScoreInline(admin.TabularInline):
+class ComponentScoreInline(NoDeleteFromPickersMixin, admin.StackedInline):
     model = ComponentScore
     form = ComponentScoreForm
     formset = ComponentScoreFormSet
     extra = 0
+    fields = [("component", "value", "weight"), "rationale", "concerns"]
+    classes = ["desk-rows"]
+
+    class Media:
+        js = ["js/admin_meter_rows.js"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        """A story without a meter starts with the rubric's components at default weights."""
+        return 0 if ComponentScoreFormSet.has_rows_for(obj) else MeterComponent.objects.count()
+
     verbose_name = "reality-meter component"
     verbose_name_plural = "Reality meter: components (weights sum to 100)"
 

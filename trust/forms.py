@@ -1,6 +1,6 @@
 from django import forms
 
-from trust.models import ComponentScore, Criterion, Source
+from trust.models import ComponentScore, Criterion, CriterionResult, MeterComponent, Source
 from trust.services import check_weights_sum_to_100
 
 
@@ -22,8 +22,78 @@ class WeightsSumTo100Mixin:
         check_weights_sum_to_100(weights, self.what)
 
 
-class ComponentScoreFormSet(WeightsSumTo100Mixin, forms.BaseInlineFormSet):
+class RubricRowsMixin:
+    """For an inline formset: an object with no rows yet starts with one row per item of
+    the rubric, already chosen (``rubric_initial``). Those rows count as filled in once
+    the editor fills in any row (``started``), so that none is silently dropped."""
+
+    rows_of = ""  # the related name of the rows on the parent object
+
+    def __init__(self, *args, **kwargs):
+        if not self.has_rows_for(kwargs.get("instance")):
+            kwargs.setdefault("initial", self.rubric_initial())
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def has_rows_for(cls, instance):
+        return (
+            instance is not None
+            and instance.pk is not None
+            and (getattr(instance, cls.rows_of).exists())
+        )
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        is_extra = i >= self.initial_form_count()
+        form.from_rubric = is_extra and i - self.initial_form_count() < len(
+            self.initial_extra or ()
+        )
+        form.rows_started = self.started
+        return form
+
+    def started(self):
+        return any(forms.ModelForm.has_changed(form) for form in self.forms)
+
+
+class RubricRowForm(forms.ModelForm):
+    """A row the rubric proposed counts as changed once its formset is started."""
+
+    from_rubric = False
+
+    def has_changed(self):
+        return super().has_changed() or (self.from_rubric and self.rows_started())
+
+
+class ComponentScoreFormSet(RubricRowsMixin, WeightsSumTo100Mixin, forms.BaseInlineFormSet):
     what = "reality-meter component"
+    rows_of = "component_scores"
+
+    @staticmethod
+    def rubric_initial():
+        return [
+            {"component": component.pk, "weight": component.default_weight}
+            for component in MeterComponent.objects.all()
+        ]
+
+
+class CriterionResultFormSet(RubricRowsMixin, forms.BaseInlineFormSet):
+    rows_of = "results"
+
+    @staticmethod
+    def rubric_initial():
+        return [{"criterion": pk} for pk in Criterion.objects.values_list("pk", flat=True)]
+
+    def started(self):
+        """A new source is judged on every criterion: its rows are never optional."""
+        return True
+
+
+class CriterionResultForm(RubricRowForm):
+    class Meta:
+        model = CriterionResult
+        fields = ["criterion", "met", "note"]
+        labels = {"note": "Evidence (required)"}
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
 
 class CriteriaListFormSet(WeightsSumTo100Mixin, forms.BaseModelFormSet):
@@ -49,7 +119,18 @@ class CriterionForm(forms.ModelForm):
         return weight
 
 
-class ComponentScoreForm(forms.ModelForm):
+class ComponentSelect(forms.Select):
+    """Each component's option carries its default weight, which the form fills in."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        component = getattr(value, "instance", None)
+        if component is not None:
+            option["attrs"]["data-default-weight"] = component.default_weight
+        return option
+
+
+class ComponentScoreForm(RubricRowForm):
     concerns = forms.MultipleChoiceField(
         choices=ComponentScore.Concern.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -60,6 +141,8 @@ class ComponentScoreForm(forms.ModelForm):
     class Meta:
         model = ComponentScore
         fields = ["component", "value", "weight", "rationale", "concerns"]
+        widgets = {"component": ComponentSelect, "rationale": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"value": "0–100; empty for source trust (computed).", "weight": ""}
 
     def clean(self):
         cleaned = super().clean()
@@ -74,14 +157,20 @@ class ComponentScoreForm(forms.ModelForm):
 class SourceForm(forms.ModelForm):
     home_url = forms.URLField(label="Home page", max_length=200, assume_scheme="https")
     change_reason = forms.CharField(
+        label="Reason for the change",
         max_length=300,
         required=False,
-        help_text="Why the criteria changed, for the source's public score history.",
+        help_text="Why you are changing this source's verdicts, in a sentence readers will "
+        "see in its public score history. Required when you change a source.",
     )
 
     class Meta:
         model = Source
         fields = ["name", "slug", "kind", "home_url", "description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["change_reason"].required = self.instance.pk is not None
 
 
 class SourceFilterForm(forms.Form):

@@ -10,6 +10,23 @@ from trust import rubric
 from trust.models import Assessment, ComponentScore, Criterion, Source, TrustScoreChange
 
 
+def citation_problems(article):
+    """Publish checklist: a story rests on at least one cited work."""
+    if article.citations.exists():
+        return []
+    return ["To publish, cite at least one source (or publish without evidence, saying why)."]
+
+
+def meter_problems(article):
+    """Publish checklist: the reality meter is complete, so the story has a score."""
+    if Assessment.objects.filter(article=article, score__isnull=False).exists():
+        return []
+    return [
+        "To publish, complete the reality meter: an evidence stage, a horizon and a value "
+        "for every component (or publish without evidence, saying why)."
+    ]
+
+
 def check_weights_sum_to_100(weights, what):
     total = sum(weights)
     if weights and total != 100:

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
-from tests.admin_forms import article_form
+from tests.admin_forms import WITHOUT_EVIDENCE, article_form
 from tests.factories import make_term, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,8 @@ def test_editor_creates_and_publishes_a_story_that_reaches_the_front_page(client
 
     published = client.post(
         reverse("admin:articles_article_change", args=[article.pk]),
-        article_form(topics=[topic.pk], glossary_terms=[term.pk], status="published"),
+        article_form(topics=[topic.pk], glossary_terms=[term.pk], status="published")
+        | WITHOUT_EVIDENCE,
     )
     assert published.status_code == 302
 

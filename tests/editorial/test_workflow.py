@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.admin_forms import article_form, rows
+from tests.admin_forms import WITHOUT_EVIDENCE, article_form, rows
 from tests.factories import make_article, make_term, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -93,8 +93,11 @@ def test_drafts_may_be_incomplete_but_cannot_be_published(client, editor):
 def test_the_full_editorial_flow(client, editor):
     topic = make_topic(name="Astronomy")
     term = make_term(term="Exoplanet", slug="exoplanet")
-    data = article_form(
-        topics=[topic.pk], glossary_terms=[term.pk], explanation="An exoplanet was found."
+    data = (
+        article_form(
+            topics=[topic.pk], glossary_terms=[term.pk], explanation="An exoplanet was found."
+        )
+        | WITHOUT_EVIDENCE
     )
 
     # Draft, then review.

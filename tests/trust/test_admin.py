@@ -202,3 +202,29 @@ def test_one_criterion_cannot_break_the_total(client, editor, rubric):
         },
     )
     assert "the criteria add up to 110, not 100" in response.content.decode()
+
+
+def test_changing_a_source_needs_a_reason_for_its_public_history(client, editor, rubric):
+    source = make_source(meets=[rubric["criteria"][0]])
+    results = list(CriterionResult.objects.filter(source=source))
+    data = {
+        "name": source.name,
+        "slug": source.slug,
+        "kind": source.kind,
+        "home_url": source.home_url,
+        "description": "",
+        "change_reason": "",
+    } | rows(
+        "results",
+        *[{"id": r.pk, "source": source.pk, "criterion": r.criterion.pk, "met": "on",
+           "note": "Checked."} for r in results],
+        initial=len(results),
+    ) | rows("score_changes", *[{"id": c.pk, "source": source.pk}
+                                for c in source.score_changes.all()],
+             initial=source.score_changes.count())  # fmt: skip
+    url = reverse("admin:trust_source_change", args=[source.pk])
+
+    refused = client.post(url, data)
+    assert refused.status_code == 200
+    assert "Reason for the change</strong>: This field is required." in refused.content.decode()
+    assert Source.objects.get().trust_score == 80

@@ -11,7 +11,7 @@ register = template.Library()
 
 @register.inclusion_tag("trust/components/reality_meter.html")
 def reality_meter(article):
-    return {"meter": selectors.reality_meter(article)}
+    return {"meter": selectors.reality_meter(article), "article": article}
 
 
 @register.inclusion_tag("trust/components/trust_layer.html")

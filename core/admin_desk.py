@@ -1,0 +1,122 @@
+"""The editors' desk: change forms laid out in named sections, with every error listed
+at the top and linked to its field."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of a change form, in reading order: its fieldsets and inlines, by name."""
+
+    title: str
+    fieldsets: tuple = ()
+    inlines: tuple = ()
+
+
+@dataclass
+class RenderedSection:
+    title: str
+    slug: str
+    fieldsets: list = field(default_factory=list)
+    inlines: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ErrorLink:
+    where: str
+    message: str
+    anchor: str
+
+
+def _field_anchor(form, name):
+    if name in form.fields:
+        return f"#{form[name].id_for_label or form[name].auto_id}"
+    return ""
+
+
+def form_errors(form, *, where=""):
+    """Each error of one form as (where, message, anchor), in the form's field order."""
+    links = []
+    for name, errors in form.errors.items():
+        if name == "__all__":
+            label, anchor = where, ""
+        else:
+            label = form.fields[name].label or name.replace("_", " ").capitalize()
+            label = f"{where}: {label}" if where else label
+            anchor = _field_anchor(form, name)
+        links.extend(ErrorLink(label, message, anchor) for message in errors)
+    return links
+
+
+def formset_errors(formset, *, title):
+    """A formset's own errors (such as a weight sum), then each row's, numbered from 1."""
+    links = [
+        ErrorLink(title, message, f"#{formset.prefix}-group")
+        for message in formset.non_form_errors()
+    ]
+    for index, form in enumerate(formset.forms):
+        row = f"#{formset.prefix}-{index}"
+        for link in form_errors(form, where=f"{title}, row {index + 1}"):
+            links.append(link if link.anchor else ErrorLink(link.where, link.message, row))
+    return links
+
+
+def error_summary(form, inline_admin_formsets):
+    links = form_errors(form)
+    for inline in inline_admin_formsets:
+        title = str(inline.opts.verbose_name_plural).capitalize()
+        links.extend(formset_errors(inline.formset, title=title))
+    return links
+
+
+def slugify_title(title):
+    return "section-" + "-".join(title.lower().split())
+
+
+def arrange(sections, adminform, inline_admin_formsets):
+    """The form's fieldsets and inlines placed in ``sections``; any left over go last."""
+    fieldsets = {fieldset.name or "": fieldset for fieldset in adminform}
+    inlines = {inline.formset.prefix: inline for inline in inline_admin_formsets}
+    rendered = []
+    for section in sections:
+        part = RenderedSection(section.title, slugify_title(section.title))
+        part.fieldsets = [fieldsets.pop(name) for name in section.fieldsets if name in fieldsets]
+        part.inlines = [inlines.pop(prefix) for prefix in section.inlines if prefix in inlines]
+        if part.fieldsets or part.inlines:
+            rendered.append(part)
+    if fieldsets or inlines:
+        rest = RenderedSection("More", slugify_title("More"))
+        rest.fieldsets, rest.inlines = list(fieldsets.values()), list(inlines.values())
+        rendered.append(rest)
+    return rendered
+
+
+class DeskAdminMixin:
+    """For a ModelAdmin: an error summary on every change form, and, when
+    ``desk_sections`` is set, the form in those sections."""
+
+    desk_sections = ()
+    change_form_template = "admin/desk_change_form.html"
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        adminform = context["adminform"]
+        inline_admin_formsets = context.get("inline_admin_formsets", [])
+        context["error_summary"] = (
+            error_summary(adminform.form, inline_admin_formsets) if context.get("errors") else []
+        )
+        if self.desk_sections:
+            context["desk_sections"] = arrange(self.desk_sections, adminform, inline_admin_formsets)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class NoDeleteFromPickersMixin:
+    """For an inline: its pickers of shared objects (a source, a component) keep their add
+    and edit links but lose delete, so that no story deletes what other stories use."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
+            formfield.widget.can_delete_related = False
+        return formfield
