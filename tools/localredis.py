@@ -59,13 +59,6 @@ def url(db=0):
     return f"redis://:{password()}@127.0.0.1:{port()}/{db}"
 
 
-def pid():
-    try:
-        return int((run_dir() / "redis.pid").read_text())
-    except (OSError, ValueError):
-        return None
-
-
 def _cli(*args):
     if port() is None:
         where, env = ["-s", str(socket_path())], None

@@ -133,7 +133,7 @@ def restart_primary(cluster):
     status, retry_after, _ = write_probe(cluster)
     time.sleep(DOWN_SECONDS)
     cluster.primary.start()
-    wait_for(cluster.replica.is_streaming)
+    wait_for(lambda: cluster.replica.is_streaming() and nodes_reach_primary(cluster))
     notes = f"primary stopped; a write meanwhile got {status} with Retry-After {retry_after}"
     return status == 503 and retry_after is not None, notes
 
@@ -143,6 +143,15 @@ def reader_signer(cluster):
     SECRET_KEY and core/readers.py's salt, without configuring Django here."""
     key = COOKIE_SIGNER_PREFIX + cluster.extra_env["SECRET_KEY"].encode()
     return signing.TimestampSigner(key=key, salt=READER_COOKIE_SALT, fallback_keys=[]).sign
+
+
+def nodes_reach_primary(cluster):
+    """True when every node's /healthz says its pool reaches the primary again."""
+    for node in cluster.nodes:
+        status, _, body = localcache.fetch(node.base_url + "/healthz")
+        if status != 200 or json.loads(body)["database"] != "ok":
+            return False
+    return True
 
 
 def write_probe(cluster):
@@ -183,7 +192,7 @@ def edit_headline_on_node(cluster, node, slug=None):
     subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
         cwd=layout.CHECKOUT,
-        env=node.env,
+        env=node.env or cluster.node_env(),
         check=True,
         capture_output=True,
     )
