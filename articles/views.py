@@ -94,7 +94,9 @@ class ArticleDetailView(DetailView):
         part = request.GET.get("part")
         if part is not None and part not in STORY_PARTS:
             return bad_request_response(
-                request, "A story's parts are the explanation, the technical part and the evidence."
+                request,
+                "A story can be read whole or in one of three parts: "
+                "explanation, technical or evidence.",
             )
         try:
             response = super().get(request, *args, **kwargs)

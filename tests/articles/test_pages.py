@@ -58,7 +58,7 @@ def test_a_marked_term_opens_its_definition_in_place_and_links_its_page(client):
     html = client.get(article.get_absolute_url()).content.decode()
 
     popover = html[html.index(f'<div id="define-{term.slug}"') :]
-    popover = popover[: popover.index("</div>\n")]
+    popover = popover[: popover.index("</button>\n</div>")]
     assert " popover " in popover and 'role="dialog"' in popover
     assert f'aria-labelledby="define-{term.slug}-name"' in popover
     assert f'href="{term.get_absolute_url()}"' in popover
@@ -107,7 +107,7 @@ def test_an_unknown_part_is_a_400_with_a_plain_sentence(client):
     response = client.get(article.get_absolute_url(), {"part": "appendix"})
 
     assert response.status_code == 400
-    assert "A story's parts are the explanation" in response.content.decode()
+    assert "A story can be read whole or in one of three parts" in response.content.decode()
 
 
 def test_draft_article_is_404_for_readers(client):
