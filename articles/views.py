@@ -9,9 +9,11 @@ from articles import search, selectors
 from articles.models import Article, ArticleRedirect, GlossaryTerm, Topic
 from core import httpcache
 from core.admin_site import is_editor
+from core.errors import bad_request_response
 
 STORIES_PER_PAGE = 12
 RESULTS_PER_PAGE = 10
+STORY_PARTS = ("explanation", "technical", "evidence")
 
 
 def listing_seconds(request, **kwargs):
@@ -76,13 +78,27 @@ def story_keys(request, slug):
     httpcache.shared_page(keys=story_keys, seconds=httpcache.ACTIVITY_SECONDS), name="dispatch"
 )
 class ArticleDetailView(DetailView):
-    """A story. Editors also see unpublished ones here, as a never-cached preview."""
+    """A story. Editors also see unpublished ones here, as a never-cached preview.
+
+    ``?part=`` shows one of the story's parts on its own: the explanation, the technical
+    deep dive or the evidence, each with the header and the glossary.
+    """
 
     def get_queryset(self):
         stories = Article.objects.for_detail()
         return stories if is_editor(self.request.user) else stories.published()
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"part": self.request.GET.get("part")}
+
     def get(self, request, *args, **kwargs):
+        part = request.GET.get("part")
+        if part is not None and part not in STORY_PARTS:
+            return bad_request_response(
+                request,
+                "A story can be read whole or in one of three parts: "
+                "explanation, technical or evidence.",
+            )
         try:
             response = super().get(request, *args, **kwargs)
         except Http404:

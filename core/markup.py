@@ -204,6 +204,21 @@ class _GlossaryMarker(Filter):
             yield {"type": "Characters", "data": text[position:]}
 
 
+# The links _GlossaryMarker writes, as the sanitizer serialises them.
+_TERM_LINK = re.compile(r'<a class="term" href="#term-([\w-]+)">([^<]*)</a>')
+
+
+def terms_in_place(html):
+    """Marked terms in ``html`` from ``sanitize`` as buttons, each opening the element with
+    the popover attribute and the id ``define-<slug>`` that the page places for its term.
+
+    Stored HTML keeps the links to "#term-<slug>", which feeds and other pages still use.
+    """
+    return _TERM_LINK.sub(
+        r'<button type="button" class="term" popovertarget="define-\1">\2</button>', html
+    )
+
+
 def sanitize(html, *, terms=()):
     """Keep only the allowlist; then mark the first use of each of ``terms``."""
     cleaner = bleach.Cleaner(

@@ -30,6 +30,9 @@ PAGES = {
     "front": "/",
     "front-page-2": "/?page=2",
     "article": TSCM,
+    "article-explanation-alone": f"{TSCM}?part=explanation",
+    "article-technical-alone": f"{TSCM}?part=technical",
+    "article-evidence-alone": f"{TSCM}?part=evidence",
     "topics": "/topics/",
     "topic": "/topics/immunology/",
     "glossary": "/glossary/",
@@ -44,6 +47,8 @@ PAGES = {
     "community": "/community/",
     "search": "/search/?q=T+cells",
     "search-no-results": "/search/?q=zzyzx",
+    "search-common-words": "/search/?q=the+of+and",
+    "search-phrase": '/search/?q="memory+T+cells"',
     "search-empty": "/search/",
     "not-found": "/no-such-page/",
 }

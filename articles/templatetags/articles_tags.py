@@ -1,8 +1,10 @@
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from articles import search
+from core import markup
 from core.jsonld import jsonld_script
 
 register = template.Library()
@@ -106,3 +108,20 @@ def as_searched(query):
     """The query as a sentence quotes it: in curly quotes, unless it has quotes of its own
     (a "phrase" search), which then mark it already."""
     return query if '"' in query else f"“{query}”"
+
+
+# A wide table scrolls sideways in a box a keyboard can focus and scroll; the cue,
+# shown by CSS only while the box can scroll, says so.
+SCROLLING_TABLE = (
+    '<div class="prose-table" role="region" tabindex="0" aria-label="Table, scrolls sideways">'
+    '<p class="prose-table__cue" aria-hidden="true">Scroll sideways for the whole table →</p>'
+    "<table>"
+)
+
+
+@register.filter
+def story_prose(html):
+    """A story part's stored HTML for its page: marked terms open their definitions in
+    place, and tables scroll sideways with a cue."""
+    html = markup.terms_in_place(html)
+    return mark_safe(html.replace("<table>", SCROLLING_TABLE).replace("</table>", "</table></div>"))

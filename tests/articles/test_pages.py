@@ -42,10 +42,72 @@ def test_article_page_shows_both_registers_and_the_glossary(client):
     assert response.status_code == 200
     assert 'id="explanation"' in html and 'id="technical"' in html
     assert 'href="#technical"' in html and 'href="#explanation"' in html
-    assert f'<a class="term" href="#term-{term.slug}">quasar</a>' in html
+    assert (
+        f'<button type="button" class="term" popovertarget="define-{term.slug}">quasar</button>'
+        in html
+    )
     assert f'id="term-{term.slug}"' in html
     assert "<em>galactic</em>" in html
     assert article.headline in html and article.dek in html
+
+
+def test_a_marked_term_opens_its_definition_in_place_and_links_its_page(client):
+    term = make_term(term="Quasar", definition="A very bright *galactic* nucleus.")
+    article = make_article(explanation="A quasar outshines its galaxy.", terms=[term])
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    popover = html[html.index(f'<div id="define-{term.slug}"') :]
+    popover = popover[: popover.index("</button>\n</div>")]
+    assert " popover " in popover and 'role="dialog"' in popover
+    assert f'aria-labelledby="define-{term.slug}-name"' in popover
+    assert f'href="{term.get_absolute_url()}"' in popover
+    assert f'popovertarget="define-{term.slug}" popovertargetaction="hide"' in popover
+    # Stored HTML keeps its links to the glossary, for feeds and other pages.
+    article.refresh_from_db()
+    assert f'<a class="term" href="#term-{term.slug}">quasar</a>' in article.explanation_html
+
+
+def test_a_table_in_a_story_scrolls_in_a_focusable_labelled_box(client):
+    article = make_article(technical="| Dose | Response |\n|---|---|\n| 1 mg | none |\n")
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert (
+        '<div class="prose-table" role="region" tabindex="0" aria-label="Table, scrolls sideways">'
+        in html
+    )
+    assert html.count("<table>") == html.count('class="prose-table"') == 1
+
+
+@pytest.mark.parametrize(
+    ("part", "shown", "left_out"),
+    [
+        ("explanation", 'id="explanation"', ['id="technical"', 'id="evidence"']),
+        ("technical", 'id="technical"', ['id="explanation"', 'id="evidence"']),
+        ("evidence", 'id="evidence"', ['id="explanation"', 'id="technical"']),
+    ],
+)
+def test_each_part_of_a_story_has_a_page_of_its_own(client, part, shown, left_out):
+    article = make_article()
+
+    response = client.get(article.get_absolute_url(), {"part": part})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert shown in html and not any(other in html for other in left_out)
+    assert f"You are reading the {part} part of this story on its own" in html
+    assert f'href="?part={part}" aria-current="page"' in html
+    assert f"<title>{part.capitalize()}: {article.headline}" in html
+
+
+def test_an_unknown_part_is_a_400_with_a_plain_sentence(client):
+    article = make_article()
+
+    response = client.get(article.get_absolute_url(), {"part": "appendix"})
+
+    assert response.status_code == 400
+    assert "A story can be read whole or in one of three parts" in response.content.decode()
 
 
 def test_draft_article_is_404_for_readers(client):

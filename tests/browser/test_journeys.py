@@ -95,26 +95,19 @@ def test_reading_a_story_from_the_front_page(reader):
     scroll_settles(page)
     assert is_visible_below_the_sticky_bar(page, "#explanation-heading")
 
-    # Look a term up in place: its definition in the story's glossary is the target.
-    term = page.locator("#explanation .prose a.term").first
-    slug = term.get_attribute("href").removeprefix("#term-")
-    term_text = term.inner_text()
+    # Look a term up in place: its definition opens beside it, and the page stays put.
+    term = page.locator("#explanation .prose button.term").first
+    slug = term.get_attribute("popovertarget").removeprefix("define-")
     term.click()
-    page.wait_for_function(f"location.hash === '#term-{slug}'")
-    page.wait_for_function(
-        f"() => {{ const r = document.getElementById('term-{slug}').getBoundingClientRect();"
-        " return r.top >= 0 && r.top < innerHeight; }"
-    )
-    scroll_settles(page)
-    definition = page.locator(f"#term-{slug} + dd")
-    assert page.locator(f"#term-{slug}").evaluate("dt => dt.matches(':target')")
-    assert definition.is_visible() and definition.inner_text().strip()
-    assert is_visible_below_the_sticky_bar(page, f"#term-{slug}")
-    assert term_text.lower().split()[0] in page.locator(f"#term-{slug}").inner_text().lower()
-    # The target is marked by more than colour: a rule beside it.
-    assert page.locator(f"#term-{slug}").evaluate(
-        "dt => parseFloat(getComputedStyle(dt).borderLeftWidth) >= 3"
-    )
+    definition = page.locator(f"#define-{slug}")
+    definition.wait_for()
+    assert definition.evaluate("d => d.matches(':popover-open')")
+    assert is_visible_below_the_sticky_bar(page, f"#define-{slug}")
+    assert definition.get_by_role("link", name=re.compile("^More about")).is_visible()
+    page.keyboard.press("Escape")
+    assert not definition.evaluate("d => d.matches(':popover-open')")
+    # The story's glossary is still there at the end, each term a link to its page.
+    assert page.locator(f"#glossary #term-{slug} a").count() == 1
 
     # The reality meter: "Why this score?" opens and its contributions add up to the score.
     meter = page.locator("#reality")

@@ -46,5 +46,7 @@ def test_a_preview_disables_reads_and_forecasts_and_says_why(browser, live_serve
     assert forecast.get_by_role("button", name="Submit forecast").is_disabled()
     assert "Forecasts open when the story is published" in forecast.inner_text()
     # No control is left that would post to an endpoint answering a draft with a 404.
-    assert page.locator("#community, #forecast").locator("button:enabled, input:enabled").count() == 0
+    assert (
+        page.locator("#community, #forecast").locator("button:enabled, input:enabled").count() == 0
+    )
     page.context.close()
