@@ -12,7 +12,7 @@ from articles import services, writing
 from articles.forms import ArticleAdminForm
 from articles.models import Article, Correction, GlossaryTerm, Topic
 from core import markup
-from core.admin_desk import DeskAdminMixin, Section
+from core.admin_desk import DeskAdminMixin, LabelledDateTimesMixin, Section
 from core.history_admin import HistoryAdmin
 
 STORY_SECTION = Section(
@@ -37,10 +37,11 @@ class GlossaryTermAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["term"]}
 
 
-class CorrectionInline(admin.TabularInline):
+class CorrectionInline(LabelledDateTimesMixin, admin.StackedInline):
     model = Correction
     extra = 0
-    fields = ["made_at", "kind", "note"]
+    fields = [("kind", "made_at"), "note"]
+    classes = ["desk-rows"]
     verbose_name_plural = "Corrections and updates (shown to readers, dated)"
 
 
@@ -104,7 +105,7 @@ def record_inline_changes(article, formsets):
         update_change_reason(article, "; ".join(said)[:100])
 
 
-class ArticleAdmin(DeskAdminMixin, HistoryAdmin):
+class ArticleAdmin(LabelledDateTimesMixin, DeskAdminMixin, HistoryAdmin):
     """The story form's own fields. The project registers it (newsroom/admin.py), adding
     the evidence and question inlines of the apps above this one."""
 
@@ -145,7 +146,7 @@ class ArticleAdmin(DeskAdminMixin, HistoryAdmin):
     change_form_template = "admin/articles/article/change_form.html"
 
     class Media:
-        js = ["js/admin_markdown_preview.js", "js/admin_writing_aids.js"]
+        js = ["js/admin_markdown_preview.js", "js/admin_writing_aids.js", "js/admin_desk.js"]
         css = {"all": ["css/admin.css"]}
 
     @admin.display(description="Publish checklist")

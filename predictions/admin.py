@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from core.admin_desk import DeskAdminMixin
+from core.admin_desk import DeskAdminMixin, LabelledDateTimesMixin
 from core.history_admin import HistoryAdmin
 from predictions import services
 from predictions.forms import QuestionAdminForm, ResolveForm, forecaster_count
@@ -53,7 +53,7 @@ def resolve(modeladmin, request, queryset):
 
 
 @admin.register(Question)
-class QuestionAdmin(DeskAdminMixin, HistoryAdmin):
+class QuestionAdmin(LabelledDateTimesMixin, DeskAdminMixin, HistoryAdmin):
     form = QuestionAdminForm
     list_display = ["text", "article", "closes_at", "resolution", "forecasters", "median"]
     list_filter = ["resolution"]
@@ -64,7 +64,7 @@ class QuestionAdmin(DeskAdminMixin, HistoryAdmin):
     actions = [resolve]
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(LabelledDateTimesMixin, admin.StackedInline):
     model = Question
     form = QuestionAdminForm
     fields = [

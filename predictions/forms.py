@@ -118,7 +118,7 @@ class ResolveForm(forms.Form):
     resolved_on = forms.DateField(
         label="Resolved on",
         help_text="The day the answer became known (the date of the source below).",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -147,3 +147,36 @@ def test_every_page_type_is_valid_html(client, fixture_content, tmp_path):
     assert not errors, f"The Nu HTML Checker found {len(errors)} errors:\n" + describe(
         errors, tmp_path
     )
+
+
+@pytest.mark.django_db
+def test_the_editors_story_forms_are_valid_html(client, editor, fixture_content, tmp_path):
+    from django.urls import reverse
+
+    from articles.models import Article
+
+    article = Article.objects.get(slug="tscm-car-t-first-in-human")
+    question = article.question
+    pages = {
+        "admin-story-add": reverse("admin:articles_article_add"),
+        "admin-story-change": reverse("admin:articles_article_change", args=[article.pk]),
+        "admin-story-history": reverse("admin:articles_article_history", args=[article.pk]),
+        "admin-story-compare": reverse("admin:articles_article_history_compare", args=[article.pk]),
+        "admin-source-add": reverse("admin:trust_source_add"),
+    }
+    fetch(client, pages, tmp_path)
+    errors_page = client.post(pages["admin-story-add"], {"headline": ""})
+    assert errors_page.status_code == 200
+    (tmp_path / "admin-story-add-errors.html").write_bytes(errors_page.content)
+    resolve = client.post(
+        reverse("admin:predictions_question_changelist"),
+        {"action": "resolve", "_selected_action": [question.pk]},
+    )
+    (tmp_path / "admin-resolve.html").write_bytes(resolve.content)
+
+    messages = run_vnu(tmp_path)
+    errors = [m for m in messages if m.get("type") in ("error", "non-document-error")]
+    assert len(list(tmp_path.glob("*.html"))) == len(pages) + 2
+    assert not errors, f"The Nu HTML Checker found {len(errors)} errors:\n" + describe(
+        errors, tmp_path
+    )

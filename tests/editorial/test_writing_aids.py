@@ -23,7 +23,9 @@ def test_plain_text_meets_the_explanations_target_and_dense_text_is_flagged():
     dense = writing.assess(DENSE, section="explanation", glossary={}, listed=set())
     assert dense.reading_ease < 50
     assert any(note.startswith("Hard for a general reader") for note in dense.notes)
-    assert "Short: the house aims for at least 300 words." in dense.notes
+    assert "Above grade 10, the house's ceiling for this section." in dense.notes
+    short = writing.assess("Bees count.", section="explanation", glossary={}, listed=set())
+    assert short.notes == ["Short: the house aims for at least 300 words."]
 
 
 def test_the_technical_deep_dive_has_no_reading_level_target():
