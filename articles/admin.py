@@ -1,12 +1,13 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import JsonResponse
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from articles import services
+from articles import images, services
 from articles.forms import ArticleAdminForm
-from articles.models import Article, Correction, GlossaryTerm, Topic
+from articles.models import Article, ArticleImage, Author, Correction, GlossaryTerm, Topic
 from core import markup
 from core.history_admin import HistoryAdmin
 
@@ -23,6 +24,22 @@ class GlossaryTermAdmin(admin.ModelAdmin):
     list_display = ["term", "slug", "aliases"]
     search_fields = ["term", "aliases", "definition"]
     prepopulated_fields = {"slug": ["term"]}
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ArticleImageInline(admin.StackedInline):
+    model = ArticleImage
+    extra = 0
+    fields = ["original", "role", "position", "alt", "caption", "credit", "licence"]
+    formfield_overrides = {models.ImageField: {"form_class": images.ImageUploadField}}
+    verbose_name = "picture"
+    verbose_name_plural = "Pictures (a lead image; figures shown after a section)"
 
 
 class CorrectionInline(admin.TabularInline):
@@ -64,12 +81,12 @@ class ArticleAdmin(HistoryAdmin):
     search_fields = ["headline", "dek", "byline"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["topics", "glossary_terms"]
+    autocomplete_fields = ["topics", "glossary_terms", "author"]
     readonly_fields = ["created_at", "updated_at", "reading_time_minutes"]
-    inlines = [CorrectionInline]
+    inlines = [ArticleImageInline, CorrectionInline]
     actions = [publish, unpublish]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek", "byline", "topics"]}),
+        (None, {"fields": ["headline", "slug", "dek", "byline", "author", "topics"]}),
         ("Explanation", {"fields": ["explanation"]}),
         ("Technical deep dive", {"fields": ["technical"]}),
         ("Glossary", {"fields": ["glossary_terms"]}),

@@ -1,6 +1,13 @@
 """POST data for the editors' article form, as the admin's own page would send it."""
 
-ARTICLE_INLINES = ["corrections", "assessment", "component_scores", "citations", "question"]
+ARTICLE_INLINES = [
+    "corrections",
+    "images",
+    "assessment",
+    "component_scores",
+    "citations",
+    "question",
+]
 
 
 def management_form(prefix, total, initial=0):
