@@ -29,6 +29,9 @@ PHONE = {"width": 360, "height": 740}
 PAGES = [
     ("front", "/"),
     ("article", TSCM),
+    ("article with a lead image", "/articles/nif-fusion-ignition/"),
+    ("article with a figure", "/articles/semaglutide-select-trial-heart-events/"),
+    ("author", "/authors/mara-lindqvist/"),
     ("topic index", "/topics/"),
     ("topic", "/topics/immunology/"),
     ("glossary", "/glossary/"),
