@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import JsonResponse
 from django.template.loader import render_to_string
 from django.urls import path
@@ -8,15 +9,17 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 from simple_history.utils import update_change_reason
 
-from articles import services, writing
+from articles import images, services, writing
 from articles.forms import ArticleAdminForm
-from articles.models import Article, Correction, GlossaryTerm, Topic
+from articles.models import Article, ArticleImage, Author, Correction, GlossaryTerm, Topic
 from core import markup
 from core.admin_desk import DeskAdminMixin, LabelledDateTimesMixin, Section
 from core.history_admin import HistoryAdmin
 
 STORY_SECTION = Section(
-    "Story", fieldsets=("Story", "Explanation", "Technical deep dive", "Glossary")
+    "Story",
+    fieldsets=("Story", "Explanation", "Technical deep dive", "Glossary"),
+    inlines=("images",),
 )
 PUBLISHING_SECTION = Section(
     "Publishing", fieldsets=("Publishing", "Record"), inlines=("corrections",)
@@ -35,6 +38,22 @@ class GlossaryTermAdmin(admin.ModelAdmin):
     list_display = ["term", "slug", "aliases"]
     search_fields = ["term", "aliases", "definition"]
     prepopulated_fields = {"slug": ["term"]}
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ArticleImageInline(admin.StackedInline):
+    model = ArticleImage
+    extra = 0
+    fields = ["original", "role", "position", "alt", "caption", "credit", "licence"]
+    formfield_overrides = {models.ImageField: {"form_class": images.ImageUploadField}}
+    verbose_name = "picture"
+    verbose_name_plural = "Pictures (a lead image; figures shown after a section)"
 
 
 class CorrectionInline(LabelledDateTimesMixin, admin.StackedInline):
@@ -115,13 +134,13 @@ class ArticleAdmin(LabelledDateTimesMixin, DeskAdminMixin, HistoryAdmin):
     search_fields = ["headline", "dek", "byline"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["topics", "glossary_terms"]
+    autocomplete_fields = ["topics", "glossary_terms", "author"]
     readonly_fields = ["checklist", "created_at", "updated_at", "reading_time_minutes"]
-    inlines = [CorrectionInline]
+    inlines = [ArticleImageInline, CorrectionInline]
     desk_sections = (STORY_SECTION, PUBLISHING_SECTION)
     actions = [publish, unpublish, pin_lead, unpin_lead]
     fieldsets = [
-        ("Story", {"fields": ["headline", "slug", "dek", "byline", "topics"]}),
+        ("Story", {"fields": ["headline", "slug", "dek", "byline", "author", "topics"]}),
         ("Explanation", {"fields": ["explanation"]}),
         ("Technical deep dive", {"fields": ["technical"]}),
         ("Glossary", {"fields": ["glossary_terms"]}),

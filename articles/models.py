@@ -2,12 +2,16 @@ import math
 
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import Prefetch
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
+from articles import images
 from core import markup
 
 WORDS_PER_MINUTE = 230
@@ -96,6 +100,32 @@ class GlossaryTerm(models.Model):
         self.definition_html = markup.render(self.definition, section="definition")
 
 
+class Author(models.Model):
+    """A person (or desk) whose stories carry their byline, with a page of their own."""
+
+    name = models.CharField(max_length=120, unique=True, help_text="As printed in bylines.")
+    slug = models.SlugField(max_length=120, unique=True, help_text="Used in the author's URL.")
+    bio = models.TextField(
+        max_length=600,
+        blank=True,
+        help_text="Two or three plain sentences for readers: what they cover, their background.",
+    )
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
 class ArticleQuerySet(SlugQuerySet):
     def published(self):
         """Public stories: published, and their publish time has come."""
@@ -103,9 +133,14 @@ class ArticleQuerySet(SlugQuerySet):
 
     def for_listing(self):
         """What a card needs: headline block and topic names, no bodies."""
+        # Only the lead image: a card shows no figures. The author column lets an author's
+        # own list (author.articles) attach the author without a query per story.
         return self.only(
-            "slug", "headline", "dek", "byline", "published_at", "reading_time_minutes"
-        ).prefetch_related(Prefetch("topics", queryset=Topic.objects.only("name", "slug")))
+            "slug", "headline", "dek", "byline", "author", "published_at", "reading_time_minutes"
+        ).prefetch_related(
+            Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
+            Prefetch("images", queryset=ArticleImage.objects.filter(role=ArticleImage.Role.LEAD)),
+        )
 
     READER_WRITE_FIELDS = ("slug", "status", "published_at")
 
@@ -115,8 +150,10 @@ class ArticleQuerySet(SlugQuerySet):
         return self.only(*self.READER_WRITE_FIELDS)
 
     def for_detail(self):
-        return self.prefetch_related("topics", "glossary_terms", "corrections").defer(
-            "search_terms", "search_vector"
+        return (
+            self.select_related("author")
+            .prefetch_related("topics", "glossary_terms", "corrections", "images")
+            .defer("search_terms", "search_vector")
         )
 
     def latest_first(self):
@@ -145,6 +182,15 @@ class Article(models.Model):
     )
     byline = models.CharField(
         max_length=120, blank=True, help_text="Who wrote it, as printed. Needed to publish."
+    )
+    author = models.ForeignKey(
+        Author,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        help_text="Whose author page the byline links to. Left empty, it is the author whose "
+        "name is exactly the byline, if there is one.",
     )
     topics = models.ManyToManyField(
         Topic, related_name="articles", blank=True, help_text="At least one, to publish."
@@ -244,6 +290,15 @@ class Article(models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    def link_author(self):
+        """Stories saved with a byline only (fixtures, older stories) link to that author."""
+        if self.author_id is None and self.byline:
+            self.author = Author.objects.filter(name=self.byline).first()
+
+    @cached_property
+    def lead_image(self):
+        return next((image for image in self.images.all() if image.role == image.Role.LEAD), None)
+
     @classmethod
     def published_q(cls, prefix=""):
         """The rule for a public story (published, publish time come) as a ``Q``.
@@ -289,10 +344,189 @@ class Article(models.Model):
         glossary = list(self.glossary_terms.all()) if self.pk else []
         terms = [markup.Term(term.slug, term.forms) for term in glossary]
         self.search_terms = "\n".join(", ".join(term.forms) for term in glossary)
-        self.explanation_html = markup.render(self.explanation, section="explanation", terms=terms)
-        self.technical_html = markup.render(self.technical, section="technical", terms=terms)
+        figures = self._figures_html() if self.pk else {}
+        self.explanation_html = markup.render(
+            self.explanation, section="explanation", terms=terms
+        ) + figures.get(ArticleImage.Role.EXPLANATION, "")
+        self.technical_html = markup.render(
+            self.technical, section="technical", terms=terms
+        ) + figures.get(ArticleImage.Role.TECHNICAL, "")
         words = len(self.explanation.split()) + len(self.technical.split())
         self.reading_time_minutes = max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+    def _figures_html(self):
+        """Each section's figures, numbered through the story, to follow its text."""
+        placed = {}
+        figures = self.images.exclude(role=ArticleImage.Role.LEAD).order_by(
+            "role", "position", "pk"
+        )
+        for number, figure in enumerate(figures, start=1):
+            html = render_to_string(
+                "articles/components/figure.html", {"image": figure, "number": number}
+            )
+            placed[figure.role] = placed.get(figure.role, "") + html
+        return placed
+
+    # What render() derives from the rest: saved again when a term or a figure changes.
+    RENDERED_FIELDS = ["explanation_html", "technical_html", "reading_time_minutes", "search_terms"]
+
+
+class ArticleImage(models.Model):
+    """A picture on a story: its lead image, or a figure that follows a section's text.
+
+    The upload is checked and cleaned (articles/images.py) and stored, with its resized
+    variants, under a name made from its content through the default storage (STORAGES),
+    so the same bytes are kept once and a name never changes meaning.
+    """
+
+    class Role(models.TextChoices):
+        LEAD = "lead", "Lead image (top of the story, cards, link previews)"
+        EXPLANATION = "explanation", "Figure after the explanation"
+        TECHNICAL = "technical", "Figure after the technical deep dive"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="images")
+    role = models.CharField("place", max_length=20, choices=Role.choices, default=Role.LEAD)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order among the figures of the same section, smallest first."
+    )
+    original = models.ImageField(
+        "image",
+        upload_to="images/",
+        max_length=200,
+        help_text=f"JPEG, PNG, WebP or AVIF, at least {images.MIN_WIDTH} pixels wide, up to "
+        f"{images.MAX_UPLOAD_BYTES // 1024 // 1024} MB and {images.MAX_PIXELS // 1_000_000} "
+        "megapixels. Camera data (EXIF, GPS) is removed.",
+    )
+    alt = models.CharField(
+        "alt text",
+        max_length=300,
+        help_text="What the picture shows, for someone who cannot see it; for a chart, "
+        "its finding ('Relapse fell from 40% to 12%').",
+    )
+    caption = models.CharField(max_length=400, help_text="Shown under the picture.")
+    credit = models.CharField(
+        max_length=200,
+        help_text="Who made it, honestly: 'Newsroom graphic; data: <study>', a photographer.",
+    )
+    licence = models.CharField(
+        max_length=120,
+        help_text="Under which terms we use it: 'CC BY 4.0', 'Used with permission'.",
+    )
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    variants = models.JSONField(default=list, editable=False)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article"], condition=models.Q(role="lead"), name="one_lead_image_per_story"
+            )
+        ]
+
+    def __str__(self):
+        return self.alt
+
+    def save(self, *args, **kwargs):
+        if self.original and not self.original._committed:
+            self._store(self.original)
+        super().save(*args, **kwargs)
+        self.article.save(update_fields=Article.RENDERED_FIELDS)
+
+    def delete(self, *args, **kwargs):
+        # The files stay: they are named by content, which another image may share.
+        result = super().delete(*args, **kwargs)
+        self.article.save(update_fields=Article.RENDERED_FIELDS)
+        return result
+
+    def _store(self, upload):
+        """Keep the cleaned upload and its variants, in a folder named by the upload's bytes.
+
+        A folder that holds them already (the same file uploaded again, the fixture
+        figures reloaded) is reused without decoding anything.
+        """
+        storage = self.original.storage
+        folder = f"images/{images.fingerprint(upload)[:32]}"
+        kept = {fmt: f"{folder}/original.{images.EXTENSIONS[fmt]}" for fmt in ("PNG", "JPEG")}
+        cleaned = None
+        fmt = next((fmt for fmt, name in kept.items() if storage.exists(name)), None)
+        if fmt is None:
+            cleaned = images.clean(upload)
+            fmt = cleaned.format
+            _save_once(storage, kept[fmt], cleaned.content)
+        else:
+            with storage.open(kept[fmt]) as stored:
+                cleaned = images.Cleaned.read(stored, fmt)
+        self.original = kept[fmt]
+        self.width, self.height = cleaned.width, cleaned.height
+        planned = [
+            (variant_fmt, width, f"{folder}/{width}w.{images.EXTENSIONS[variant_fmt]}")
+            for width in images.variant_widths(cleaned.width)
+            for variant_fmt in images.variant_formats(fmt)
+        ]
+        if not all(storage.exists(name) for _, _, name in planned):
+            made = {(v.format, v.width): v.content for v in images.make_variants(cleaned)}
+            for variant_fmt, width, name in planned:
+                _save_once(storage, name, made[variant_fmt, width])
+        self.variants = [
+            {"format": variant_fmt, "width": width, "name": name}
+            for variant_fmt, width, name in planned
+        ]
+
+    def _srcset(self, fmt):
+        storage = self.original.storage
+        return ", ".join(
+            f"{storage.url(v['name'])} {v['width']}w" for v in self.variants if v["format"] == fmt
+        )
+
+    @property
+    def sources(self):
+        """The modern formats, best first, as (MIME type, srcset) for <source> elements."""
+        made = {variant["format"] for variant in self.variants}
+        return [
+            (images.MIME_TYPES[fmt], self._srcset(fmt))
+            for fmt in images.PREFERRED_FORMATS
+            if fmt in made
+        ]
+
+    @property
+    def _fallback_format(self):
+        return next(
+            v["format"] for v in self.variants if v["format"] not in images.PREFERRED_FORMATS
+        )
+
+    @property
+    def fallback_srcset(self):
+        return self._srcset(self._fallback_format)
+
+    @property
+    def fallback(self):
+        """The largest fallback variant: the <img> src, and the link-preview picture."""
+        fmt = self._fallback_format
+        widest = max((v for v in self.variants if v["format"] == fmt), key=lambda v: v["width"])
+        return {
+            "url": self.original.storage.url(widest["name"]),
+            "width": widest["width"],
+            "height": round(self.height * widest["width"] / self.width),
+            "type": images.MIME_TYPES[fmt],
+        }
+
+
+def _save_once(storage, name, content):
+    """Store ``content`` under ``name`` unless it is there already (names are content)."""
+    if not storage.exists(name):
+        storage.save(name, ContentFile(content))
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def on_public_stories_by(self, author):
+        """Corrections on an author's public stories, newest first, with their story."""
+        return (
+            self.filter(Article.published_q(prefix="article__"), article__author=author)
+            .select_related("article")
+            .only("kind", "note", "made_at", "article__slug", "article__headline")
+            .order_by("-made_at", "-pk")
+        )
 
 
 class Correction(models.Model):
@@ -306,6 +540,8 @@ class Correction(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
     note = models.TextField(help_text="What was wrong and what is right now, or what is new.")
     made_at = models.DateTimeField("date", default=timezone.now)
+
+    objects = CorrectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["made_at", "pk"]

@@ -7,14 +7,15 @@ skips save() but still sends pre_save and m2m_changed: fixtures end up rendered.
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from articles.models import Article, Correction, GlossaryTerm, Topic
+from articles.models import Article, Author, Correction, GlossaryTerm, Topic
 from core import httpcache
 
-DERIVED_FIELDS = ["explanation_html", "technical_html", "reading_time_minutes", "search_terms"]
+DERIVED_FIELDS = Article.RENDERED_FIELDS
 
 
 @receiver(pre_save, sender=Article)
 def render_article(sender, instance, **kwargs):
+    instance.link_author()
     instance.render()
 
 
@@ -57,3 +58,10 @@ def purge_cached_pages(sender, instance, **kwargs):
     story = instance if isinstance(instance, Article) else getattr(instance, "article", None)
     topics = ["topics"] if isinstance(instance, Topic) else []
     httpcache.purge("stories", *topics, *([f"story-{story.slug}"] if story else []))
+
+
+@receiver(post_save, sender=Author)
+def purge_author_pages(sender, instance, **kwargs):
+    """An author's page, and the stories whose bylines link to it, leave the HTTP cache."""
+    stories = instance.articles.values_list("slug", flat=True)
+    httpcache.purge(f"author-{instance.slug}", *(f"story-{slug}" for slug in stories))

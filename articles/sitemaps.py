@@ -1,9 +1,12 @@
-"""Sitemap sections for stories, topics and glossary terms (composed in newsroom/sitemaps.py)."""
+"""Sitemap sections for stories, topics, glossary terms and authors.
+
+Composed in newsroom/sitemaps.py.
+"""
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 
-from articles.models import Article, GlossaryTerm, Topic
+from articles.models import Article, Author, GlossaryTerm, Topic
 
 
 def _with_last_story_update(queryset):
@@ -37,3 +40,11 @@ class GlossaryTermSitemap(Sitemap):
 
     def lastmod(self, term):
         return term.last_story_update
+
+
+class AuthorSitemap(Sitemap):
+    def items(self):
+        return _with_last_story_update(Author.objects.only("slug")).order_by("slug")
+
+    def lastmod(self, author):
+        return author.last_story_update

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import path
 
 from articles import feeds, views
@@ -5,6 +6,7 @@ from articles import feeds, views
 app_name = "articles"
 
 _other_patterns = [
+    path("authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author"),
     path("topics/", views.TopicListView.as_view(), name="topics"),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic"),
     path("glossary/", views.GlossaryListView.as_view(), name="glossary"),
@@ -15,6 +17,12 @@ _other_patterns = [
     path("feeds/topics/<slug:slug>/rss/", feeds.TopicStoriesFeed(), name="topic_feed_rss"),
     path("feeds/topics/<slug:slug>/atom/", feeds.TopicStoriesAtomFeed(), name="topic_feed_atom"),
 ]
+# Pictures are served here while they live in this site's storage; a MEDIA_URL on another
+# host (object storage) serves them there instead.
+if settings.MEDIA_URL.startswith("/"):
+    _other_patterns.append(
+        path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", views.media_file, name="media")
+    )
 
 
 def patterns(

@@ -1,12 +1,17 @@
+import posixpath
+
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import FileResponse, Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from articles import search, selectors
-from articles.models import Article, ArticleRedirect, GlossaryTerm, Topic
+from articles import images, search, selectors
+from articles.models import Article, ArticleRedirect, Author, Correction, GlossaryTerm, Topic
 from core import httpcache
 from core.admin_site import is_editor
 from core.errors import bad_request_response
@@ -153,6 +158,46 @@ class GlossaryListView(ForgivingPaginationMixin, ListView):
 class GlossaryTermDetailView(StoriesListView):
     owner_model = GlossaryTerm
     template_name = "articles/glossary_detail.html"
+
+
+def author_keys(request, slug):
+    return ["stories", "topics", f"author-{slug}"]
+
+
+@method_decorator(httpcache.shared_page(keys=author_keys, seconds=listing_seconds), name="dispatch")
+class AuthorDetailView(StoriesListView):
+    """An author: who they are, their public stories, and the corrections on those."""
+
+    owner_model = Author
+    template_name = "articles/author_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["corrections"] = Correction.objects.on_public_stories_by(self.owner)
+        return context
+
+
+# Picture files are named by their content (articles.models.ArticleImage), so a name
+# never changes meaning: browsers and the HTTP cache may keep them for a year.
+MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
+MEDIA_TYPES = {extension: images.MIME_TYPES[fmt] for fmt, extension in images.EXTENSIONS.items()}
+
+
+@require_safe
+def media_file(request, path):
+    """A stored picture from the default storage. Only the pictures' own folder and image
+    types are served, and a path that leaves the folder (``..``, absolute) is not found."""
+    extension = path.rsplit(".", 1)[-1].lower()
+    inside = posixpath.normpath(path) == path and path.startswith("images/")
+    if not inside or "\\" in path or "\0" in path or extension not in MEDIA_TYPES:
+        raise Http404("No such picture.")
+    try:
+        stored = default_storage.open(path)
+    except (OSError, SuspiciousFileOperation) as missing:
+        raise Http404("No such picture.") from missing
+    response = FileResponse(stored, content_type=MEDIA_TYPES[extension])
+    response["Cache-Control"] = MEDIA_CACHE_CONTROL
+    return response
 
 
 # The same query from many readers (a story in the news) is answered from the cache.

@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from articles.sitemaps import GlossaryTermSitemap, StorySitemap, TopicSitemap
+from articles.sitemaps import AuthorSitemap, GlossaryTermSitemap, StorySitemap, TopicSitemap
 from predictions.sitemaps import QuestionSitemap
 from trust.sitemaps import SourceSitemap
 
@@ -29,6 +29,7 @@ SITEMAPS = {
     "stories": StorySitemap,
     "topics": TopicSitemap,
     "glossary": GlossaryTermSitemap,
+    "authors": AuthorSitemap,
     "sources": SourceSitemap,
     "questions": QuestionSitemap,
 }

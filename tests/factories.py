@@ -138,3 +138,62 @@ def make_question(article=None, **overrides):
         "resolve_by": (now + timedelta(days=60)).date(),
     }
     return Question.objects.create(article=article, **(fields | overrides))
+
+
+def picture_bytes(*, width=1000, height=600, fmt="PNG", exif=None, colour=None):
+    """An image file's bytes, drawn with Pillow: a gradient, so resizing has work to do."""
+    import io
+
+    from PIL import Image
+
+    number = next(_numbers)
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    image.paste(colour or (number * 37 % 256, 90, 160), (0, 0, width // 3, height // 3))
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **({"exif": exif} if exif is not None else {}))
+    return buffer.getvalue()
+
+
+def png_header(width, height):
+    """A PNG that claims ``width`` × ``height`` pixels in a few dozen bytes: a bomb's shape."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    pixels = zlib.compress(b"\0" * 1024)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def make_picture(article, **overrides):
+    """A processed picture on ``article``: the lead image unless ``role`` says otherwise."""
+    from django.core.files.base import ContentFile
+
+    from articles.models import ArticleImage
+
+    fields = {
+        "role": ArticleImage.Role.LEAD,
+        "alt": "A test card of coloured bands.",
+        "caption": "Bands of colour, for the test.",
+        "credit": "Newsroom test graphic",
+        "licence": "CC BY 4.0",
+    }
+    content = overrides.pop("content", None) or picture_bytes()
+    image = ArticleImage(article=article, **(fields | overrides))
+    image.original = ContentFile(content, name="picture.png")
+    image.save()
+    return image
+
+
+def make_author(**overrides):
+    from articles.models import Author
+
+    number = next(_numbers)
+    fields = {"name": f"Author {number}", "slug": f"author-{number}", "bio": "Writes stories."}
+    return Author.objects.create(**(fields | overrides))

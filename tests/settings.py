@@ -14,6 +14,10 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Uploaded pictures in a folder of the tests' own. Names are content, so a picture made
+# by one run (the fixture figures) is reused by the next.
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+
 # Serve static files straight from static/ (no collectstatic in tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

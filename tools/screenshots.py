@@ -31,6 +31,9 @@ DEMO_READER = "demo-0000"
 PAGES = {
     "front": "/",
     "article": TSCM,
+    "article-lead-image": "/articles/nif-fusion-ignition/",
+    "article-figure": "/articles/semaglutide-select-trial-heart-events/",
+    "author": "/authors/mara-lindqvist/",
     "topic": "/topics/immunology/",
     "topics": "/topics/",
     "glossary": "/glossary/",

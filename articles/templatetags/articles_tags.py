@@ -5,9 +5,26 @@ from django.utils.safestring import mark_safe
 
 from articles import search
 from core import markup
-from core.jsonld import jsonld_script
+from core.jsonld import image_object, jsonld_script
 
 register = template.Library()
+
+
+def _author(request, article):
+    """The byline as schema.org: the person, with their page when the byline has one."""
+    author = {"@type": "Person", "name": article.byline}
+    if article.author:
+        author["url"] = request.build_absolute_uri(article.author.get_absolute_url())
+    return author
+
+
+def _lead_picture(request, article):
+    """The lead image's largest fallback, absolute: what link previews and crawlers read."""
+    image = article.lead_image
+    if image is None:
+        return None
+    fallback = image.fallback
+    return image, {**fallback, "url": request.build_absolute_uri(fallback["url"])}
 
 
 @register.simple_tag(takes_context=True)
@@ -15,6 +32,19 @@ def article_jsonld(context, article):
     """schema.org NewsArticle for search engines and link previews."""
     request = context["request"]
     topics = [topic.name for topic in article.topics.all()]
+    lead = _lead_picture(request, article)
+    pictures = {}
+    if lead:
+        image, picture = lead
+        pictures["image"] = [
+            image_object(
+                url=picture["url"],
+                width=picture["width"],
+                height=picture["height"],
+                caption=image.caption,
+                credit=image.credit,
+            )
+        ]
     return jsonld_script(
         {
             "@context": "https://schema.org",
@@ -25,7 +55,8 @@ def article_jsonld(context, article):
             "inLanguage": "en-GB",
             "datePublished": article.published_at,
             "dateModified": article.updated_at,
-            "author": {"@type": "Person", "name": article.byline},
+            "author": _author(request, article),
+            **pictures,
             "publisher": {
                 "@type": "Organization",
                 "name": context["site_name"],
@@ -70,6 +101,17 @@ def open_graph(context, article):
     request = context["request"]
     topics = [topic.name for topic in article.topics.all()]
     tags = topics + [term.term for term in article.glossary_terms.all()]
+    lead = _lead_picture(request, article)
+    pictures = []
+    if lead:
+        image, picture = lead
+        pictures = [
+            ("og:image", picture["url"]),
+            ("og:image:type", picture["type"]),
+            ("og:image:width", str(picture["width"])),
+            ("og:image:height", str(picture["height"])),
+            ("og:image:alt", image.alt),
+        ]
     properties = [
         ("og:type", "article"),
         ("og:title", article.headline),
@@ -80,10 +122,27 @@ def open_graph(context, article):
         ("article:modified_time", article.updated_at.isoformat()),
         *[("article:section", section) for section in topics[:1]],
         *[("article:tag", tag) for tag in tags],
+        *pictures,
     ]
+    twitter = [("twitter:card", "summary_large_image" if lead else "summary")]
+    if lead:
+        twitter += [("twitter:image", lead[1]["url"]), ("twitter:image:alt", lead[0].alt)]
     return format_html(
-        '{}\n<meta name="twitter:card" content="summary">',
+        "{}\n{}",
         format_html_join("\n", '<meta property="{}" content="{}">', properties),
+        format_html_join("\n", '<meta name="{}" content="{}">', twitter),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def author_jsonld(context, author):
+    """schema.org ProfilePage about the author, a Person with their page's URL."""
+    url = context["request"].build_absolute_uri(author.get_absolute_url())
+    person = {"@type": "Person", "name": author.name, "url": url}
+    if author.bio:
+        person["description"] = author.bio
+    return jsonld_script(
+        {"@context": "https://schema.org", "@type": "ProfilePage", "url": url, "mainEntity": person}
     )
 
 

@@ -52,11 +52,17 @@ sub vcl_recv {
         return (synth(200, "Purged " + req.http.purged));
     }
     if (req.method == "POST" || req.method == "PUT" || req.method == "PATCH") {
-        # A reader's vote or forecast is a few hundred bytes; an editor's form up to 2 MB.
+        # A reader's vote or forecast is a few hundred bytes; an editor's form up to 2 MB
+        # (10 MB with a picture).
         # A declared length over the limit is refused before any of the body is read; a
         # body that turns out longer (chunked) closes the connection.
         if (req.url ~ "/(read|forecast)/$$") {
             if (std.integer(req.http.Content-Length, 0) > 8192 || !std.cache_req_body(8KB)) {
+                return (synth(413, "Request too large"));
+            }
+        } elsif (req.http.Content-Type ~ "^multipart/form-data") {
+            # A form with a picture: the app refuses images over 8 MB with a form error.
+            if (std.integer(req.http.Content-Length, 0) > 10485760 || !std.cache_req_body(10MB)) {
                 return (synth(413, "Request too large"));
             }
         } elsif (std.integer(req.http.Content-Length, 0) > 2097152 || !std.cache_req_body(2MB)) {

@@ -1,14 +1,24 @@
+from pathlib import Path
+
+import yaml
 from django.conf import settings
+from django.core.files import File
 from django.core.management import BaseCommand, call_command
 
-# In dependency order: stories refer to topics and terms; evidence and questions to stories.
+from articles.models import Article, ArticleImage
+
+# In dependency order: stories refer to authors, topics and terms; evidence and questions
+# to stories.
 FIXTURE_FILES = [
     "topics.yaml",
+    "authors.yaml",
     "stories-medicine.yaml",
     "stories-frontiers.yaml",
     "evidence.yaml",
     "predictions.yaml",
 ]
+# Pictures are files as well as rows: attached through the model, as an upload would be.
+FIGURES_FILE = "figures.yaml"
 
 
 class Command(BaseCommand):
@@ -17,7 +27,22 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         fixtures_dir = settings.BASE_DIR / "fixtures"
         call_command("loaddata", *(fixtures_dir / name for name in FIXTURE_FILES), verbosity=0)
+        self.load_figures(fixtures_dir)
         # loaddata saves raw, past the services that keep scores and weights (and resets
         # the topics' stored interest): compute them now.
         call_command("rescore", stdout=self.stdout)
         call_command("rebuild_topic_weights", stdout=self.stdout)
+
+    def load_figures(self, fixtures_dir):
+        """Each figure replaces the story's picture in the same place and position."""
+        entries = yaml.safe_load((fixtures_dir / FIGURES_FILE).read_text())
+        for entry in entries:
+            article = Article.objects.get(slug=entry["story"])
+            place = {"role": entry["place"], "position": entry.get("position", 0)}
+            image = article.images.filter(**place).first() or ArticleImage(article=article, **place)
+            for field in ("alt", "caption", "credit", "licence"):
+                setattr(image, field, entry[field])
+            with (fixtures_dir / entry["file"]).open("rb") as picture:
+                image.original = File(picture, name=Path(entry["file"]).name)
+                image.full_clean()
+                image.save()
