@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "articles",
     "trust",
     "predictions",
+    # The open-data layer over the three: the JSON API, exports, citations, calibration.
+    "api",
     # Admin login throttling (see "Admin login throttling" below).
     "axes",
     # The composition root: the Editors group, the composed story admin, project commands.

@@ -17,3 +17,16 @@ QUESTION_PAGE = 2
 # The per-reader endpoint: the story, its tally, the reader's read, the question with the
 # reader's forecast, the crowd's history.
 READER_PANELS = 6
+# The JSON API (api/): the page of stories with their assessments, its count, their topics.
+API_STORY_LIST = 3
+# The story; its citations with sources, components, assessment, sources' verdicts,
+# the question and its history.
+API_STORY = 8
+# The story; citations with sources, components, assessment, sources' verdicts.
+API_STORY_INPUTS = 5
+# The page of questions with their stories, and its count.
+API_QUESTION_LIST = 2
+# The question with its story, and its history.
+API_QUESTION = 2
+# The source, its verdicts, their criteria, its trust history, the stories citing it.
+API_SOURCE = 5
