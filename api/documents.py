@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
 
-from api import citation
+from api import citation, selectors
 from articles.models import Article, Topic
 from predictions.models import Question
 from predictions.selectors import questions as question_selectors
@@ -377,4 +377,44 @@ def source_document(request, source):
             for slug in trust_selectors.stories_citing(source).values_list("slug", flat=True)
         ],
         "url": request.build_absolute_uri(source.get_absolute_url()),
+    }
+
+
+# Calibration -----------------------------------------------------------------------------
+
+
+def _rounded(value):
+    return None if value is None else round(value, 4)
+
+
+def calibration_document(request):
+    report = selectors.meter_calibration()
+    return {
+        "n": report.count,
+        "small_sample": report.small_sample,
+        "meter_brier": _rounded(report.meter_brier),
+        "crowd_brier": _rounded(report.crowd_brier),
+        "crowd_n": report.crowd_count,
+        "baseline_brier": _rounded(report.baseline_brier),
+        "bands": [
+            {
+                "low": bucket.low,
+                "high": bucket.high,
+                "questions": bucket.forecasts,
+                "mean_score": _rounded(bucket.mean_forecast),
+                "resolved_yes_percent": _rounded(bucket.observed),
+            }
+            for bucket in report.meter_buckets
+        ],
+        "questions": [
+            {
+                "question": claim.question.slug,
+                "story": claim.question.article.slug,
+                "outcome": claim.question.resolution,
+                "reality_score_at_close": claim.meter,
+                "score_recorded_after_close": claim.meter_after_close,
+                "community_median_at_close": _rounded(claim.crowd),
+            }
+            for claim in report.claims
+        ],
     }

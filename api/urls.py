@@ -13,5 +13,7 @@ urlpatterns = [
     path("api/v1/questions/", views.question_list, name="questions"),
     path("api/v1/questions/<slug:slug>/", views.question_detail, name="question"),
     path("api/v1/sources/<slug:slug>/", views.source_detail, name="source"),
+    path("api/v1/calibration/", views.calibration_data, name="calibration_data"),
+    path("calibration/", views.calibration_page, name="calibration"),
     re_path(r"^api/(?P<rest>.*)$", views.not_found),
 ]

@@ -11,12 +11,14 @@ import csv
 
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 
-from api import documents
+from api import documents, selectors
 from api.forms import ListParameters, StoryListParameters
 from articles.models import Article
 from core import httpcache
+from predictions import calibration
 
 PAGE_SIZE = 20
 
@@ -162,6 +164,27 @@ def source_detail(request, slug):
     return json_answer(request, source=documents.source_document(request, source))
 
 
+calibration_answer = httpcache.shared_page(
+    keys=lambda request, **kwargs: ["questions", "sources", "stories"]
+)
+
+
+@calibration_answer
+def calibration_page(request):
+    report = selectors.meter_calibration()
+    context = {
+        "report": report,
+        "flagged": any(claim.meter_after_close for claim in report.claims),
+        "small_sample": calibration.SMALL_SAMPLE,
+    }
+    return render(request, "api/calibration.html", context)
+
+
+@calibration_answer
+def calibration_data(request):
+    return json_answer(request, calibration=documents.calibration_document(request))
+
+
 @httpcache.shared_page(keys=lambda request, **kwargs: ["stories"])
 def index(request):
     def absolute(name):
@@ -177,6 +200,7 @@ def index(request):
             "story_inputs_csv": absolute("api:stories") + "{slug}/inputs.csv",
             "question": absolute("api:questions") + "{slug}/",
             "source": absolute("api:index") + "sources/{slug}/",
+            "calibration": absolute("api:calibration_data"),
         },
     )
 

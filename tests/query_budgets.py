@@ -30,3 +30,6 @@ API_QUESTION_LIST = 2
 API_QUESTION = 2
 # The source, its verdicts, their criteria, its trust history, the stories citing it.
 API_SOURCE = 5
+# Calibration: resolved questions with stories and assessments, their histories, and the
+# meter's recorded scores.
+CALIBRATION_PAGE = 3

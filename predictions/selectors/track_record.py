@@ -1,19 +1,20 @@
 """A reader's track record, its CSV export, and the leaderboard.
 
-``calibration`` returns frozen ``CalibrationBucket``s, ``summarise_scores`` a frozen
-``ScoreSummary`` and ``export_table`` a frozen ``Table`` (the CSV header beside its
-rows). ``track_record`` returns a dict, the whole track-record template context,
-which the view extends with the reader's handle. ``leaderboard`` rows stay the
-queryset's ``values()`` dicts, because the view extends each with a handle too.
+``calibration`` returns predictions/calibration.py's ``CalibrationBucket``s,
+``summarise_scores`` a frozen ``ScoreSummary`` and ``export_table`` a frozen
+``Table`` (the CSV header beside its rows). ``track_record`` returns a dict, the
+whole track-record template context, which the view extends with the reader's
+handle. ``leaderboard`` rows stay the queryset's ``values()`` dicts, because the
+view extends each with a handle too.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Avg, Count, Q
 
 from articles.models import Topic
+from predictions.calibration import Outcome, reliability
 from predictions.models import SYNTHETIC_READER_PREFIX, Forecast, Question, Score
 
 
@@ -34,49 +35,12 @@ def summarise_scores(scores, **extra):
     )
 
 
-@dataclass(frozen=True)
-class CalibrationBucket:
-    low: int
-    high: int
-    forecasts: int
-    mean_forecast: float | None
-    observed: float | None
-
-    @property
-    def x(self):
-        return round(self.mean_forecast, 1)
-
-    @property
-    def y(self):
-        return round(100 - self.observed, 1)
-
-
 def calibration(scores):
-    """Final forecasts grouped in 10-point buckets: what was said against what happened."""
-    buckets = defaultdict(list)
-    for score in scores:
-        buckets[min(score.final_probability // 10, 9)].append(score)
-    result = []
-    for index in range(10):
-        members = buckets[index]
-        result.append(
-            CalibrationBucket(
-                low=index * 10,
-                high=index * 10 + 9,
-                forecasts=len(members),
-                mean_forecast=(
-                    sum(s.final_probability for s in members) / len(members) if members else None
-                ),
-                observed=(
-                    100
-                    * sum(s.question.resolution == Question.Resolution.YES for s in members)
-                    / len(members)
-                    if members
-                    else None
-                ),
-            )
-        )
-    return result
+    """The reader's final forecasts against what happened, in 10-point bands."""
+    return reliability(
+        Outcome(score.final_probability, score.question.resolution == Question.Resolution.YES)
+        for score in scores
+    )
 
 
 def track_record(reader_id):

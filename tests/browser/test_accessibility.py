@@ -41,6 +41,7 @@ PAGES = [
     ("resolved question", RESOLVED_QUESTION),
     ("leaderboard", "/predictions/leaderboard/"),
     ("community", "/community/"),
+    ("calibration", "/calibration/"),
     ("search", "/search/?q=T+cells"),
     ("empty search", "/search/?q=zzyzx"),
     ("404", "/no-such-page/"),
