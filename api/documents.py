@@ -7,6 +7,8 @@ Nothing here names a reader: no reader ids, handles or individual forecasts,
 only the community aggregate the public pages show.
 """
 
+from fractions import Fraction
+
 from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -40,7 +42,7 @@ def _band(band):
 
 def _percent(value):
     """Whole per cent as the pages print them (Django's floatformat rounds half up)."""
-    return None if value is None else int(rubric.round_half_up(rubric.Fraction(value)))
+    return None if value is None else int(rubric.round_half_up(Fraction(value)))
 
 
 def _topic(topic):
