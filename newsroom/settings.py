@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "articles",
     "trust",
     "predictions",
+    # The open-data layer over the three: the JSON API, exports, citations, calibration.
+    "api",
     # Admin login throttling (see "Admin login throttling" below).
     "axes",
     # Editors' second factor, a TOTP authenticator app (core/second_factor.py).
@@ -292,6 +294,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 TOPIC_INTEREST_HALF_LIFE_DAYS = float(os.environ.get("TOPIC_INTEREST_HALF_LIFE_DAYS", "30"))
 # The crowd's forecast is shown to a reader who has not forecast once this many have.
 FORECAST_REVEAL_MIN_FORECASTERS = int(os.environ.get("FORECAST_REVEAL_MIN_FORECASTERS", "5"))
+# "Changed since your forecast" once the crowd median moves by more than this many points.
+FORECAST_CHANGE_THRESHOLD = int(os.environ.get("FORECAST_CHANGE_THRESHOLD", "10"))
 # A question's community forecast is recomputed at most this often under a stream of
 # forecasts (predictions/settling.py); 0 recomputes it on every forecast.
 AGGREGATE_DEBOUNCE_SECONDS = float(os.environ.get("AGGREGATE_DEBOUNCE_SECONDS", "1"))

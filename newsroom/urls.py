@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("", include("trust.urls")),
     path("", include("predictions.urls")),
+    path("", include("api.urls")),
     path("healthz", healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(

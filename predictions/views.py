@@ -134,6 +134,7 @@ def track_record(request):
     reader_id = known_reader_id(request)
     context = records.track_record(reader_id) if reader_id else {}
     context["handle"] = handle_for(reader_id) if reader_id else None
+    context["change_threshold"] = settings.FORECAST_CHANGE_THRESHOLD
     return render(request, "predictions/track_record.html", context)
 
 

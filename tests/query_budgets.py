@@ -31,3 +31,19 @@ FORECAST_POST = 15
 # An author's page: the author, their stories, the stories' topics and lead images, the
 # page count, the corrections on their stories, the next scheduled story's time.
 AUTHOR_PAGE = 7
+# The JSON API (api/): the page of stories with their assessments, its count, their topics.
+API_STORY_LIST = 3
+# The story; its citations with sources, components, assessment, sources' verdicts,
+# the question and its history.
+API_STORY = 8
+# The story; citations with sources, components, assessment, sources' verdicts.
+API_STORY_INPUTS = 5
+# The page of questions with their stories, and its count.
+API_QUESTION_LIST = 2
+# The question with its story, and its history.
+API_QUESTION = 2
+# The source, its verdicts, their criteria, its trust history, the stories citing it.
+API_SOURCE = 5
+# Calibration: resolved questions with stories and assessments, their histories, and the
+# meter's recorded scores.
+CALIBRATION_PAGE = 3

@@ -48,6 +48,7 @@ PAGES = {
     "resolved-question": "/predictions/lk-99-confirmed-by-end-of-2023/",
     "leaderboard": "/predictions/leaderboard/",
     "community": "/community/",
+    "calibration": "/calibration/",
     "search": "/search/?q=T+cells",
     "search-no-results": "/search/?q=zzyzx",
     "search-common-words": "/search/?q=the+of+and",

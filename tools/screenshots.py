@@ -47,6 +47,7 @@ PAGES = {
     "track-record": "/predictions/me/",
     "leaderboard": "/predictions/leaderboard/",
     "community": "/community/",
+    "calibration": "/calibration/",
     "search": "/search/?q=T+cells",
     "not-found": "/no-such-page/",
 }
@@ -59,6 +60,8 @@ def prepare(page, name):
     if name == "article":
         # The breakdown is the part of the meter that needs checking by eye.
         page.locator("#reality summary").click()
+        for summary in page.locator("#share summary").all():
+            summary.click()
 
 
 def forecast_as_demo_reader(browser, base_url, cookie):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from predictions import changes
 from predictions.models import SYNTHETIC_READER_PREFIX, AggregatePoint, Forecast, Question, Score
 from predictions.selectors.track_record import ScoreSummary, summarise_scores
 
@@ -26,6 +27,7 @@ class PredictionView:
     crowd_visible: bool
     history: list[AggregatePoint] = field(default_factory=list)
     scores: ScoreSummary | None = None
+    crowd_change: changes.Change | None = None
 
 
 def question_of(article):
@@ -61,7 +63,24 @@ def prediction_view(question, reader_id):
         if question.is_scored
         else None
     )
-    return PredictionView(question, status, mine, score, crowd_visible, history, scores)
+    return PredictionView(
+        question,
+        status,
+        mine,
+        score,
+        crowd_visible,
+        history,
+        scores,
+        crowd_change(question, mine, history),
+    )
+
+
+def crowd_change(question, mine, history):
+    """How far the crowd median has moved since the reader's standing forecast, if far."""
+    if mine is None:
+        return None
+    then = changes.median_on(history, timezone.localdate(mine.made_at))
+    return changes.moved(then, question.median, settings.FORECAST_CHANGE_THRESHOLD)
 
 
 def question_lists(now=None):

@@ -1,10 +1,11 @@
 """A reader's track record, its CSV export, and the leaderboard.
 
-``calibration`` returns frozen ``CalibrationBucket``s, ``summarise_scores`` a frozen
-``ScoreSummary`` and ``export_table`` a frozen ``Table`` (the CSV header beside its
-rows). ``track_record`` returns a dict, the whole track-record template context,
-which the view extends with the reader's handle. ``leaderboard`` rows stay the
-queryset's ``values()`` dicts, because the view extends each with a handle too.
+``calibration`` returns predictions/calibration.py's ``CalibrationBucket``s,
+``summarise_scores`` a frozen ``ScoreSummary`` and ``export_table`` a frozen
+``Table`` (the CSV header beside its rows). ``track_record`` returns a dict, the
+whole track-record template context, which the view extends with the reader's
+handle. ``leaderboard`` rows stay the queryset's ``values()`` dicts, because the
+view extends each with a handle too.
 """
 
 from collections import defaultdict
@@ -12,9 +13,18 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Avg, Count, Q
+from django.utils import timezone
 
 from articles.models import Topic
-from predictions.models import SYNTHETIC_READER_PREFIX, Forecast, Question, Score
+from predictions import changes
+from predictions.calibration import Outcome, reliability
+from predictions.models import (
+    SYNTHETIC_READER_PREFIX,
+    AggregatePoint,
+    Forecast,
+    Question,
+    Score,
+)
 
 
 @dataclass(frozen=True)
@@ -34,49 +44,60 @@ def summarise_scores(scores, **extra):
     )
 
 
-@dataclass(frozen=True)
-class CalibrationBucket:
-    low: int
-    high: int
-    forecasts: int
-    mean_forecast: float | None
-    observed: float | None
-
-    @property
-    def x(self):
-        return round(self.mean_forecast, 1)
-
-    @property
-    def y(self):
-        return round(100 - self.observed, 1)
-
-
 def calibration(scores):
-    """Final forecasts grouped in 10-point buckets: what was said against what happened."""
-    buckets = defaultdict(list)
-    for score in scores:
-        buckets[min(score.final_probability // 10, 9)].append(score)
-    result = []
-    for index in range(10):
-        members = buckets[index]
-        result.append(
-            CalibrationBucket(
-                low=index * 10,
-                high=index * 10 + 9,
-                forecasts=len(members),
-                mean_forecast=(
-                    sum(s.final_probability for s in members) / len(members) if members else None
-                ),
-                observed=(
-                    100
-                    * sum(s.question.resolution == Question.Resolution.YES for s in members)
-                    / len(members)
-                    if members
-                    else None
-                ),
+    """The reader's final forecasts against what happened, in 10-point bands."""
+    return reliability(
+        Outcome(score.final_probability, score.question.resolution == Question.Resolution.YES)
+        for score in scores
+    )
+
+
+@dataclass(frozen=True)
+class ForecastHistory:
+    """One question the reader forecast: their forecasts, and the crowd's when shown."""
+
+    question: Question
+    forecasts: list[Forecast]
+    crowd: list[AggregatePoint]
+    change: changes.Change | None
+
+
+def forecast_histories(reader_id):
+    """Every question the reader forecast, latest first, in two queries.
+
+    The crowd's history is shown only once a question has enough forecasters, as a
+    young question's crowd is hidden on its page (``FORECAST_REVEAL_MIN_FORECASTERS``).
+    """
+    by_question = defaultdict(list)
+    for forecast in (
+        Forecast.objects.filter(reader_id=reader_id)
+        .select_related("question__article")
+        .order_by("made_at", "pk")
+    ):
+        by_question[forecast.question_id].append(forecast)
+    shown = [
+        forecasts[0].question.pk
+        for forecasts in by_question.values()
+        if forecasts[0].question.forecasters >= settings.FORECAST_REVEAL_MIN_FORECASTERS
+    ]
+    crowds = defaultdict(list)
+    for point in AggregatePoint.objects.filter(question__in=shown).order_by("day"):
+        crowds[point.question_id].append(point)
+    histories = []
+    for question_id, forecasts in by_question.items():
+        question, crowd = forecasts[0].question, crowds[question_id]
+        standing = next((f for f in forecasts if f.superseded_at is None and not f.withdrawn), None)
+        change = (
+            changes.moved(
+                changes.median_on(crowd, timezone.localdate(standing.made_at)),
+                question.median,
+                settings.FORECAST_CHANGE_THRESHOLD,
             )
+            if standing and crowd and not question.resolution
+            else None
         )
-    return result
+        histories.append(ForecastHistory(question, forecasts, crowd, change))
+    return sorted(histories, key=lambda history: history.forecasts[-1].made_at, reverse=True)
 
 
 def track_record(reader_id):
@@ -106,6 +127,7 @@ def track_record(reader_id):
         "by_topic": list(by_topic),
         "calibration": calibration(scores),
         "summary": summarise_scores(Score.objects.filter(reader_id=reader_id)),
+        "histories": forecast_histories(reader_id),
     }
 
 

@@ -1,6 +1,9 @@
 """The reader panels the article template places: {% load predictions_tags %}."""
 
+from datetime import UTC, datetime, time
+
 from django import template
+from django.utils import timezone
 
 from core.httpcache import PERSONAL_PARAMETER
 from core.readers import page_reader_id
@@ -65,6 +68,45 @@ def forecast_history(points):
         "path": " ".join(f"{x},{y}" for x, y, _ in coordinates),
         "first": plotted[0] if plotted else None,
         "last": plotted[-1] if plotted else None,
+    }
+
+
+@register.inclusion_tag("predictions/components/my_history_chart.html")
+def my_forecast_history(history, number):
+    """A reader's forecasts on one question over time, and the crowd's median when shown.
+
+    Time runs across from the first forecast (or crowd day) to now, or to the close.
+    """
+    width = 300
+    made = [f for f in history.forecasts if not f.withdrawn]
+    crowd_times = [
+        datetime.combine(point.day, time(12), tzinfo=UTC)
+        for point in history.crowd
+        if point.median is not None
+    ]
+    start = min([f.made_at for f in made] + crowd_times)
+    end = min(timezone.now(), history.question.closes_at)
+    span = max((end - start).total_seconds(), 86400)
+
+    def x(moment):
+        return round(min(max((moment - start).total_seconds() / span, 0), 1) * width, 1)
+
+    mine = [(x(f.made_at), 100 - f.probability) for f in made]
+    # A forecast stands until the next one: draw steps, held to the end of the axis.
+    steps = []
+    for index, (x_at, y) in enumerate(mine):
+        following = mine[index + 1][0] if index + 1 < len(mine) else width
+        steps += [(x_at, y), (following, y)]
+    medians = [point.median for point in history.crowd if point.median is not None]
+    crowd = [(x(t), round(100 - m, 1)) for t, m in zip(crowd_times, medians, strict=True)]
+    return {
+        "history": history,
+        "caption_id": f"my-history-{number}",
+        "mine_path": " ".join(f"{a},{b}" for a, b in steps),
+        "mine_points": mine,
+        "crowd_path": " ".join(f"{a},{b}" for a, b in crowd),
+        "start": start,
+        "end": end,
     }
 
 

@@ -47,6 +47,7 @@ PAGES = [
     ("resolved question", RESOLVED_QUESTION),
     ("leaderboard", "/predictions/leaderboard/"),
     ("community", "/community/"),
+    ("calibration", "/calibration/"),
     ("search", "/search/?q=T+cells"),
     ("empty search", "/search/?q=zzyzx"),
     ("common-words search", "/search/?q=the+of"),

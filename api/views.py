@@ -1,0 +1,212 @@
+"""The read-only JSON API (``/api/v1/``) and the per-story exports of the score's inputs.
+
+Plain Django views and ``JsonResponse``: the API is read-only, a handful of
+resources whose shape the documents module fixes, so a framework's
+serializers, routers and permission layers would add a dependency and change
+nothing readers get. Every answer goes through the shared cache like the
+pages, with the pages' surrogate keys, so an editor's change purges both.
+"""
+
+import csv
+
+from django.core.paginator import EmptyPage, Paginator
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from api import documents, selectors
+from api.forms import ListParameters, StoryListParameters
+from articles.models import Article
+from core import httpcache
+from predictions import calibration
+
+PAGE_SIZE = 20
+
+
+def json_answer(request, status=200, **content):
+    return JsonResponse(
+        documents.envelope(request, **content),
+        status=status,
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+
+
+def error_answer(request, message, status=400):
+    return json_answer(request, status=status, error=message)
+
+
+def story_keys(request, slug):
+    return [f"story-{slug}", "sources", "questions"]
+
+
+def list_keys(request, **kwargs):
+    return ["stories", "topics", "sources"]
+
+
+# Stories carry the crowd forecast: as fresh as the story page is.
+story_answer = httpcache.shared_page(keys=story_keys, seconds=httpcache.ACTIVITY_SECONDS)
+
+
+def _page_of(request, items, parameters):
+    """One page of ``items`` as the list's envelope; None when the page is past the end."""
+    paginator = Paginator(items, PAGE_SIZE)
+    try:
+        page = paginator.page(parameters.cleaned_data["page"] or 1)
+    except EmptyPage:
+        return None, paginator
+
+    def link(number):
+        query = request.GET.copy()
+        query["page"] = number
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    return {
+        "count": paginator.count,
+        "page": page.number,
+        "pages": paginator.num_pages,
+        "next": link(page.next_page_number()) if page.has_next() else None,
+        "previous": link(page.previous_page_number()) if page.has_previous() else None,
+    }, page
+
+
+def _past_the_end(request, paginator):
+    pages = paginator.num_pages
+    return error_answer(
+        request, f"There {'is' if pages == 1 else 'are'} only {pages} page{'s' * (pages != 1)}."
+    )
+
+
+@httpcache.shared_page(keys=list_keys, seconds=httpcache.ACTIVITY_SECONDS)
+def story_list(request):
+    parameters = StoryListParameters(request.GET)
+    if not parameters.is_valid():
+        return error_answer(request, parameters.sentence())
+    stories = documents.filter_stories(
+        documents.story_listing(),
+        topic=parameters.cleaned_data["topic"],
+        band=parameters.band_range(),
+    )
+    meta, page = _page_of(request, stories, parameters)
+    if meta is None:
+        return _past_the_end(request, page)
+    results = [documents.story_summary(request, article) for article in page.object_list]
+    return json_answer(request, **meta, results=results)
+
+
+def _public_story(request, slug):
+    return Article.objects.published().filter(slug=slug).defer(*documents.BODY_FIELDS).first()
+
+
+def _no_story(request, slug):
+    return error_answer(request, f"No published story has the slug “{slug}”.", status=404)
+
+
+@story_answer
+def story_detail(request, slug):
+    article = _public_story(request, slug)
+    if article is None:
+        return _no_story(request, slug)
+    return json_answer(request, story=documents.story_document(request, article))
+
+
+@story_answer
+def story_inputs(request, slug):
+    article = _public_story(request, slug)
+    if article is None:
+        return _no_story(request, slug)
+    return json_answer(request, inputs=documents.story_inputs(request, article))
+
+
+@story_answer
+def story_inputs_csv(request, slug):
+    article = _public_story(request, slug)
+    if article is None:
+        return _no_story(request, slug)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{slug}-score-inputs.csv"'
+    response["Link"] = f'<{documents.LICENCE["url"]}>; rel="license"'
+    writer = csv.writer(response)
+    writer.writerow(documents.INPUTS_CSV_HEADER)
+    writer.writerows(documents.inputs_rows(documents.story_inputs(request, article)))
+    return response
+
+
+question_answer = httpcache.shared_page(
+    keys=lambda request, **kwargs: ["questions"], seconds=httpcache.ACTIVITY_SECONDS
+)
+
+
+@question_answer
+def question_list(request):
+    parameters = ListParameters(request.GET)
+    if not parameters.is_valid():
+        return error_answer(request, parameters.sentence())
+    meta, page = _page_of(request, documents.question_listing(), parameters)
+    if meta is None:
+        return _past_the_end(request, page)
+    results = [documents.question_summary(request, question) for question in page.object_list]
+    return json_answer(request, **meta, results=results)
+
+
+@question_answer
+def question_detail(request, slug):
+    question = documents.question_listing().filter(slug=slug).first()
+    if question is None:
+        return error_answer(request, f"No public question has the slug “{slug}”.", status=404)
+    return json_answer(request, question=documents.question_document(request, question))
+
+
+@httpcache.shared_page(keys=lambda request, **kwargs: ["sources"])
+def source_detail(request, slug):
+    source = documents.source_lookup().filter(slug=slug).first()
+    if source is None:
+        return error_answer(request, f"No source has the slug “{slug}”.", status=404)
+    return json_answer(request, source=documents.source_document(request, source))
+
+
+calibration_answer = httpcache.shared_page(
+    keys=lambda request, **kwargs: ["questions", "sources", "stories"]
+)
+
+
+@calibration_answer
+def calibration_page(request):
+    report = selectors.meter_calibration()
+    context = {
+        "report": report,
+        "flagged": any(claim.meter_after_close for claim in report.claims),
+        "small_sample": calibration.SMALL_SAMPLE,
+    }
+    return render(request, "api/calibration.html", context)
+
+
+@calibration_answer
+def calibration_data(request):
+    return json_answer(request, calibration=documents.calibration_document(request))
+
+
+@httpcache.shared_page(keys=lambda request, **kwargs: ["stories"])
+def index(request):
+    def absolute(name):
+        return request.build_absolute_uri(reverse(name))
+
+    return json_answer(
+        request,
+        resources={
+            "stories": absolute("api:stories"),
+            "questions": absolute("api:questions"),
+            "story": absolute("api:stories") + "{slug}/",
+            "story_inputs": absolute("api:stories") + "{slug}/inputs.json",
+            "story_inputs_csv": absolute("api:stories") + "{slug}/inputs.csv",
+            "question": absolute("api:questions") + "{slug}/",
+            "source": absolute("api:index") + "sources/{slug}/",
+            "calibration": absolute("api:calibration_data"),
+        },
+    )
+
+
+@httpcache.private_page
+def not_found(request, rest):
+    return error_answer(
+        request, "There is nothing at this address in the API; see /api/v1/.", status=404
+    )
