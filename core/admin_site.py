@@ -185,24 +185,26 @@ class EditorsAdminSite(admin.AdminSite):
     def _url(self, name):
         return reverse(f"admin:{name}", current_app=self.name)
 
-    def _safe_next(self, request):
+    @staticmethod
+    def _next_of(request):
+        """The ``next`` asked for, and whether it is safe to go to."""
         target = request.POST.get(REDIRECT_FIELD_NAME, request.GET.get(REDIRECT_FIELD_NAME))
-        if target and url_has_allowed_host_and_scheme(
+        return target, url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return target
-        return self._url("index")
+        )
+
+    def _safe_next(self, request):
+        target, safe = self._next_of(request)
+        return target if target and safe else self._url("index")
 
     def _without_unsafe_next(self, request):
         # LoginView sends a refused ``next`` to LOGIN_REDIRECT_URL, a page this site does
         # not have; editors belong on the admin index instead.
-        target = request.POST.get(REDIRECT_FIELD_NAME, request.GET.get(REDIRECT_FIELD_NAME))
-        if target is None or url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
+        target, safe = self._next_of(request)
+        if target is None or safe:
             return request
         data = request.POST.copy()
-        data[REDIRECT_FIELD_NAME] = reverse("admin:index", current_app=self.name)
+        data[REDIRECT_FIELD_NAME] = self._url("index")
         request.POST = data
         if REDIRECT_FIELD_NAME in request.GET:
             query = request.GET.copy()

@@ -37,17 +37,18 @@ class ForecastForm(forms.Form):
     refused with a message asking for a whole per cent.
     """
 
+    # Declared first, so that the probability's check sees it cleaned ("false" is False).
+    withdraw = forms.BooleanField(required=False)
     probability = forms.CharField(
         label="Your forecast (%)",
         max_length=8,
         required=False,
         help_text="A whole number from 1 to 99: how likely you think “yes” is, in per cent.",
     )
-    withdraw = forms.BooleanField(required=False)
 
     def clean_probability(self):
         raw = self.cleaned_data["probability"]
-        if self.data.get("withdraw"):
+        if self.cleaned_data.get("withdraw"):
             return None
         match = PERCENT_PATTERN.match(raw or "")
         if not match:

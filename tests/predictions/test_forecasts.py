@@ -374,3 +374,12 @@ def test_posting_a_forecast_costs_its_budget_of_queries(client, django_assert_nu
     assert response.status_code == 302
     question.refresh_from_db()
     assert question.forecasters == 1
+
+
+@pytest.mark.parametrize("withdraw", ["false", "FALSE"])
+def test_a_withdraw_field_that_says_no_still_needs_a_probability(client, withdraw):
+    question = make_question()
+    response = client.post(forecast_url(question), {"probability": "", "withdraw": withdraw})
+    assert response.status_code == 400
+    assert "Enter a whole number of per cent" in response.content.decode()
+    assert not Forecast.objects.exists()
