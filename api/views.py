@@ -8,6 +8,7 @@ pages, with the pages' surrogate keys, so an editor's change purges both.
 """
 
 import csv
+from functools import wraps
 
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpResponse, JsonResponse
@@ -93,37 +94,36 @@ def story_list(request):
     return json_answer(request, **meta, results=results)
 
 
-def _public_story(request, slug):
-    return Article.objects.published().filter(slug=slug).defer(*documents.BODY_FIELDS).first()
+def story_view(view):
+    """A view of one published story: the shared-cache answer, or a JSON 404."""
+
+    @story_answer
+    @wraps(view)
+    def wrapper(request, slug):
+        article = (
+            Article.objects.published().filter(slug=slug).defer(*documents.BODY_FIELDS).first()
+        )
+        if article is None:
+            return error_answer(request, f"No published story has the slug “{slug}”.", status=404)
+        return view(request, article)
+
+    return wrapper
 
 
-def _no_story(request, slug):
-    return error_answer(request, f"No published story has the slug “{slug}”.", status=404)
-
-
-@story_answer
-def story_detail(request, slug):
-    article = _public_story(request, slug)
-    if article is None:
-        return _no_story(request, slug)
+@story_view
+def story_detail(request, article):
     return json_answer(request, story=documents.story_document(request, article))
 
 
-@story_answer
-def story_inputs(request, slug):
-    article = _public_story(request, slug)
-    if article is None:
-        return _no_story(request, slug)
+@story_view
+def story_inputs(request, article):
     return json_answer(request, inputs=documents.story_inputs(request, article))
 
 
-@story_answer
-def story_inputs_csv(request, slug):
-    article = _public_story(request, slug)
-    if article is None:
-        return _no_story(request, slug)
+@story_view
+def story_inputs_csv(request, article):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{slug}-score-inputs.csv"'
+    response["Content-Disposition"] = f'inline; filename="{article.slug}-score-inputs.csv"'
     response["Link"] = f'<{documents.LICENCE["url"]}>; rel="license"'
     writer = csv.writer(response)
     writer.writerow(documents.INPUTS_CSV_HEADER)
