@@ -54,6 +54,7 @@ def reader_pages():
     return [
         "/",
         article.get_absolute_url(),
+        f"{article.get_absolute_url()}?part=evidence",
         "/topics/",
         Topic.objects.first().get_absolute_url(),
         "/glossary/",
