@@ -39,6 +39,22 @@ def free_port():
         return probe.getsockname()[1]
 
 
+def run_tool(module, command, *, env):
+    """``python -m module command`` from the checkout with ``env``: its output, or
+    RuntimeError with what it said."""
+    result = subprocess.run(
+        [sys.executable, "-m", module, command],
+        cwd=CHECKOUT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"{module} {command} failed: {result.stdout}{result.stderr}")
+    return result.stdout
+
+
 def answers(url, timeout=2):
     """True when ``url`` answers 200."""
     try:
@@ -86,6 +102,16 @@ class Gunicorn:
     def wait_until_ready(self, timeout=START_TIMEOUT_SECONDS):
         if not self.is_ready(timeout):
             raise RuntimeError(f"gunicorn did not answer within {timeout} s: {self.tail()}")
+
+    def manage(self, *args):
+        """A manage.py command with this server's settings."""
+        subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=CHECKOUT,
+            env=self.env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
 
     def tail(self, characters=3000):
         log = self.log_path.read_text(errors="replace")

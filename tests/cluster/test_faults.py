@@ -8,7 +8,7 @@ import pytest
 
 from tools.cluster import faults
 
-SECONDS = 6
+SECONDS = 5
 THREADS = 4
 
 

@@ -1,7 +1,7 @@
 """`make chaos`: kill gunicorn workers and restart PostgreSQL under load; lose nothing.
 
 Starts a throwaway PostgreSQL cluster of its own (the project's localdb script,
-run from a temporary copy of the checkout, on a free port), migrates it and
+with its data in a temporary folder, on a free port), migrates it and
 loads the fixture content, and serves it with gunicorn in production mode on a
 free 127.0.0.1 port. Synthetic readers then read pages, vote and forecast
 from several threads while the script SIGKILLs gunicorn workers and restarts

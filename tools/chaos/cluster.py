@@ -1,82 +1,30 @@
 """The throwaway PostgreSQL cluster and the gunicorn that serves the site from it."""
 
-import contextlib
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-from tools import localdb, localredis, servers
+from tools import localredis, servers
+from tools.cluster.database import Database
 
 
-class ThrowawayCluster:
-    """A PostgreSQL cluster of its own, made by the project's localdb script.
-
-    The script is copied into a temporary "checkout", so that the cluster's
-    data, port and socket belong to that copy and never to the development one.
-    """
+class ThrowawayCluster(Database):
+    """A PostgreSQL cluster of its own (tools/localdb.py) in a temporary folder, on a free
+    port: never the development one."""
 
     def __init__(self):
         self.root = Path(tempfile.mkdtemp(prefix="newsroom-chaos-"))
         # The postgres OS user (the server's, when we are root) must be able to enter it.
         self.root.chmod(0o755)
-        package = self.root / "tools"
-        package.mkdir()
-        shutil.copy(servers.CHECKOUT / "tools" / "localdb.py", package / "localdb.py")
-        (package / "__init__.py").touch()
-        self.port = servers.free_port()
-        self.env = os.environ | {"NEWSROOM_DB_PORT": str(self.port)}
-        self.env.pop("DATABASE_URL", None)
-        self.data = self.root / ".localdb"
-
-    def _localdb(self, command):
-        result = subprocess.run(
-            [sys.executable, "-m", "tools.localdb", command],
-            cwd=self.root,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"localdb {command} failed: {result.stdout}{result.stderr}")
-        return result
-
-    def start(self):
-        self._localdb("start")
-
-    @property
-    def url(self):
-        """The copy's own URL, with the password its cluster was made with."""
-        return self._localdb("url").stdout.strip()
-
-    def stop(self):
-        self._localdb("stop")
+        super().__init__(self.root / ".localdb", servers.free_port())
 
     def crash(self):
         """Stop as a power cut would: no checkpoint, WAL recovery on the next start."""
-        command = [
-            localdb.pg_binary("pg_ctl"),
-            "-D",
-            str(self.data),
-            "-m",
-            "immediate",
-            "-w",
-            "stop",
-        ]
-        if os.geteuid() == 0:
-            command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, capture_output=True, check=False)
-
-    def is_up(self):
-        command = [localdb.pg_binary("pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.port)]
-        return subprocess.run(command, check=False).returncode == 0
+        self.stop(mode="immediate")
 
     def remove(self):
-        with contextlib.suppress(RuntimeError):
-            self.stop()
+        self.stop()
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -100,12 +48,3 @@ class AppServer(servers.Gunicorn):
             "PYTHONUNBUFFERED": "1",
         }
         super().__init__("newsroom.wsgi", env=env, log_path=log_path)
-
-    def manage(self, *args):
-        subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=servers.CHECKOUT,
-            env=self.env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )

@@ -1,8 +1,6 @@
 """The whole cluster: start what is not running, stop everything, say how each part is."""
 
 import os
-import subprocess
-import sys
 
 from tools import localcache, servers
 from tools.cluster.database import Database, Replica
@@ -36,17 +34,7 @@ class Cluster:
     # The parts, each through its own tool.
 
     def _localredis(self, command):
-        result = subprocess.run(
-            [sys.executable, "-m", "tools.localredis", command],
-            cwd=servers.CHECKOUT,
-            env=self.redis_env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"localredis {command}: {result.stdout}{result.stderr}")
-        return result.stdout.strip()
+        return servers.run_tool("tools.localredis", command, env=self.redis_env).strip()
 
     def start_redis(self):
         self.layout.root.mkdir(parents=True, exist_ok=True)
@@ -109,7 +97,8 @@ class Cluster:
     ):
         """Start what is not running. ``load_content`` migrates and loads the fixture content
         (with the labelled demo forecasts unless ``demo_forecasts`` is false), as `make run`
-        does; ``collect_static`` runs collectstatic first (`make cluster` has `make static`)."""
+        does; ``collect_static`` runs collectstatic when static/ changed since (`make cluster` has
+        `make static`)."""
         self.refuse_taken_ports()
         say(f"cluster: PostgreSQL primary on 127.0.0.1:{self.layout.primary_port}")
         self.primary.start()
@@ -121,7 +110,7 @@ class Cluster:
             manager = Node(self.layout.folder("node1"), 0, env=content_env)
             commands = [*CONTENT_COMMANDS, *([DEMO_FORECASTS] if demo_forecasts else [])]
             commands = commands if load_content else []
-            commands += [COLLECT_STATIC] if collect_static else []
+            commands += [COLLECT_STATIC] if collect_static and static_is_stale() else []
             say("cluster: migrations and the fixture content, on the primary")
             for command in commands:
                 manager.manage(*command)
@@ -178,6 +167,16 @@ class Cluster:
             report["replica"]["streaming"] = self.replica.is_streaming()
             report["replica"]["replay_lag_seconds"] = self.replica.lag_seconds()
         return report
+
+
+def static_is_stale():
+    """True unless collected static files are newer than every file in static/."""
+    manifest = servers.CHECKOUT / "staticfiles" / "staticfiles.json"
+    if not manifest.exists():
+        return True
+    collected = manifest.stat().st_mtime
+    sources = (servers.CHECKOUT / "static").rglob("*")
+    return any(path.stat().st_mtime > collected for path in sources if path.is_file())
 
 
 def _part(pid, port, state):

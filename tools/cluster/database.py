@@ -8,9 +8,8 @@ replication over loopback) and then runs as a hot standby.
 
 import os
 import subprocess
-import sys
 
-from tools import localdb
+from tools import localdb, servers
 
 
 class Database:
@@ -20,17 +19,7 @@ class Database:
         self.env.pop("DATABASE_URL", None)
 
     def localdb(self, command):
-        result = subprocess.run(
-            [sys.executable, "-m", "tools.localdb", command],
-            cwd=localdb.CHECKOUT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"localdb {command} ({self.folder}): {result.stdout}{result.stderr}")
-        return result.stdout
+        return servers.run_tool("tools.localdb", command, env=self.env)
 
     def start(self):
         self.folder.parent.mkdir(parents=True, exist_ok=True)

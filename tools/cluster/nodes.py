@@ -8,7 +8,6 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
 import time
 
 from tools import servers
@@ -80,16 +79,6 @@ class Node(servers.Gunicorn):
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=5)
         self.pid_path.unlink(missing_ok=True)
-
-    def manage(self, *args):
-        """A manage.py command with this node's settings."""
-        subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=servers.CHECKOUT,
-            env=self.env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
 
 
 def _alive(pid):
