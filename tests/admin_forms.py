@@ -11,7 +11,14 @@ from django_otp.oath import totp
 
 from core import second_factor
 
-ARTICLE_INLINES = ["corrections", "images", "assessment", "component_scores", "citations", "question"]
+ARTICLE_INLINES = [
+    "corrections",
+    "images",
+    "assessment",
+    "component_scores",
+    "citations",
+    "question",
+]
 # The publish checklist's explicit override, for stories whose evidence a test leaves out.
 WITHOUT_EVIDENCE = {
     "published_without_evidence": "on",
