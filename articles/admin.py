@@ -64,7 +64,7 @@ class ArticleAdmin(HistoryAdmin):
     search_fields = ["headline", "dek", "byline"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["topics", "glossary_terms"]
+    autocomplete_fields = ["topics", "glossary_terms", "follows_up"]
     readonly_fields = ["created_at", "updated_at", "reading_time_minutes"]
     inlines = [CorrectionInline]
     actions = [publish, unpublish]
@@ -73,6 +73,7 @@ class ArticleAdmin(HistoryAdmin):
         ("Explanation", {"fields": ["explanation"]}),
         ("Technical deep dive", {"fields": ["technical"]}),
         ("Glossary", {"fields": ["glossary_terms"]}),
+        ("Follow-up", {"fields": ["follows_up"]}),
         (
             "Publishing",
             {

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from articles import cards
 from core import markup
 
 WORDS_PER_MINUTE = 230
@@ -102,14 +103,29 @@ class ArticleQuerySet(SlugQuerySet):
         return self.filter(Article.published_q())
 
     def for_listing(self):
-        """What a card needs: headline block and topic names, no bodies."""
-        return self.only(
-            "slug", "headline", "dek", "byline", "published_at", "reading_time_minutes"
-        ).prefetch_related(Prefetch("topics", queryset=Topic.objects.only("name", "slug")))
+        """What a card needs: headline block, topic names and the columns other apps add
+        to cards (articles/cards.py); no bodies."""
+        return (
+            self.only("slug", "headline", "dek", "byline", "published_at", "reading_time_minutes")
+            .annotate(**cards.annotations())
+            .prefetch_related(Prefetch("topics", queryset=Topic.objects.only("name", "slug")))
+        )
 
     def for_detail(self):
-        return self.prefetch_related("topics", "glossary_terms", "corrections").defer(
-            "search_terms", "search_vector"
+        """A story with what its page shows, including the stories before and after it in
+        a follow-up thread (only public follow-ups)."""
+        follow_ups = Article.objects.published().only(
+            "slug", "headline", "published_at", "follows_up"
+        )
+        return (
+            self.select_related("follows_up")
+            .prefetch_related(
+                "topics",
+                "glossary_terms",
+                "corrections",
+                Prefetch("follow_ups", queryset=follow_ups.latest_first()),
+            )
+            .defer("search_terms", "search_vector")
         )
 
     def latest_first(self):
@@ -157,6 +173,16 @@ class Article(models.Model):
         "open questions.",
     )
     technical_html = models.TextField(editable=False, default="")
+    follows_up = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name="update to",
+        help_text="The earlier story this one follows up (a confirmation, a retraction, a "
+        "new result), so readers can follow a claim from first report to outcome.",
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         "publish time",
@@ -196,6 +222,11 @@ class Article(models.Model):
             # Without fastupdate a new story is indexed as it is saved; stories are few
             # and searches many, so no search pays for scanning a pending list.
             GinIndex(fields=["search_vector"], name="article_search_idx", fastupdate=False),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(follows_up=models.F("pk")), name="story_not_its_own_follow_up"
+            )
         ]
 
     def __str__(self):

@@ -49,7 +49,7 @@ class NewsroomArticleAdmin(ArticleAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        after_article_saved(form.instance)
+        after_article_saved(form.instance, formsets)
 
 
 admin.site.register(Article, NewsroomArticleAdmin)

@@ -2,7 +2,7 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from articles import search
+from articles import cards, search
 from core.jsonld import jsonld_script
 
 register = template.Library()
@@ -99,3 +99,9 @@ def related_stories(article):
 def highlighted(snippet):
     """A search snippet as safe HTML, its matches in <mark>."""
     return search.highlighted(snippet)
+
+
+@register.simple_tag
+def card_extras(story):
+    """What the apps above articles add to a story's card (articles/cards.py)."""
+    return cards.render(story)

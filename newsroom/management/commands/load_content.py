@@ -8,6 +8,7 @@ FIXTURE_FILES = [
     "stories-frontiers.yaml",
     "evidence.yaml",
     "predictions.yaml",
+    "stories-threads.yaml",
 ]
 
 
