@@ -44,6 +44,8 @@ PAGES = {
     "search-no-results": "/search/?q=zzyzx",
     "search-empty": "/search/",
     "not-found": "/no-such-page/",
+    "article-retracted-source": "/articles/lutetium-hydride-superconductor-claim/",
+    "article-follow-up": "/articles/lk-99-superconductor-claim-fails-replication/",
 }
 # After the reader has voted and forecast: the panels and the track record fill in.
 PAGES_AFTER_ACTING = {

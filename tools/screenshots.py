@@ -46,6 +46,8 @@ PAGES = {
     "community": "/community/",
     "search": "/search/?q=T+cells",
     "not-found": "/no-such-page/",
+    "article-retracted-source": "/articles/lutetium-hydride-superconductor-claim/",
+    "article-follow-up": "/articles/lk-99-superconductor-claim-fails-replication/",
 }
 VIEWPORTS = {"phone": (360, 740), "desktop": (1366, 900)}
 SCHEMES = ("light", "dark")

@@ -25,7 +25,7 @@ def _moves(old, new, label):
 def changes(old, new):
     """What moved from state ``old`` to state ``new``, one plain sentence an item."""
     if old is None:
-        return ["First scored."]
+        return []
     found = []
     if old.get("score") != new["score"]:
         score = "not scored" if new["score"] is None else f"{new['score']}/100"

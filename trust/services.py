@@ -139,7 +139,7 @@ def record_score_change(*, article, reason):
         changed_at=min(now, published) if first and published else now,
         score=state["score"],
         stage=(state["stage"] or [None])[0],
-        reason=reason[:300],
+        reason="First scored" if first else reason[:300],
         changes=history.changes(previous, state),
         state=state,
     )
