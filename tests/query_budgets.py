@@ -9,7 +9,7 @@ One place, so that a panel that adds a query changes one number, on purpose.
 ARTICLE_PAGE = 12
 # The same, rendered for one reader (the landing page of a form posted without
 # JavaScript): their read, their forecast, and the crowd's history now shown to them.
-ARTICLE_PAGE_WITH_READER = 14
+ARTICLE_PAGE_WITH_READER = 15
 # Stories (their reality scores joined in), their topics, the page count, the topic list,
 # the most wanted topics; and the next scheduled story's time, which bounds how long the
 # shared cache keeps the page.
