@@ -18,7 +18,7 @@ from core.history_admin import HistoryAdmin
 
 STORY_SECTION = Section(
     "Story",
-    fieldsets=("Story", "Explanation", "Technical deep dive", "Glossary"),
+    fieldsets=("Story", "Explanation", "Technical deep dive", "Glossary", "Follow-up"),
     inlines=("images",),
 )
 PUBLISHING_SECTION = Section(
@@ -134,7 +134,7 @@ class ArticleAdmin(LabelledDateTimesMixin, DeskAdminMixin, HistoryAdmin):
     search_fields = ["headline", "dek", "byline"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["topics", "glossary_terms", "author"]
+    autocomplete_fields = ["topics", "glossary_terms", "author", "follows_up"]
     readonly_fields = ["checklist", "created_at", "updated_at", "reading_time_minutes"]
     inlines = [ArticleImageInline, CorrectionInline]
     desk_sections = (STORY_SECTION, PUBLISHING_SECTION)
@@ -144,6 +144,7 @@ class ArticleAdmin(LabelledDateTimesMixin, DeskAdminMixin, HistoryAdmin):
         ("Explanation", {"fields": ["explanation"]}),
         ("Technical deep dive", {"fields": ["technical"]}),
         ("Glossary", {"fields": ["glossary_terms"]}),
+        ("Follow-up", {"fields": ["follows_up"]}),
         (
             "Publishing",
             {
@@ -262,7 +263,7 @@ class ArticleAdmin(LabelledDateTimesMixin, DeskAdminMixin, HistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         record_inline_changes(form.instance, formsets)
-        self.related_saved(form.instance)
+        self.related_saved(form.instance, formsets)
         if self.asks_to_publish(form):
             try:
                 services.publish(article=form.instance)
@@ -273,6 +274,6 @@ class ArticleAdmin(LabelledDateTimesMixin, DeskAdminMixin, HistoryAdmin):
                     messages.ERROR,
                 )
 
-    def related_saved(self, article):
+    def related_saved(self, article, formsets):
         """After the story's inlines are saved, before publishing: the project composes
         the apps' updates here (newsroom/admin.py rescores the story)."""

@@ -12,6 +12,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from articles import cards
 from articles.models import Article, Topic
 
 STORIES_IN_FEED = 20
@@ -53,6 +54,7 @@ class LatestStoriesFeed(Feed):
                 "published_at",
                 "updated_at",
             )
+            .annotate(**cards.annotations())
             .prefetch_related("topics")
             .latest_first()[:STORIES_IN_FEED]
         )
@@ -73,8 +75,14 @@ class LatestStoriesFeed(Feed):
         return feed
 
     def item_description(self, item):
-        """The standfirst and the plain explanation, whole."""
-        return format_html("<p>{}</p>{}", item.dek, mark_safe(item.explanation_html))
+        """The standfirst, what other apps add to the card (a rating), the explanation."""
+        extras = cards.feed_text(item)
+        return format_html(
+            "<p>{}</p>{}{}",
+            item.dek,
+            format_html("<p>{}</p>", extras) if extras else "",
+            mark_safe(item.explanation_html),
+        )
 
     def item_author_name(self, item):
         return item.byline
@@ -86,7 +94,7 @@ class LatestStoriesFeed(Feed):
         return item.updated_at
 
     def item_categories(self, item):
-        return [topic.name for topic in item.topics.all()]
+        return [topic.name for topic in item.topics.all()] + cards.feed_categories(item)
 
 
 class LatestStoriesAtomFeed(LatestStoriesFeed):

@@ -18,6 +18,7 @@ class ArticleAdminForm(forms.ModelForm):
             "explanation",
             "technical",
             "glossary_terms",
+            "follows_up",
             "status",
             "published_at",
             "published_without_evidence",
@@ -32,6 +33,19 @@ class ArticleAdminForm(forms.ModelForm):
     def clean_technical(self):
         markup.validate(self.cleaned_data["technical"])
         return self.cleaned_data["technical"]
+
+    def clean_follows_up(self):
+        earlier = self.cleaned_data["follows_up"]
+        if earlier is not None and self.instance.pk is not None:
+            thread, seen = earlier, set()
+            while thread is not None and thread.pk not in seen:
+                if thread.pk == self.instance.pk:
+                    raise forms.ValidationError(
+                        "A story cannot follow up itself or one of its own follow-ups."
+                    )
+                seen.add(thread.pk)
+                thread = thread.follows_up
+        return earlier
 
     def clean(self):
         cleaned = super().clean()

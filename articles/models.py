@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
-from articles import images
+from articles import cards, images
 from core import markup
 
 WORDS_PER_MINUTE = 230
@@ -132,14 +132,27 @@ class ArticleQuerySet(SlugQuerySet):
         return self.filter(Article.published_q())
 
     def for_listing(self):
-        """What a card needs: headline block and topic names, no bodies."""
+        """What a card needs: headline block, topic names, the lead image and the columns
+        other apps add to cards (articles/cards.py); no bodies."""
         # Only the lead image: a card shows no figures. The author column lets an author's
         # own list (author.articles) attach the author without a query per story.
-        return self.only(
-            "slug", "headline", "dek", "byline", "author", "published_at", "reading_time_minutes"
-        ).prefetch_related(
-            Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
-            Prefetch("images", queryset=ArticleImage.objects.filter(role=ArticleImage.Role.LEAD)),
+        return (
+            self.only(
+                "slug",
+                "headline",
+                "dek",
+                "byline",
+                "author",
+                "published_at",
+                "reading_time_minutes",
+            )
+            .annotate(**cards.annotations())
+            .prefetch_related(
+                Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
+                Prefetch(
+                    "images", queryset=ArticleImage.objects.filter(role=ArticleImage.Role.LEAD)
+                ),
+            )
         )
 
     READER_WRITE_FIELDS = ("slug", "status", "published_at")
@@ -150,9 +163,20 @@ class ArticleQuerySet(SlugQuerySet):
         return self.only(*self.READER_WRITE_FIELDS)
 
     def for_detail(self):
+        """A story with what its page shows, including the stories before and after it in
+        a follow-up thread (only public follow-ups)."""
+        follow_ups = Article.objects.published().only(
+            "slug", "headline", "published_at", "follows_up"
+        )
         return (
-            self.select_related("author")
-            .prefetch_related("topics", "glossary_terms", "corrections", "images")
+            self.select_related("author", "follows_up")
+            .prefetch_related(
+                "topics",
+                "glossary_terms",
+                "corrections",
+                "images",
+                Prefetch("follow_ups", queryset=follow_ups.latest_first()),
+            )
             .defer("search_terms", "search_vector")
         )
 
@@ -214,6 +238,16 @@ class Article(models.Model):
         "open questions.",
     )
     technical_html = models.TextField(editable=False, default="")
+    follows_up = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name="update to",
+        help_text="The earlier story this one follows up (a confirmation, a retraction, a "
+        "new result), so readers can follow a claim from first report to outcome.",
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         "publish time",
@@ -272,7 +306,10 @@ class Article(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["is_lead"], condition=models.Q(is_lead=True), name="one_lead_story"
-            )
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(follows_up=models.F("pk")), name="story_not_its_own_follow_up"
+            ),
         ]
 
     def __str__(self):

@@ -22,6 +22,7 @@ from django.db.models.functions import Concat, Greatest
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from articles import cards
 from articles.models import SEARCH_CONFIG, Article, Topic
 
 MAX_QUERY_LENGTH = 200
@@ -188,6 +189,14 @@ def related_stories(article, *, limit=RELATED_STORIES):
     public = Article.objects.published()
     public_sql, public_params = public.query.get_compiler(public.db).compile(public.query.where)
     term_links, topic_links = Article.glossary_terms.through, Article.topics.through
+    # The columns other apps add to cards (articles/cards.py): their own query, joined.
+    columns = cards.annotations()
+    card_sql, card_params = ("", ())
+    if columns:
+        card_query = Article.objects.annotate(**columns).values("pk", *columns).order_by()
+        card_sql, card_params = card_query.query.sql_with_params()
+    card_join = f"LEFT JOIN ({card_sql}) AS card ON card.pk = {Article._meta.db_table}.id"
+    card_columns = "".join(f', card."{name}"' for name in columns)
     sql = f"""
         WITH shared AS (
             SELECT article_id, glossaryterm_id AS term_id, NULL::bigint AS topic_id
@@ -206,14 +215,15 @@ def related_stories(article, *, limit=RELATED_STORIES):
             GROUP BY article_id
         )
         SELECT {Article._meta.db_table}.id, slug, headline, dek, published_at,
-               shared_terms, shared_topics
+               shared_terms, shared_topics{card_columns}
         FROM scored JOIN {Article._meta.db_table} ON {Article._meta.db_table}.id = article_id
+        {card_join if columns else ""}
         WHERE {public_sql}
         ORDER BY score DESC, published_at DESC, {Article._meta.db_table}.id DESC
         LIMIT %s
     """
     params = [list(terms), article.pk, list(topics), article.pk, TERM_WEIGHT, TOPIC_WEIGHT]
-    stories = list(Article.objects.raw(sql, [*params, *public_params, limit]))
+    stories = list(Article.objects.raw(sql, [*params, *card_params, *public_params, limit]))
     for story in stories:
         names = [terms[pk] for pk in terms if pk in story.shared_terms]
         names += [topics[pk] for pk in topics if pk in story.shared_topics]

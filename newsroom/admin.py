@@ -54,8 +54,8 @@ class NewsroomArticleAdmin(ArticleAdmin):
     def forecasters(self, article):
         return article.forecaster_count or 0
 
-    def related_saved(self, article):
-        after_article_saved(article)
+    def related_saved(self, article, formsets):
+        after_article_saved(article, formsets)
 
 
 admin.site.register(Article, NewsroomArticleAdmin)

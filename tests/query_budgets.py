@@ -3,16 +3,20 @@
 One place, so that a panel that adds a query changes one number, on purpose.
 """
 
-# Article (with its author), topics, glossary terms, corrections, pictures; citations
-# with sources, meter components, assessment; read tally; question; related stories.
-ARTICLE_PAGE = 11
+# Article (with its author and the story it follows up), topics, glossary terms,
+# corrections, pictures, its follow-ups; citations with sources, meter components,
+# assessment, score history; read tally; question; related stories (their scores joined in).
+ARTICLE_PAGE = 13
 # The same, rendered for one reader (the landing page of a form posted without
 # JavaScript): their read, their forecast, and the crowd's history now shown to them.
-ARTICLE_PAGE_WITH_READER = 14
-# Stories, their topics, their lead images, the page count, the topic list, the most
-# wanted topics; and the next scheduled story's time, which bounds how long the shared
-# cache keeps the page.
+ARTICLE_PAGE_WITH_READER = 16
+# Stories (their reality scores joined in), their topics, their lead images, the page
+# count, the topic list, the most wanted topics; and the next scheduled story's time,
+# which bounds how long the shared cache keeps the page.
 FRONT_PAGE = 7
+# A topic or a glossary term with a page of its stories (their scores joined in), their
+# topics and lead images, the count, and the next scheduled story's time.
+LISTING_PAGE = 6
 # Question with its story, the history (the page is the same for every reader).
 QUESTION_PAGE = 2
 # The per-reader endpoint: the story, its tally, the reader's read, the question with the

@@ -55,6 +55,8 @@ PAGES = {
     "search-phrase": '/search/?q="memory+T+cells"',
     "search-empty": "/search/",
     "not-found": "/no-such-page/",
+    "article-retracted-source": "/articles/lutetium-hydride-superconductor-claim/",
+    "article-follow-up": "/articles/lk-99-superconductor-claim-fails-replication/",
 }
 # After the reader has voted and forecast: the panels and the track record fill in.
 PAGES_AFTER_ACTING = {

@@ -50,6 +50,8 @@ PAGES = {
     "calibration": "/calibration/",
     "search": "/search/?q=T+cells",
     "not-found": "/no-such-page/",
+    "article-retracted-source": "/articles/lutetium-hydride-superconductor-claim/",
+    "article-follow-up": "/articles/lk-99-superconductor-claim-fails-replication/",
 }
 VIEWPORTS = {"phone": (360, 740), "desktop": (1366, 900)}
 SCHEMES = ("light", "dark")

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
 
@@ -106,14 +107,31 @@ class CitationInline(NoDeleteFromPickersMixin, admin.StackedInline):
         ("source", "kind", "position"),
         ("url", "doi", "published_on"),
         "note",
+        ("status", "status_date"),
+        ("status_note", "status_url"),
     ]
     autocomplete_fields = ["source"]
     classes = ["desk-rows"]
 
 
+class AssessmentForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        label="Why the evidence changed",
+        required=False,
+        max_length=250,
+        help_text="Optional. If this save moves the reality score, its stage, a component "
+        "or a citation, readers see this reason in the story's score history.",
+    )
+
+    class Meta:
+        model = Assessment
+        fields = ["stage", "horizon", "horizon_note"]
+
+
 class AssessmentInline(admin.StackedInline):
     model = Assessment
-    fields = [("stage", "horizon"), "horizon_note", "score_and_band"]
+    form = AssessmentForm
+    fields = [("stage", "horizon"), "horizon_note", "score_and_band", "change_reason"]
     classes = ["desk-rows"]
     readonly_fields = ["score_and_band"]
     can_delete = False
@@ -148,6 +166,15 @@ class ComponentScoreInline(NoDeleteFromPickersMixin, admin.StackedInline):
 EVIDENCE_INLINES = [AssessmentInline, ComponentScoreInline, CitationInline]
 
 
-def after_article_saved(article):
-    """Re-score a story once its citations and components are saved."""
-    services.rescore_article(article=article)
+def after_article_saved(article, formsets=()):
+    """Re-score a story once its citations and components are saved, with the editor's
+    reason for the change, if they gave one, in its score history."""
+    reasons = [
+        form.cleaned_data.get("change_reason", "")
+        for formset in formsets
+        if formset.model is Assessment
+        for form in formset.forms
+        if hasattr(form, "cleaned_data")
+    ]
+    reason = next((reason for reason in reasons if reason), "")
+    services.rescore_article(article=article, reason=reason or "Evidence reviewed by an editor")

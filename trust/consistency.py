@@ -2,7 +2,7 @@
 
 ``differences()`` reads the verdicts, citations and components once each and
 recomputes with trust.rubric, as the services do: a source's trust from its criteria
-verdicts, a story's source-trust component from the sources it cites, and its reality
+verdicts, a story's source-trust component from the citations it stands on, and its reality
 score from its components. ``manage.py check_consistency`` and the tests call it.
 """
 
@@ -32,15 +32,14 @@ def source_differences():
 
 
 def assessment_differences():
-    trusts = defaultdict(list)
-    # Distinct (story, source) pairs: a source counts once however often it is cited.
-    for article_id, _, trust in (
+    citations = defaultdict(list)
+    for article_id, *citation in (
         Citation.objects.filter(source__isnull=False)
         .order_by()
-        .values_list("article_id", "source_id", "source__trust_score")
-        .distinct()
+        .values_list("article_id", "source_id", "source__trust_score", "status")
     ):
-        trusts[article_id].append(trust)
+        citations[article_id].append(citation)
+    trusts = {article_id: rubric.lent_trusts(rows) for article_id, rows in citations.items()}
     components = defaultdict(list)
     found = []
     for article_id, slug, component, value, weight, from_sources in ComponentScore.objects.order_by(
@@ -54,7 +53,7 @@ def assessment_differences():
         "component__from_sources",
     ):
         components[article_id].append((value, weight))
-        expected = rubric.sources_component(trusts[article_id]) if from_sources else value
+        expected = rubric.sources_component(trusts.get(article_id, [])) if from_sources else value
         if value != expected:
             found.append(
                 f"{component} of story {slug}: stored {value}, its cited sources give {expected}"

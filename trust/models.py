@@ -191,6 +191,26 @@ class Citation(NaturalKeyModel):
     note = models.CharField(max_length=300, blank=True, help_text="Optional: why it matters.")
     position = models.PositiveSmallIntegerField(default=0)
 
+    class Status(models.TextChoices):
+        STANDING = rubric.STANDING, "No notice"
+        CORRECTED = rubric.CORRECTED, "Corrected"
+        CONCERN = rubric.CONCERN, "Expression of concern"
+        RETRACTED = rubric.RETRACTED, "Retracted"
+
+    status = models.CharField(
+        "publication status",
+        max_length=20,
+        choices=Status.choices,
+        default=Status.STANDING,
+        help_text="Whether the publisher has retracted or corrected the work, or issued an "
+        "expression of concern. A retracted work no longer counts as evidence.",
+    )
+    status_date = models.DateField("notice date", null=True, blank=True)
+    status_note = models.CharField(
+        "notice", max_length=400, blank=True, help_text="What the notice says, in a sentence."
+    )
+    status_url = models.URLField("link to the notice", max_length=500, blank=True)
+
     history = HistoricalRecords()
     objects = NaturalKeyQuerySet.as_manager()
 
@@ -208,6 +228,10 @@ class Citation(NaturalKeyModel):
     @property
     def doi_url(self):
         return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def has_notice(self):
+        return self.status != self.Status.STANDING
 
 
 class MeterComponent(NaturalKeyModel):
@@ -336,3 +360,44 @@ class ComponentScore(NaturalKeyModel):
     @property
     def concern_labels(self):
         return [self.Concern(concern).label for concern in self.concerns]
+
+
+class ScoreChange(NaturalKeyModel):
+    """The history of a story's meter: each change of its score, stage, components or
+    citations, dated, with the reason and what moved.
+
+    ``state`` is the meter as it stood after the change (trust/history.py), which the next
+    rescore compares with; a row loaded from fixtures without one is taken as the
+    state it names.
+    """
+
+    natural_key_fields = ("article__slug", "changed_at")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="score_changes")
+    changed_at = models.DateTimeField(default=timezone.now)
+    score = models.PositiveSmallIntegerField(null=True, help_text="Empty while not scored.")
+    stage = models.PositiveSmallIntegerField(
+        "evidence stage", null=True, choices=Assessment.Stage.choices
+    )
+    reason = models.CharField(max_length=300)
+    changes = models.JSONField(default=list, help_text="What moved, one sentence an item.")
+    state = models.JSONField(null=True, editable=False)
+
+    objects = NaturalKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        constraints = [
+            _between_0_and_100("score", "score_change_0_100"),
+            models.UniqueConstraint(
+                fields=["article", "changed_at"], name="one_score_change_per_moment"
+            ),
+        ]
+        indexes = [models.Index(fields=["article", "changed_at"], name="score_change_story_idx")]
+
+    def __str__(self):
+        return f"{self.article}: {self.score} on {self.changed_at:%Y-%m-%d}"
+
+    @property
+    def band(self):
+        return band_of(self.score, rubric.REALITY_BANDS)

@@ -75,9 +75,37 @@ def source_trust(verdicts):
     return sum(weight for weight, met in verdicts if met)
 
 
+# A cited work's standing with its publisher (trust.Citation.status).
+STANDING, CORRECTED, CONCERN, RETRACTED = "standing", "corrected", "concern", "retracted"
+
+
+def cited_trust(trust, status):
+    """What one citation lends a story, by the rule the methodology page states: a
+    retracted work lends nothing (None: it is not evidence), a work under an expression
+    of concern half its source's trust, a corrected or standing work its source's trust."""
+    if status == RETRACTED:
+        return None
+    return Fraction(trust, 2) if status == CONCERN else Fraction(trust)
+
+
+def lent_trusts(citations):
+    """What each distinct source lends a story, from its (source id, trust, status)
+    citations: through its best-standing citation (``cited_trust``). A story whose every
+    citation is retracted gets one 0, since nothing is left standing behind it; one that
+    cites nothing gets none."""
+    lent = {}
+    citations = list(citations)
+    for source, trust, status in citations:
+        value = cited_trust(trust, status)
+        if value is not None:
+            lent[source] = max(value, lent.get(source, value))
+    return list(lent.values()) if lent or not citations else [Fraction(0)]
+
+
 def sources_component(trusts):
     """The source-trust component of a story: the mean trust of the distinct sources it
-    cites, rounded half up; None when it cites none, rather than pretending to a zero."""
+    cites (``lent_trusts``), rounded half up; None when it cites none, rather than
+    pretending to a zero."""
     trust = mean(trusts)
     return None if trust is None else round_half_up(trust)
 

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, prefetch_related_objects
 
 from articles.models import Article
-from trust import rubric
-from trust.models import Assessment, Citation, ComponentScore, Source, band_of
+from trust import history, rubric
+from trust.models import Assessment, Citation, ComponentScore, ScoreChange, Source, band_of
 
 
 @dataclass(frozen=True)
@@ -106,3 +106,40 @@ def stories_citing(source):
 def source_directory(*, kind, ordering):
     sources = Source.objects.with_citation_counts().order_by(*ordering)
     return sources.filter(kind=kind) if kind else sources
+
+
+CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 320, 100, 8
+
+
+@dataclass(frozen=True)
+class ScoreHistory:
+    """ "How this score changed": the rows newest first and the chart's points."""
+
+    changes: list[ScoreChange]
+    points: list[tuple[float, float]]
+    width: int = CHART_WIDTH
+    height: int = CHART_HEIGHT
+
+    @property
+    def first(self):
+        return self.changes[-1]
+
+    @property
+    def polyline(self):
+        return " ".join(f"{x},{y}" for x, y in self.points)
+
+
+def score_history(article):
+    changes = list(ScoreChange.objects.filter(article=article).order_by("changed_at", "pk"))
+    points = history.chart_points(
+        [(change.changed_at.timestamp(), change.score) for change in changes],
+        width=CHART_WIDTH,
+        height=CHART_HEIGHT,
+        pad=CHART_PAD,
+    )
+    return ScoreHistory(changes=changes[::-1], points=points)
+
+
+def citations_with_notices(article):
+    """The story's citations that carry a retraction, correction or concern notice."""
+    return [citation for citation in citations(article) if citation.has_notice]

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from articles import search
+from articles import cards, search
 from core import markup
 from core.jsonld import image_object, jsonld_script
 
@@ -184,3 +184,9 @@ def story_prose(html):
     place, and tables scroll sideways with a cue."""
     html = markup.terms_in_place(html)
     return mark_safe(html.replace("<table>", SCROLLING_TABLE).replace("</table>", "</table></div>"))
+
+
+@register.simple_tag
+def card_extras(story):
+    """What the apps above articles add to a story's card (articles/cards.py)."""
+    return cards.render(story)

@@ -185,3 +185,31 @@ def test_topic_page_shows_visible_links_to_its_feeds(client):
         assert (
             f'<a href="{reverse(name, kwargs={"slug": topic.slug})}">' in main.split("</main>")[0]
         )
+
+
+@pytest.mark.parametrize("name", SITE_FEEDS)
+def test_feed_items_carry_the_reality_score_in_the_text_and_as_a_category(client, name):
+    from tests.trust.test_score_badges import scored_story
+
+    story = scored_story(topics=[make_topic(name="Astronomy")])
+    unscored = make_article(published_at=story.published_at - timedelta(days=1))
+
+    entries = {entry.title: entry for entry in parse(client, reverse(name)).entries}
+
+    scored_entry = entries[story.headline]
+    assert "<p>Reality score: 74/100 (Likely).</p>" in scored_entry.summary
+    assert {tag.term for tag in scored_entry.tags} == {"Astronomy", "Reality: Likely"}
+    unscored_entry = entries[unscored.headline]
+    assert "Reality score: not scored yet." in unscored_entry.summary
+    assert not any(tag.term.startswith("Reality") for tag in unscored_entry.tags)
+
+
+@pytest.mark.parametrize("name", TOPIC_FEEDS)
+def test_topic_feed_items_carry_the_reality_score_too(client, name):
+    from tests.trust.test_score_badges import scored_story
+
+    story = scored_story()
+    topic = story.topics.get()
+    entry = parse(client, reverse(name, kwargs={"slug": topic.slug})).entries[0]
+    assert "Reality score: 74/100 (Likely)." in entry.summary
+    assert "Reality: Likely" in {tag.term for tag in entry.tags}

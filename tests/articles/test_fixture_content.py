@@ -5,14 +5,15 @@ from io import StringIO
 import pytest
 from django.db.models import Count
 
-from articles.models import Article, GlossaryTerm, Topic
+from articles.models import Article, Correction, GlossaryTerm, Topic
 from tests.site_content import load_site_content
+from trust.models import ScoreChange
 
 pytestmark = pytest.mark.usefixtures("fixture_content")
 
 
 def test_fixtures_hold_enough_real_stories_topics_and_terms():
-    assert Article.objects.published().count() >= 8
+    assert Article.objects.published().count() >= 14
     assert Topic.objects.filter(articles__isnull=False).distinct().count() >= 5
     assert GlossaryTerm.objects.count() >= 30
     assert not Article.objects.annotate(n=Count("glossary_terms")).filter(n__lt=4).exists()
@@ -103,9 +104,53 @@ def test_reloading_keeps_topic_weights_and_invents_no_score_history():
     settling.settle()
     weights = dict(Topic.objects.values_list("slug", "reader_interest"))
     history = TrustScoreChange.objects.count()
+    story_history = list(ScoreChange.objects.values_list("pk", "score", "state"))
 
     load_site_content()
 
     assert dict(Topic.objects.values_list("slug", "reader_interest")) == pytest.approx(weights)
     assert weights["cancer"] > 0
     assert TrustScoreChange.objects.count() == history
+    assert list(ScoreChange.objects.values_list("pk", "score", "state")) == story_history
+    assert not Correction.objects.exists()
+
+
+def test_every_story_has_a_score_history_ending_at_its_score():
+    from trust.models import Assessment
+
+    for assessment in Assessment.objects.select_related("article"):
+        changes = list(ScoreChange.objects.filter(article=assessment.article))
+        assert changes, assessment.article.slug
+        assert changes[0].changed_at <= assessment.article.published_at
+        assert changes[-1].score == assessment.score, assessment.article.slug
+        assert changes[-1].state is not None
+
+
+def test_follow_up_threads_link_both_ways_and_carry_their_history(client):
+    threads = [
+        (
+            "lk-99-room-temperature-superconductor-claim",
+            "lk-99-superconductor-claim-fails-replication",
+        ),
+        ("lecanemab-accelerated-approval-alzheimers", "lecanemab-traditional-approval-alzheimers"),
+    ]
+    for first, follow_up in threads:
+        earlier, later = Article.objects.get(slug=first), Article.objects.get(slug=follow_up)
+        assert later.follows_up == earlier
+        first_page = client.get(earlier.get_absolute_url()).content.decode()
+        assert "Followed by:" in first_page and later.get_absolute_url() in first_page
+        later_page = client.get(later.get_absolute_url()).content.decode()
+        assert "Update to:" in later_page and earlier.get_absolute_url() in later_page
+        assert ScoreChange.objects.filter(article=earlier).count() >= 2
+        assert "How this score changed" in first_page
+
+
+def test_the_retracted_lutetium_hydride_paper_is_flagged_and_no_longer_counts(client):
+    from trust.models import Citation
+
+    retracted = Citation.objects.get(doi="10.1038/s41586-023-05742-0")
+    assert retracted.status == Citation.Status.RETRACTED
+    html = client.get(retracted.article.get_absolute_url()).content.decode()
+    assert "Notice on a source of this story" in html
+    assert "it no longer counts as evidence in the reality meter" in html
+    assert "Citation now retracted" in html

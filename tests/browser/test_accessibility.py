@@ -52,6 +52,8 @@ PAGES = [
     ("empty search", "/search/?q=zzyzx"),
     ("common-words search", "/search/?q=the+of"),
     ("404", "/no-such-page/"),
+    ("article with a retracted source", "/articles/lutetium-hydride-superconductor-claim/"),
+    ("article in a follow-up thread", "/articles/lk-99-superconductor-claim-fails-replication/"),
 ]
 # The same reader, after voting and forecasting through the pages.
 PAGES_AFTER_ACTING = [

@@ -37,9 +37,19 @@ def evidence(
     doi="10.1038/nm.2446",
     url="https://example.org/paper",
     cited_source=True,
+    status="standing",
+    reason="",
 ):
     return (
-        rows("assessment", {"stage": "6", "horizon": "3-5", "horizon_note": "Trials first."})
+        rows(
+            "assessment",
+            {
+                "stage": "6",
+                "horizon": "3-5",
+                "horizon_note": "Trials first.",
+                "change_reason": reason,
+            },
+        )
         | rows(
             "component_scores",
             {
@@ -66,6 +76,7 @@ def evidence(
                 "doi": doi,
                 "published_on": "2026-04-30",
                 "note": "",
+                "status": status,
             },
         )
     )
@@ -228,3 +239,71 @@ def test_changing_a_source_needs_a_reason_for_its_public_history(client, editor,
     assert refused.status_code == 200
     assert "Reason for the change</strong>: This field is required." in refused.content.decode()
     assert Source.objects.get().trust_score == 80
+
+
+def test_an_editors_reason_for_moving_the_evidence_enters_the_story_history(client, editor, rubric):
+    topic = make_topic()
+    source = make_source(meets=rubric["criteria"])
+    add_story(client, article_form(topics=[topic.pk]) | evidence(rubric, source))
+    article = Article.objects.get()
+    stage_row = article.component_scores.get(component=rubric["stage"])
+    trust_row = article.component_scores.get(component=rubric["trust"])
+    citation = article.citations.get()
+    edit = (
+        article_form(topics=[topic.pk])
+        | rows(
+            "assessment",
+            {
+                "article": article.pk,
+                "stage": "7",
+                "horizon": "3-5",
+                "horizon_note": "Trials first.",
+                "change_reason": "The phase 2 trial reported",
+            },
+            initial=1,
+        )
+        | rows(
+            "component_scores",
+            {
+                "id": stage_row.pk,
+                "article": article.pk,
+                "component": rubric["stage"].pk,
+                "value": "80",
+                "weight": "60",
+                "rationale": "Phase 2.",
+            },
+            {
+                "id": trust_row.pk,
+                "article": article.pk,
+                "component": rubric["trust"].pk,
+                "value": "",
+                "weight": "40",
+                "rationale": "Computed.",
+            },
+            initial=2,
+        )
+        | rows(
+            "citations",
+            {
+                "id": citation.pk,
+                "article": article.pk,
+                "position": "1",
+                "title": "The trial",
+                "source": source.pk,
+                "kind": "primary",
+                "url": "https://example.org/paper",
+                "doi": "10.1038/nm.2446",
+                "published_on": "2026-04-30",
+                "note": "",
+                "status": "standing",
+            },
+            initial=1,
+        )
+    )
+    response = client.post(reverse("admin:articles_article_change", args=[article.pk]), edit)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    latest = article.score_changes.order_by("changed_at").last()
+    assert latest.reason == "The phase 2 trial reported"
+    assert latest.score == 88  # 48 + 40
+    assert "Reality score: 70 → 88/100" in latest.changes
+    assert any(line.startswith("Evidence ladder: First in humans") for line in latest.changes)

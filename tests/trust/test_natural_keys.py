@@ -18,7 +18,7 @@ def test_every_natural_key_finds_its_object_again():
     cite(article, make_source())
     make_meter(article, values=[70, 50], weights=[60, 40])
 
-    assert len(KEYED) == 7
+    assert len(KEYED) == 8
     for model in KEYED:
         objects = list(model.objects.all())
         assert objects, model

@@ -29,6 +29,16 @@ def source_list(article):
     return {"citations": selectors.citations(article)}
 
 
+@register.inclusion_tag("trust/components/score_history.html")
+def score_history(article):
+    return {"history": selectors.score_history(article)}
+
+
+@register.inclusion_tag("trust/components/citation_notices.html")
+def citation_notices(article):
+    return {"citations": selectors.citations_with_notices(article)}
+
+
 @register.inclusion_tag("trust/components/trust_badge.html")
 def trust_badge(source):
     return {"source": source}

@@ -16,6 +16,7 @@ FIXTURE_FILES = [
     "stories-frontiers.yaml",
     "evidence.yaml",
     "predictions.yaml",
+    "stories-threads.yaml",
 ]
 # Pictures are files as well as rows: attached through the model, as an upload would be.
 FIGURES_FILE = "figures.yaml"
