@@ -228,3 +228,32 @@ def test_changing_a_source_needs_a_reason_for_its_public_history(client, editor,
     assert refused.status_code == 200
     assert "Reason for the change</strong>: This field is required." in refused.content.decode()
     assert Source.objects.get().trust_score == 80
+
+
+def test_an_evidence_stage_value_off_the_stage_rule_needs_a_reason_readers_see(
+    client, editor, rubric
+):
+    source = make_source(meets=rubric["criteria"])
+    data = article_form(topics=[make_topic().pk]) | evidence(rubric, source, stage_value="35")
+
+    refused = add_story(client, data)
+    assert refused.status_code == 200
+    assert "the stage rule gives 45–55" in refused.content.decode()
+    assert not Article.objects.exists()
+
+    reason = "Only three patients were treated, so we keep it below the usual range."
+    data["component_scores-0-stage_rule_departure"] = reason
+    assert add_story(client, data).status_code == 302
+    article = Article.objects.get()
+    article.status = "published"
+    article.save()
+    page = client.__class__().get(article.get_absolute_url()).content.decode()
+    assert f"Departs from our stage rule: {reason}" in page
+
+
+def test_the_methodology_page_publishes_the_stage_rule(client):
+    page = client.get(reverse("trust:methodology")).content.decode()
+    assert "From stage to score" in page
+    assert (
+        "<td>First in humans, phase I, or a field demonstration (TRL 6)</td><td>45–55</td>" in page
+    )
