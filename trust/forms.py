@@ -100,6 +100,8 @@ class ComponentScoreFormSet(RubricRowsMixin, WeightsSumTo100Mixin, forms.BaseInl
         chosen = self.data.get("assessment-0-stage", "") if self.is_bound else ""
         if chosen.isdigit():
             return int(chosen)
+        if self.instance.pk is None:
+            return None
         assessment = Assessment.objects.filter(article=self.instance).first()
         return assessment.stage if assessment else None
 
