@@ -43,6 +43,9 @@ class HistoryAdmin(SimpleHistoryAdmin):
         records = list(historical_records)
         for newer, older in zip(records, records[1:], strict=False):
             newer.field_changes = changes_between(newer, older)
+        if records:
+            # None: nothing earlier to compare with (on this page, or at all).
+            records[-1].field_changes = None
 
     def compare_view(self, request, object_id):
         obj = self.get_object(request, object_id)

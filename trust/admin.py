@@ -149,7 +149,7 @@ class ComponentScoreInline(NoDeleteFromPickersMixin, admin.StackedInline):
     form = ComponentScoreForm
     formset = ComponentScoreFormSet
     extra = 0
-    fields = [("component", "value", "weight"), "rationale", "concerns"]
+    fields = [("component", "value", "weight"), "rationale", "stage_rule_departure", "concerns"]
     classes = ["desk-rows"]
 
     class Media:

@@ -1,6 +1,14 @@
 from django import forms
 
-from trust.models import ComponentScore, Criterion, CriterionResult, MeterComponent, Source
+from trust import rubric
+from trust.models import (
+    Assessment,
+    ComponentScore,
+    Criterion,
+    CriterionResult,
+    MeterComponent,
+    Source,
+)
 from trust.services import check_weights_sum_to_100
 
 
@@ -67,6 +75,35 @@ class RubricRowForm(forms.ModelForm):
 class ComponentScoreFormSet(RubricRowsMixin, WeightsSumTo100Mixin, forms.BaseInlineFormSet):
     what = "reality-meter component"
     rows_of = "component_scores"
+
+    def clean(self):
+        super().clean()
+        stage = self.stage_on_the_form()
+        if stage not in rubric.STAGE_VALUES:
+            return
+        low, high = rubric.stage_value_range(stage)
+        for form in self.forms:
+            data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+            component, value = data.get("component"), data.get("value")
+            if data.get("DELETE") or component is None or value is None:
+                continue
+            departs = component.slug == rubric.EVIDENCE_STAGE_SLUG and not (low <= value <= high)
+            if departs and not data.get("stage_rule_departure", "").strip():
+                form.add_error(
+                    "stage_rule_departure",
+                    f"For “{Assessment.Stage(stage).label}” the stage rule gives {low}–{high}. "
+                    "Give a value in that range, or say why this story departs from it.",
+                )
+
+    def stage_on_the_form(self):
+        """The evidence stage chosen in the assessment, on the same form (or saved)."""
+        chosen = self.data.get("assessment-0-stage", "") if self.is_bound else ""
+        if chosen.isdigit():
+            return int(chosen)
+        if self.instance.pk is None:
+            return None
+        assessment = Assessment.objects.filter(article=self.instance).first()
+        return assessment.stage if assessment else None
 
     @staticmethod
     def rubric_initial():
@@ -140,7 +177,7 @@ class ComponentScoreForm(RubricRowForm):
 
     class Meta:
         model = ComponentScore
-        fields = ["component", "value", "weight", "rationale", "concerns"]
+        fields = ["component", "value", "weight", "rationale", "stage_rule_departure", "concerns"]
         widgets = {"component": ComponentSelect, "rationale": forms.Textarea(attrs={"rows": 2})}
         help_texts = {"value": "0–100; empty for source trust (computed).", "weight": ""}
 

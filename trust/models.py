@@ -334,6 +334,13 @@ class ComponentScore(NaturalKeyModel):
         validators=PERCENT, help_text="The weights of a story's components sum to 100."
     )
     rationale = models.TextField(blank=True, help_text="Why this value, in plain words.")
+    stage_rule_departure = models.CharField(
+        "why it departs from the stage rule (shown to readers)",
+        max_length=300,
+        blank=True,
+        help_text="Only for the evidence stage, when its value is outside the range the "
+        "methodology page gives for the story's stage.",
+    )
     concerns = ArrayField(
         models.CharField(max_length=20, choices=Concern.choices),
         blank=True,

@@ -116,3 +116,23 @@ def story_score(rows):
     if not rows or any(value is None for value, _ in rows):
         return None
     return weighted_contributions(rows)[0]
+
+
+# The evidence-stage component's value follows the story's rung on the readiness ladder
+# (Assessment.Stage): each rung's central value, give or take STAGE_TOLERANCE. The
+# methodology page prints this table; an editor who departs from it says why, and
+# readers see the reason beside the value.
+EVIDENCE_STAGE_SLUG = "evidence-stage"
+STAGE_VALUES = {2: 10, 3: 30, 5: 40, 6: 50, 7: 65, 8: 85, 9: 95}
+STAGE_TOLERANCE = 5
+
+
+def stage_value_range(stage):
+    """The (lowest, highest) evidence-stage value the rule allows for ``stage``."""
+    centre = STAGE_VALUES[stage]
+    return max(0, centre - STAGE_TOLERANCE), min(100, centre + STAGE_TOLERANCE)
+
+
+def follows_stage_rule(stage, value):
+    low, high = stage_value_range(stage)
+    return low <= value <= high

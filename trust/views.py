@@ -41,5 +41,10 @@ class MethodologyView(TemplateView):
             trust_bands=rubric.TRUST_BANDS,
             reality_bands=rubric.REALITY_BANDS,
             stages=Assessment.Stage.choices,
+            stage_rule=[
+                (label, *rubric.stage_value_range(value))
+                for value, label in Assessment.Stage.choices
+            ],
+            stage_tolerance=rubric.STAGE_TOLERANCE,
             **kwargs,
         )

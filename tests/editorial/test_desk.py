@@ -73,7 +73,7 @@ def test_field_errors_of_the_story_and_of_inline_rows_link_to_their_fields(clien
     data = article_form(headline="") | rows(
         "citations",
         {"position": "1", "title": "A paper", "source": source.pk, "kind": "primary",
-         "doi": "doi:10.1/x", "url": "", "published_on": "", "note": ""},
+         "doi": "doi:10.1/x", "url": "", "published_on": "", "note": "", "status": "standing"},
     )  # fmt: skip
     html = client.post(reverse(ADD), data).content.decode()
     summary = re.search(r'<div class="error-summary".*?</div>', html, re.S).group(0)
@@ -137,7 +137,7 @@ def test_proposed_rows_are_saved_once_the_editor_fills_one(client, editor, compo
         | rubric_rows(components, **{"evidence-stage": "50"})
         | rows("citations", {"position": "1", "title": "A trial", "source": source.pk,
                              "kind": "primary", "url": "", "doi": "", "published_on": "",
-                             "note": ""})
+                             "note": "", "status": "standing"})
     )  # fmt: skip
     response = client.post(reverse(ADD), data)
 

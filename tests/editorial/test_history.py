@@ -64,6 +64,7 @@ def test_the_history_list_says_what_changed_without_none(client, story):
     assert "None" not in re.sub(r"<script.*?</script>", "", text, flags=re.S)
     assert "<strong>Explanation</strong>: +1 / −0 words" in text
     assert "<strong>Status</strong>: Draft → In review" in text
+    assert text.count("The earliest version recorded") == 1
 
 
 def test_adding_a_correction_is_recorded_in_the_storys_history(client, story):

@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import services
 from articles.models import Article
 from tests.admin_forms import WITHOUT_EVIDENCE, article_form, rows
-from tests.factories import make_article, make_criteria, make_source, make_topic
+from tests.factories import make_article, make_criteria, make_picture, make_source, make_topic
 from trust.models import MeterComponent
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def evidence():
         )
         | rows("citations", {"position": "1", "title": "The trial", "source": source.pk,
                              "kind": "primary", "url": "", "doi": "", "published_on": "",
-                             "note": ""})
+                             "note": "", "status": "standing"})
     )  # fmt: skip
 
 
@@ -136,3 +137,14 @@ def test_an_unpublished_story_cannot_be_pinned(client, editor):
     draft = make_article(status=Article.Status.DRAFT)
     assert "Only a published story can lead" in pin(client, draft).content.decode()
     assert not Article.objects.filter(is_lead=True).exists()
+
+
+def test_a_picture_without_alt_text_holds_back_publishing(client, editor, evidence):
+    article = make_article(status=Article.Status.DRAFT)
+    picture = make_picture(article)
+    article.images.filter(pk=picture.pk).update(alt=" ")
+    assert any("alt text" in problem for problem in services.publication_problems(article))
+    page = client.get(change_url(article)).content.decode()
+    assert "Alt text, caption, credit and licence on every picture" in page
+    article.images.filter(pk=picture.pk).update(alt="A chart of the trial's relapse rates.")
+    assert not any("alt text" in problem for problem in services.publication_problems(article))

@@ -182,7 +182,7 @@ def test_history_records_who_changed_what_and_compares_versions(client, editor):
     )
     text = compare.content.decode()
     assert "Bees learn to count to four" in text and "Bees learn to count to five" in text
-    assert "headline" in text
+    assert '<th scope="row">Headline</th>' in text  # the field's label, not its name
 
 
 def test_sources_and_questions_keep_history_too(editor):

@@ -268,7 +268,7 @@ def test_an_editors_reason_for_moving_the_evidence_enters_the_story_history(clie
                 "id": stage_row.pk,
                 "article": article.pk,
                 "component": rubric["stage"].pk,
-                "value": "80",
+                "value": "65",
                 "weight": "60",
                 "rationale": "Phase 2.",
             },
@@ -304,6 +304,35 @@ def test_an_editors_reason_for_moving_the_evidence_enters_the_story_history(clie
     assert response.status_code == 302, response.context["errors"] if response.context else ""
     latest = article.score_changes.order_by("changed_at").last()
     assert latest.reason == "The phase 2 trial reported"
-    assert latest.score == 88  # 48 + 40
-    assert "Reality score: 70 → 88/100" in latest.changes
+    assert latest.score == 79  # 65 × 0.6 + 100 × 0.4, the stage rule's value for TRL 7
+    assert "Reality score: 70 → 79/100" in latest.changes
     assert any(line.startswith("Evidence ladder: First in humans") for line in latest.changes)
+
+
+def test_an_evidence_stage_value_off_the_stage_rule_needs_a_reason_readers_see(
+    client, editor, rubric
+):
+    source = make_source(meets=rubric["criteria"])
+    data = article_form(topics=[make_topic().pk]) | evidence(rubric, source, stage_value="35")
+
+    refused = add_story(client, data)
+    assert refused.status_code == 200
+    assert "the stage rule gives 45–55" in refused.content.decode()
+    assert not Article.objects.exists()
+
+    reason = "Only three patients were treated, so we keep it below the usual range."
+    data["component_scores-0-stage_rule_departure"] = reason
+    assert add_story(client, data).status_code == 302
+    article = Article.objects.get()
+    article.status = "published"
+    article.save()
+    page = client.__class__().get(article.get_absolute_url()).content.decode()
+    assert f"Departs from our stage rule: {reason}" in page
+
+
+def test_the_methodology_page_publishes_the_stage_rule(client):
+    page = client.get(reverse("trust:methodology")).content.decode()
+    assert "From stage to score" in page
+    assert (
+        "<td>First in humans, phase I, or a field demonstration (TRL 6)</td><td>45–55</td>" in page
+    )
