@@ -17,14 +17,23 @@ from articles.models import Article, Topic
 
 STORIES_IN_FEED = 20
 # A link-bearing attribute in the sanitised HTML of core/markup.py (always double-quoted).
-_LINK_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
+_LINK_ATTRIBUTE = re.compile(r'\b(srcset|href|src)="([^"]*)"')
+
+
+def _absolute_srcset(value, base):
+    """A srcset's candidates ("url 480w, url 800w") with each URL made absolute."""
+    candidates = (candidate.split() for candidate in value.split(","))
+    return ", ".join(
+        " ".join([urljoin(base, url), *descriptors]) for url, *descriptors in candidates if url
+    )
 
 
 def absolute_links(html, *, base):
-    """``html`` with every href and src resolved against ``base``, an absolute URL."""
+    """``html`` with every href, src and srcset resolved against ``base``, an absolute URL."""
 
     def resolve(match):
-        url = urljoin(base, unescape(match[2]))
+        value = unescape(match[2])
+        url = _absolute_srcset(value, base) if match[1] == "srcset" else urljoin(base, value)
         return f'{match[1]}="{escape(url)}"'
 
     return _LINK_ATTRIBUTE.sub(resolve, html)

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
-from tests.factories import make_article, make_term, make_topic
+from articles.models import Article, ArticleImage
+from tests.factories import make_article, make_picture, make_term, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +96,18 @@ def test_every_link_in_feed_content_is_absolute(client, name, scheme):
             f"{site}{story.get_absolute_url()}#fn",
         ]
     )
+
+
+@pytest.mark.parametrize("name", SITE_FEEDS)
+def test_a_figures_picture_sources_in_feed_content_are_absolute(client, name):
+    story = make_article()
+    make_picture(story, role=ArticleImage.Role.EXPLANATION, alt="The laser bay.")
+    content = client.get(reverse(name)).content.decode()
+    srcsets = re.findall(r'srcset=&quot;(.*?)&quot;|srcset="(.*?)"', content)
+    candidates = [url for pair in srcsets for value in pair if value for url in value.split(", ")]
+    assert candidates
+    for candidate in candidates:
+        assert candidate.startswith("http://testserver/"), candidate
 
 
 def test_atom_entries_say_when_a_story_was_updated(client):
