@@ -95,6 +95,25 @@ def test_a_wrong_weight_sum_is_summarised_at_the_top_and_links_to_the_components
     assert sideways_overflow(page) <= 0
 
 
+def test_a_section_folds_away_and_a_link_to_an_error_inside_it_opens_it(desk):
+    open_page, article = desk
+    page = open_page()
+    page.goto(f"/admin/articles/article/{article.pk}/change/")
+    weight = page.locator("#id_component_scores-0-weight")
+    page.locator("#section-evidence summary").click()
+    assert not weight.is_visible()
+    page.locator("#section-evidence summary").click()
+    assert weight.is_visible()
+    weight.fill("65")
+    page.locator("input[name=_continue]").click()
+    page.locator(".error-summary").wait_for()
+    page.locator("#section-evidence summary").click()
+    assert not weight.is_visible()
+    page.locator(".error-summary").get_by_role("link", name="add up to 105").click()
+    page.wait_for_function("location.hash === '#component_scores-group'")
+    assert weight.is_visible()
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_story_forms_have_no_axe_violations(desk, scheme):
     open_page, article = desk

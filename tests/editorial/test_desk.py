@@ -35,6 +35,9 @@ def section_headings(html):
 def test_the_story_form_is_in_sections_in_reading_order(client, editor):
     html = client.get(reverse(ADD)).content.decode()
     assert section_headings(html) == ["Story", "Evidence", "Question", "Publishing"]
+    # Each section folds: its heading is the summary of a details element, open at first.
+    assert html.count('<details class="desk-section__body" open>') == 4
+    assert html.count('<summary class="desk-section__summary"><h2') == 4
     nav = re.search(r'<nav class="desk-nav".*?</nav>', html, re.S).group(0)
     assert re.findall(r'href="#(section-[a-z]+)"', nav) == [
         "section-story", "section-evidence", "section-question", "section-publishing",
