@@ -206,7 +206,7 @@ def _check_svg_root(element, problems):
                 problems.append(f"<svg> <{local} href={value!r}>: not one of the page's symbols")
 
 
-def _walk(element, problems, *, fragment, in_svg=False, zones=frozenset()):
+def _walk(element, problems, *, fragment, in_svg=False, zones=frozenset(), site=frozenset()):
     namespace, local = split_name(element.tag)
     if not isinstance(local, str):  # comments
         return
@@ -220,7 +220,7 @@ def _walk(element, problems, *, fragment, in_svg=False, zones=frozenset()):
             _check_svg_root(element, problems)
     elif namespace == XHTML:
         forbidden = FORBIDDEN_IN_FRAGMENT if fragment else FORBIDDEN_EVERYWHERE
-        if local in forbidden:
+        if local in forbidden and id(element) not in site:
             problems.append(f"<{local}>: not allowed {'in content' if fragment else 'on a page'}")
         elif local == "script":
             _check_script(element, problems)
@@ -238,11 +238,11 @@ def _walk(element, problems, *, fragment, in_svg=False, zones=frozenset()):
     _check_attributes(element, local, problems, fragment=fragment)
     content_zone = not fragment and (_classes(element) & CONTENT_CLASSES or id(element) in zones)
     for child in element:
-        if content_zone:
-            _walk(child, problems, fragment=True)
+        if content_zone or fragment:
+            _walk(child, problems, fragment=True, site=site)
         else:
             svg = in_svg or namespace == SVG
-            _walk(child, problems, fragment=fragment, in_svg=svg, zones=zones)
+            _walk(child, problems, fragment=fragment, in_svg=svg, zones=zones, site=site)
 
 
 def _glossary_definitions(root):
@@ -254,6 +254,30 @@ def _glossary_definitions(root):
     return frozenset(zones)
 
 
+def _site_markup(root):
+    """Elements the site itself places among editors' HTML on a page, exactly as it makes
+    them: a marked term's button (core.markup.terms_in_place) and a figure's picture with
+    its sources (templates/articles/components/figure.html). Anything else of those
+    kinds inside content is still a problem."""
+    allowed = set()
+    for button in root.iter(f"{{{XHTML}}}button"):
+        names = {attribute_name(name) for name in button.attrib}
+        if (
+            names == {"type", "class", "popovertarget"}
+            and button.get("type") == "button"
+            and button.get("class") == "term"
+            and button.get("popovertarget", "").startswith("define-")
+        ):
+            allowed.add(id(button))
+    for figure in root.iter(f"{{{XHTML}}}figure"):
+        if _classes(figure) == {"figure"}:
+            for picture in figure.iter(f"{{{XHTML}}}picture"):
+                if _classes(picture) == {"picture"}:
+                    allowed.add(id(picture))
+                    allowed.update(id(source) for source in picture.iter(f"{{{XHTML}}}source"))
+    return frozenset(allowed)
+
+
 def problems_in(markup, *, fragment=False):
     """Every way ``markup`` could run code or escape its place; empty when there is none."""
     problems = []
@@ -262,7 +286,13 @@ def problems_in(markup, *, fragment=False):
             _walk(child, problems, fragment=True)
     else:
         root = parse_page(markup)
-        _walk(root, problems, fragment=False, zones=_glossary_definitions(root))
+        _walk(
+            root,
+            problems,
+            fragment=False,
+            zones=_glossary_definitions(root),
+            site=_site_markup(root),
+        )
     return problems
 
 
