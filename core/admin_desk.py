@@ -3,7 +3,11 @@ at the top and linked to its field."""
 
 from dataclasses import dataclass, field
 
-from django.contrib.admin.widgets import AdminSplitDateTime, RelatedFieldWidgetWrapper
+from django.contrib.admin.widgets import (
+    AdminSplitDateTime,
+    AutocompleteSelect,
+    RelatedFieldWidgetWrapper,
+)
 
 
 @dataclass(frozen=True)
@@ -93,12 +97,29 @@ def arrange(sections, adminform, inline_admin_formsets):
     return rendered
 
 
+class LabelledAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete picker with its empty choice labelled: an empty option with
+    no label is not valid HTML."""
+
+    EMPTY_LABEL = "(none)"
+
+    def create_option(self, name, value, label, *args, **kwargs):
+        return super().create_option(name, value, label or self.EMPTY_LABEL, *args, **kwargs)
+
+
 class DeskAdminMixin:
     """For a ModelAdmin: an error summary on every change form, and, when
     ``desk_sections`` is set, the form in those sections."""
 
     desk_sections = ()
     change_form_template = "admin/desk_change_form.html"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = LabelledAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         adminform = context["adminform"]

@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ('original', models.ImageField(help_text='JPEG, PNG, WebP or AVIF, at least 320 pixels wide, up to 8 MB and 40 megapixels. Camera data (EXIF, GPS) is removed.', max_length=200, upload_to='images/', verbose_name='image')),
                 ('alt', models.CharField(help_text="What the picture shows, for someone who cannot see it; for a chart, its finding ('Relapse fell from 40% to 12%').", max_length=300, verbose_name='alt text')),
                 ('caption', models.CharField(help_text='Shown under the picture.', max_length=400)),
-                ('credit', models.CharField(help_text="Who made it, honestly: 'Newsroom graphic; data: <study>', a photographer.", max_length=200)),
+                ('credit', models.CharField(help_text="Who made it, honestly: 'Newsroom graphic; data: the study it charts', a photographer.", max_length=200)),
                 ('licence', models.CharField(help_text="Under which terms we use it: 'CC BY 4.0', 'Used with permission'.", max_length=120)),
                 ('width', models.PositiveIntegerField(default=0, editable=False)),
                 ('height', models.PositiveIntegerField(default=0, editable=False)),

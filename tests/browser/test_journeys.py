@@ -144,7 +144,7 @@ def test_forecasting_and_finding_it_in_the_track_record(reader):
     page.wait_for_url("**/predictions/me/")
     main = page.locator("main")
     assert "You appear as" in main.inner_text()
-    standing = main.locator(".question-card", has_text="Tscm-based therapy")
+    standing = main.locator(".question-card:not(.my-history)", has_text="Tscm-based therapy")
     assert "Your forecast 40%" in standing.inner_text()
     assert main.get_by_role("link", name="Download your forecasts (CSV)").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]

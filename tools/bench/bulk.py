@@ -68,12 +68,26 @@ class BulkLoad:
         return connection.ops.quote_name(model._meta.db_table)
 
     def _copy(self, model, fields, rows):
+        """COPY ``rows`` into ``model``'s table. A NOT NULL column the rows leave out takes
+        the model's default, or "" for text (the database has none: Django keeps defaults
+        in Python)."""
+        given = {model._meta.get_field(name) for name in fields}
+        defaulted = [
+            field
+            for field in model._meta.concrete_fields
+            if field not in given
+            and not field.null
+            and not field.generated
+            and (field.has_default() or field.empty_strings_allowed)
+        ]
         columns = ", ".join(
-            connection.ops.quote_name(model._meta.get_field(name).column) for name in fields
+            connection.ops.quote_name(field.column)
+            for field in [*(model._meta.get_field(name) for name in fields), *defaulted]
         )
+        tail = tuple(field.get_default() for field in defaulted)
         with self.cursor.copy(f"COPY {self._table(model)} ({columns}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row(row)
+                copy.write_row((*row, *tail))
 
     def _new_ids(self, model, count):
         """Primary keys for rows written with explicit ids; the sequence is moved past them."""
