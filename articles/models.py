@@ -443,7 +443,8 @@ class ArticleImage(models.Model):
     caption = models.CharField(max_length=400, help_text="Shown under the picture.")
     credit = models.CharField(
         max_length=200,
-        help_text="Who made it, honestly: 'Newsroom graphic; data: the study it charts', a photographer.",
+        help_text="Who made it, honestly: 'Newsroom graphic; data: the study it charts', "
+        "a photographer.",
     )
     licence = models.CharField(
         max_length=120,
