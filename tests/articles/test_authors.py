@@ -6,9 +6,12 @@ import re
 from datetime import timedelta
 
 import pytest
+import yaml
 from django.apps import apps
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from articles.models import Article, Author, Correction
 from tests import query_budgets
@@ -138,3 +141,9 @@ def test_fixture_stories_link_to_authors_with_bios(client, fixture_content):
 def test_a_scheduled_story_stays_off_its_authors_page(client, mara):
     make_article(author=mara, headline="Not yet", published_at=timezone.now() + timedelta(days=1))
     assert "Not yet" not in client.get(mara.get_absolute_url()).content.decode()
+
+
+def test_fixture_authors_slugs_are_the_ones_the_byline_migration_makes():
+    entries = yaml.safe_load((settings.BASE_DIR / "fixtures" / "authors.yaml").read_text())
+    for entry in entries:
+        assert entry["fields"]["slug"] == slugify(entry["fields"]["name"])

@@ -67,7 +67,7 @@ def test_the_byline_leads_to_the_authors_page_and_back_to_a_story(reader):
     size, page = reader
     page.goto(SELECT)
     page.locator(".story__byline").get_by_role("link").click()
-    page.wait_for_url("**/authors/science-desk/")
+    page.wait_for_url("**/authors/newsroom-science-desk/")
     assert page.get_by_role("heading", level=1).inner_text() == "Newsroom science desk"
     assert page.get_by_role("heading", name="Corrections and updates on these stories").count()
     page.locator(f"a[href='{SELECT}']").first.click()
