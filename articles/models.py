@@ -162,9 +162,13 @@ class ArticleQuerySet(SlugQuerySet):
         not the texts (tens of kilobytes a story that a vote has no use for)."""
         return self.only(*self.READER_WRITE_FIELDS)
 
+    # What a story's page never shows of itself or of the story it follows up.
+    UNSHOWN_FIELDS = ("search_terms", "search_vector")
+    BODY_FIELDS = ("explanation", "explanation_html", "technical", "technical_html")
+
     def for_detail(self):
         """A story with what its page shows, including the stories before and after it in
-        a follow-up thread (only public follow-ups)."""
+        a follow-up thread (only public follow-ups; of those, the link line only)."""
         follow_ups = Article.objects.published().only(
             "slug", "headline", "published_at", "follows_up"
         )
@@ -177,7 +181,10 @@ class ArticleQuerySet(SlugQuerySet):
                 "images",
                 Prefetch("follow_ups", queryset=follow_ups.latest_first()),
             )
-            .defer("search_terms", "search_vector")
+            .defer(
+                *self.UNSHOWN_FIELDS,
+                *(f"follows_up__{name}" for name in (*self.UNSHOWN_FIELDS, *self.BODY_FIELDS)),
+            )
         )
 
     def latest_first(self):
