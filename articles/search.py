@@ -176,9 +176,11 @@ def related_stories(article, *, limit=RELATED_STORIES):
     One query, whose cost follows the number of stories sharing something with
     ``article``, not the number of stories: the link tables' indexes on their topic
     and term columns give the candidates, one pass over those links scores them, and
-    only candidates are looked up by primary key. Pass a story from ``for_detail()``:
-    its prefetched topics and terms give the ids without a query, and the names
-    each result's ``also_about`` lists (up to two, terms first) to say why it is related.
+    only candidates are looked up by primary key. What a card shows beyond the
+    headline (the columns other apps add, the shared names) is fetched for the few
+    winners only. Pass a story from ``for_detail()``: its prefetched topics and terms
+    give the ids without a query, and the names each result's ``also_about`` lists
+    (up to two, terms first) to say why it is related.
     """
     terms = {term.pk: term.term for term in article.glossary_terms.all()}
     topics = {topic.pk: topic.name for topic in article.topics.all()}
@@ -188,42 +190,50 @@ def related_stories(article, *, limit=RELATED_STORIES):
     # comes from Article.published_q(), compiled for the outer table.
     public = Article.objects.published()
     public_sql, public_params = public.query.get_compiler(public.db).compile(public.query.where)
-    term_links, topic_links = Article.glossary_terms.through, Article.topics.through
+    table = Article._meta.db_table
+    term_links = Article.glossary_terms.through._meta.db_table
+    topic_links = Article.topics.through._meta.db_table
     # The columns other apps add to cards (articles/cards.py): their own query, joined.
     columns = cards.annotations()
     card_sql, card_params = ("", ())
     if columns:
         card_query = Article.objects.annotate(**columns).values("pk", *columns).order_by()
         card_sql, card_params = card_query.query.sql_with_params()
-    card_join = f"LEFT JOIN ({card_sql}) AS card ON card.pk = {Article._meta.db_table}.id"
+    card_join = f"LEFT JOIN ({card_sql}) AS card ON card.pk = top.id" if columns else ""
     card_columns = "".join(f', card."{name}"' for name in columns)
     sql = f"""
         WITH shared AS (
-            SELECT article_id, glossaryterm_id AS term_id, NULL::bigint AS topic_id
-            FROM {term_links._meta.db_table}
+            SELECT article_id, 1 AS terms, 0 AS topics
+            FROM {term_links}
             WHERE glossaryterm_id = ANY(%s) AND article_id <> %s
             UNION ALL
-            SELECT article_id, NULL, topic_id
-            FROM {topic_links._meta.db_table}
+            SELECT article_id, 0, 1
+            FROM {topic_links}
             WHERE topic_id = ANY(%s) AND article_id <> %s
         ), scored AS (
-            SELECT article_id,
-                   %s * count(term_id) + %s * count(topic_id) AS score,
-                   array_remove(array_agg(term_id), NULL) AS shared_terms,
-                   array_remove(array_agg(topic_id), NULL) AS shared_topics
+            SELECT article_id, %s * sum(terms) + %s * sum(topics) AS score
             FROM shared
             GROUP BY article_id
+        ), top AS (
+            SELECT {table}.id, published_at, score
+            FROM scored JOIN {table} ON {table}.id = article_id
+            WHERE {public_sql}
+            ORDER BY score DESC, {table}.published_at DESC, {table}.id DESC
+            LIMIT %s
         )
-        SELECT {Article._meta.db_table}.id, slug, headline, dek, published_at,
-               shared_terms, shared_topics{card_columns}
-        FROM scored JOIN {Article._meta.db_table} ON {Article._meta.db_table}.id = article_id
-        {card_join if columns else ""}
-        WHERE {public_sql}
-        ORDER BY score DESC, published_at DESC, {Article._meta.db_table}.id DESC
-        LIMIT %s
+        SELECT top.id, story.slug, story.headline, story.dek, top.published_at,
+               ARRAY(SELECT glossaryterm_id FROM {term_links}
+                     WHERE article_id = top.id AND glossaryterm_id = ANY(%s))
+               AS shared_terms,
+               ARRAY(SELECT topic_id FROM {topic_links}
+                     WHERE article_id = top.id AND topic_id = ANY(%s))
+               AS shared_topics{card_columns}
+        FROM top JOIN {table} AS story ON story.id = top.id {card_join}
+        ORDER BY top.score DESC, top.published_at DESC, top.id DESC
     """
     params = [list(terms), article.pk, list(topics), article.pk, TERM_WEIGHT, TOPIC_WEIGHT]
-    stories = list(Article.objects.raw(sql, [*params, *card_params, *public_params, limit]))
+    params += [*public_params, limit, list(terms), list(topics), *card_params]
+    stories = list(Article.objects.raw(sql, params))
     for story in stories:
         names = [terms[pk] for pk in terms if pk in story.shared_terms]
         names += [topics[pk] for pk in topics if pk in story.shared_topics]

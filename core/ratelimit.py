@@ -9,17 +9,16 @@ writes down with it.
 
 import logging
 import time
-from functools import lru_cache, wraps
+from functools import wraps
 
-import redis
 from django.conf import settings
 from django.shortcuts import render
-from redis.exceptions import RedisError
 
+from core import shared_redis
 from core.errors import bad_request_response
+from core.shared_redis import REDIS_ERRORS
 
 logger = logging.getLogger(__name__)
-REDIS_ERRORS = (RedisError, OSError)
 
 
 def client_address(request):
@@ -31,19 +30,10 @@ def client_address(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
-@lru_cache(maxsize=4)
-def _client(location, timeout):
-    """One pooled, thread-safe client per process (Django's cache builds one per call)."""
-    return redis.Redis.from_url(location, socket_connect_timeout=timeout, socket_timeout=timeout)
-
-
 def _count(key, window):
     """This request's number in its window, in one round trip: create the counter with
     the window's expiry if it is new, then INCR it."""
-    default = settings.CACHES["default"]
-    options = default.get("OPTIONS", {})
-    client = _client(default["LOCATION"], options.get("socket_timeout", 1))
-    pipe = client.pipeline(transaction=False)
+    pipe = shared_redis.client().pipeline(transaction=False)
     pipe.set(key, 0, ex=window + 1, nx=True)
     pipe.incr(key)
     return pipe.execute()[1]

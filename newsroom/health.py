@@ -22,8 +22,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from psycopg_pool import PoolTimeout
 
-from core.ratelimit import REDIS_ERRORS
 from core.replicas import REPLICA, replica_health
+from core.shared_redis import REDIS_ERRORS
 
 PROBE_TIMEOUT_SECONDS = 0.5
 

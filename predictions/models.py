@@ -5,8 +5,10 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from articles.models import Article, ArticleQuerySet, SlugQuerySet, Topic
-from core import markup
+from articles.models import READER_WRITE_COLUMNS as ARTICLE_READER_WRITE_COLUMNS
+from articles.models import READER_WRITE_FIELDS as ARTICLE_READER_WRITE_FIELDS
+from articles.models import Article, SlugQuerySet, Topic
+from core import compiled_queries, markup
 
 READER_ID_LENGTH = 32
 # Readers made by `manage.py seed_demo_forecasts`, labelled as synthetic on pages.
@@ -77,16 +79,35 @@ class ReadTally(models.Model):
         return sum(self.counts().values())
 
 
+# What a forecast needs of its question: whether it takes forecasts, and where to land.
+READER_WRITE_COLUMNS = ("id", "article_id", "slug", "opens_at", "closes_at", "resolution")
+
+
+def _reader_write_lookup():
+    """A question by slug (the one parameter) with its story's reader-write columns."""
+    story = (f"article__{name}" for name in ARTICLE_READER_WRITE_FIELDS)
+    return Question.objects.filter(slug="").values_list(*READER_WRITE_COLUMNS, *story).order_by()
+
+
 class QuestionQuerySet(SlugQuerySet):
     def public(self):
         return self.filter(Article.published_q(prefix="article__"))
 
-    def for_reader_write(self):
-        """The question with the little of its story that a forecast needs, in one query."""
-        story_fields = (f"article__{name}" for name in ArticleQuerySet.READER_WRITE_FIELDS)
-        return self.select_related("article").only(
-            *(field.name for field in self.model._meta.concrete_fields), *story_fields
-        )
+    def public_for_reader_write(self, slug):
+        """The question ``slug``, with what a forecast needs of it and of its story, or
+        None unless the story is public: one query whose SQL is compiled once
+        (core/compiled_queries.py), as every forecast runs it."""
+        row = compiled_queries.fetch_one(_reader_write_lookup, self.db, [slug])
+        if row is None:
+            return None
+        split = len(READER_WRITE_COLUMNS)
+        question = self.model.from_db(self.db, READER_WRITE_COLUMNS, row[:split])
+        story_row = (question.article_id, *row[split:])
+        story = Article.from_db(self.db, ARTICLE_READER_WRITE_COLUMNS, story_row)
+        if not story.is_public:
+            return None
+        question.article = story
+        return question
 
     def open_now(self, now=None):
         now = now or timezone.now()

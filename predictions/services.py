@@ -143,10 +143,6 @@ def _end_standing(question, reader_id, now):
     ).update(superseded_at=now)
 
 
-def _public_question(question):
-    return Question.objects.for_reader_write().get(pk=question.pk)
-
-
 def _forecast_changed(question):
     """The question's aggregate is stale: recompute it in this write if that is due (at
     most once a second per question), else the settler does within a second."""
@@ -160,7 +156,6 @@ def submit_forecast(*, question, reader_id, probability, now=None):
     """A reader's new forecast: it ends their standing one; the crowd follows within a
     second (predictions/settling.py), so forecasts on one question never queue."""
     now = now or timezone.now()
-    question = _public_question(question)
     _check_open(question, now)
     _end_standing(question, reader_id, now)
     forecast = Forecast(
@@ -177,7 +172,6 @@ def submit_forecast(*, question, reader_id, probability, now=None):
 @transaction.atomic
 def withdraw_forecast(*, question, reader_id, now=None):
     now = now or timezone.now()
-    question = _public_question(question)
     _check_open(question, now)
     if not _end_standing(question, reader_id, now):
         raise ValidationError("You have no forecast on this question to withdraw.")

@@ -18,12 +18,12 @@ import threading
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
 from articles.models import Topic
-from core.ratelimit import REDIS_ERRORS
+from core import shared_redis
+from core.shared_redis import REDIS_ERRORS
 from predictions import aggregation
 from predictions.models import AggregatePoint, PendingInterest, Question, StaleAggregate
 
@@ -116,7 +116,8 @@ def due(question_id):
     if seconds <= 0:
         return True
     try:
-        return bool(cache.add(f"settled:question:{question_id}", 1, timeout=seconds))
+        mark = f"settled:question:{question_id}"
+        return bool(shared_redis.client().set(mark, 1, px=int(seconds * 1000), nx=True))
     except REDIS_ERRORS:
         return True
 

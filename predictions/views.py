@@ -2,7 +2,7 @@ import csv
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
@@ -40,7 +40,9 @@ def _saved_landing(article, saved, anchor):
 
 @reader_write
 def read(request, slug):
-    article = get_object_or_404(Article.objects.published().for_reader_write(), slug=slug)
+    article = Article.objects.public_for_reader_write(slug)
+    if article is None:
+        raise Http404("No story by that address takes reads.")
     form = ReadForm(request.POST)
     if not form.is_valid():
         return bad_request_response(
@@ -65,7 +67,9 @@ def read(request, slug):
 
 @reader_write
 def forecast(request, slug):
-    question = get_object_or_404(Question.objects.public().for_reader_write(), slug=slug)
+    question = Question.objects.public_for_reader_write(slug)
+    if question is None:
+        raise Http404("No question by that address takes forecasts.")
     form = ForecastForm(request.POST)
     if form.is_valid():
         try:
@@ -83,6 +87,8 @@ def forecast(request, slug):
         if wants_json(request):
             errors = [message for messages in form.errors.values() for message in messages]
             return bad_request_response(request, " ".join(errors))
+        # The whole question for its page: the write read only what a forecast needs.
+        question = Question.objects.select_related("article").get(pk=question.pk)
         return render(
             request,
             "predictions/question_detail.html",

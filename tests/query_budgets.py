@@ -26,12 +26,12 @@ READER_PANELS = 6
 # the read, moves the tally and adds the topics' interest.
 READ_POST = 2
 # Posting a forecast when the question's aggregate is due (the suite settles at once):
-# the question twice (the view's and the transaction's fresh copy, each with the little
-# of its story it needs), ending the standing forecast, the new one, marking the
-# aggregate stale; then settling it in the same write: the lock, the stale mark, the
-# latest forecast's time, the standing forecasts, the stored aggregate and the day's
-# history point; and the two savepoints' SAVEPOINT and RELEASE each.
-FORECAST_POST = 15
+# the question with the little of its story it needs; then in one transaction (BEGIN,
+# COMMIT) ending the standing forecast, the new one and marking the aggregate stale; and
+# settling it in the same write, in a savepoint (SAVEPOINT, RELEASE): the lock, the stale
+# mark, the latest forecast's time, the standing forecasts, the stored aggregate and the
+# day's history point.
+FORECAST_POST = 14
 # An author's page: the author, their stories, the stories' topics and lead images, the
 # page count, the corrections on their stories, the next scheduled story's time.
 AUTHOR_PAGE = 7
