@@ -12,11 +12,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.models import Article
 from core.readers import COOKIE_NAME, signed_reader_cookie
 from predictions import services
 from predictions.models import AggregatePoint, Forecast, Question, Score
 from tests import query_budgets
-from tests.factories import make_question
+from tests.factories import make_article, make_question
 
 pytestmark = pytest.mark.django_db
 
@@ -147,6 +148,14 @@ def test_percent_sign_and_spaces_are_accepted():
     for raw in ["35", " 35 ", "35%", "35 %"]:
         form = ForecastForm({"probability": raw})
         assert form.is_valid() and form.cleaned_data["probability"] == 35
+
+
+def test_questions_of_stories_not_public_take_no_forecasts(client):
+    draft = make_question(make_article(status=Article.Status.DRAFT))
+    scheduled = make_question(make_article(published_at=timezone.now() + timedelta(hours=1)))
+    for question in (draft, scheduled):
+        assert client.post(forecast_url(question), {"probability": "50"}).status_code == 404
+    assert not Forecast.objects.exists()
 
 
 def test_other_bad_requests_store_nothing(client, settings):

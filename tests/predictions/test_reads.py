@@ -238,6 +238,15 @@ def test_votes_on_drafts_or_missing_stories_are_404(client):
     assert not Read.objects.exists()
 
 
+def test_a_scheduled_story_takes_no_votes_until_its_time(client):
+    scheduled = make_article(published_at=timezone.now() + timedelta(hours=1))
+    assert client.post(read_url(scheduled), {"choice": "promising"}).status_code == 404
+    assert not Read.objects.exists()
+    Article.objects.filter(pk=scheduled.pk).update(published_at=timezone.now())
+    assert client.post(read_url(scheduled), {"choice": "promising"}).status_code == 302
+    assert Read.objects.get().article == scheduled
+
+
 def test_an_oversized_body_is_refused(client):
     article = make_article()
     response = client.post(read_url(article), {"choice": "promising", "pad": "x" * 10_000})
