@@ -7,6 +7,10 @@ and newsroom/gunicorn_conf.py, exactly as it serves newsroom.wsgi, so a page's
 requests per second divided by this one's is the share of the framework's
 ceiling that the page reaches.
 
+``/write/`` is the floor of an acknowledged write, for information: one INSERT
+committed durably (the table is made in the run's copy of the database), so
+that a post's rate can be read against what any write costs on this machine.
+
     gunicorn --config newsroom/gunicorn_conf.py tools.bench.baseline:application
 """
 
@@ -14,8 +18,11 @@ import os
 
 from django.conf import settings
 from django.core.wsgi import get_wsgi_application
+from django.db import connection
 from django.http import HttpResponse
 from django.urls import path
+
+from tools.bench.databases import WRITE_FLOOR_TABLE
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 
@@ -24,7 +31,13 @@ def ok(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-urlpatterns = [path("", ok)]
+def write(request):
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {WRITE_FLOOR_TABLE} DEFAULT VALUES")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [path("", ok), path("write/", write)]
 
 # Everything from the project's settings but the URLs: this module is the URLconf.
 settings.ROOT_URLCONF = __name__

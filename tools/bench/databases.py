@@ -31,10 +31,14 @@ def database_url(name):
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def admin_connection():
+def psycopg_connect(name):
     import psycopg
 
-    return psycopg.connect(database_url("postgres"), autocommit=True)
+    return psycopg.connect(database_url(name), autocommit=True)
+
+
+def admin_connection():
+    return psycopg_connect("postgres")
 
 
 def database_exists(name):
@@ -94,3 +98,16 @@ def content_key(*parts):
         digest.update(path.read_bytes())
     digest.update(repr(parts).encode())
     return digest.hexdigest()[:16]
+
+
+# The baseline's write (tools/bench/baseline.py): one row a request, in the run's copy.
+WRITE_FLOOR_TABLE = "bench_write_floor"
+
+
+def create_write_floor(name):
+    """The table of the baseline's one durable insert, in the database ``name``."""
+    with psycopg_connect(name) as conn:
+        conn.execute(
+            f"CREATE TABLE {WRITE_FLOOR_TABLE} (id bigserial PRIMARY KEY, "
+            "written_at timestamptz NOT NULL DEFAULT now())"
+        )

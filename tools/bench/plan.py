@@ -43,6 +43,14 @@ def pages(pages, scripts, bases):
         Load("article-fixture-small", "fixture story, 10", "small", pages["fixture"]),
         Load("topic", "topic (biggest)", "large", pages["topic"]),
         Load("search", "search", "large", pages["search"]),
+        Load(
+            "baseline-write",
+            "baseline with one durable insert",
+            "baseline",
+            "/write/",
+            probe="/",
+            reference=True,
+        ),
         Load("post-read", "post a read", "large", pages["read"], scripts["read"]),
         Load(
             "post-read-spread",

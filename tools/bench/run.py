@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tools import servers
 from tools.bench import cache, databases, load, plan, report
-from tools.bench.databases import create_database, drop_database
+from tools.bench.databases import create_database, create_write_floor, drop_database
 from tools.bench.environment import Stage
 from tools.bench.report import say
 
@@ -124,6 +124,7 @@ class Bench:
         say(f"Copying {self.large_db} to {self.run_db} for this run's writes")
         drop_database(self.run_db)
         create_database(self.run_db, template=self.large_db)
+        create_write_floor(self.run_db)
         say("Collecting static files")
         self.stage.manage(self.run_db, "collectstatic", "--no-input", "-v", "0")
         say("Counting SQL queries per page (Django's test client, in-process)")

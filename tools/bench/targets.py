@@ -68,6 +68,16 @@ def evaluate(results):
     def share(name, of):
         return round(pages[name]["rps"] / pages[of]["rps"], 3) if pages[of]["rps"] else 0.0
 
+    floor = pages["baseline-write"]
+    targets += [
+        target(
+            f"{pages[name]['label']}: req/s ÷ {floor['label']} (information: the share of "
+            "the floor of any acknowledged write)",
+            share(name, "baseline-write"),
+            None,
+        )
+        for name in ("post-read", "post-read-spread", "post-forecast", "post-forecast-spread")
+    ]
     results["size_ratio"] = share("article-fixture-large", "article-fixture-small")
     targets.append(
         at_least(
