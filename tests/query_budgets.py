@@ -8,8 +8,9 @@ One place, so that a panel that adds a query changes one number, on purpose.
 # assessment, score history; read tally; question; related stories (their scores joined in).
 ARTICLE_PAGE = 13
 # The same, rendered for one reader (the landing page of a form posted without
-# JavaScript): their read, their forecast, and the crowd's history now shown to them.
-ARTICLE_PAGE_WITH_READER = 16
+# JavaScript): their read, their forecast, the crowd's history now shown to them, and the
+# meter's history since their forecast.
+ARTICLE_PAGE_WITH_READER = 17
 # Stories (their reality scores joined in), their topics, their lead images, the page
 # count, the topic list, the most wanted topics; and the next scheduled story's time,
 # which bounds how long the shared cache keeps the page.
@@ -20,8 +21,12 @@ LISTING_PAGE = 6
 # Question with its story, the history (the page is the same for every reader).
 QUESTION_PAGE = 2
 # The per-reader endpoint: the story, its tally, the reader's read, the question with the
-# reader's forecast, the crowd's history.
-READER_PANELS = 6
+# reader's forecast, the crowd's history, the meter's history since that forecast.
+READER_PANELS = 7
+# A reader's track record (/predictions/me/): their standing forecasts, their scores, the
+# mean per topic, the summary; every forecast with its question and story, the crowds'
+# histories, and the meter's history of every story they hold a forecast on.
+TRACK_RECORD_PAGE = 7
 # Posting a new read: the story (without its texts), and the one statement that stores
 # the read, moves the tally and adds the topics' interest.
 READ_POST = 2

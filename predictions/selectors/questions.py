@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from articles import meters
 from predictions import changes
 from predictions.models import SYNTHETIC_READER_PREFIX, AggregatePoint, Forecast, Question, Score
 from predictions.selectors.track_record import ScoreSummary, summarise_scores
@@ -28,6 +29,7 @@ class PredictionView:
     history: list[AggregatePoint] = field(default_factory=list)
     scores: ScoreSummary | None = None
     crowd_change: changes.Change | None = None
+    meter_change: changes.MeterChange | None = None
 
 
 def question_of(article):
@@ -72,6 +74,7 @@ def prediction_view(question, reader_id):
         history,
         scores,
         crowd_change(question, mine, history),
+        meter_change(question, mine),
     )
 
 
@@ -81,6 +84,16 @@ def crowd_change(question, mine, history):
         return None
     then = changes.median_on(history, timezone.localdate(mine.made_at))
     return changes.moved(then, question.median, settings.FORECAST_CHANGE_THRESHOLD)
+
+
+def meter_change(question, mine):
+    """How far the story's reality score has moved since the reader's standing forecast,
+    if far; one query, and none without a standing forecast on an unresolved question."""
+    if mine is None or question.resolution:
+        return None
+    readings = meters.then_and_now({question.article_id: mine.made_at})
+    then, now = readings.get(question.article_id, (None, None))
+    return changes.meter_moved(then, now, settings.FORECAST_CHANGE_THRESHOLD)
 
 
 def question_lists(now=None):

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
+from articles import meters
 from articles.models import Topic
 from predictions import changes
 from predictions.calibration import Outcome, reliability
@@ -54,16 +55,18 @@ def calibration(scores):
 
 @dataclass(frozen=True)
 class ForecastHistory:
-    """One question the reader forecast: their forecasts, and the crowd's when shown."""
+    """One question the reader forecast: their forecasts, the crowd's when shown, and how
+    far the crowd and the story's meter have moved since the standing forecast, if far."""
 
     question: Question
     forecasts: list[Forecast]
     crowd: list[AggregatePoint]
     change: changes.Change | None
+    meter_change: changes.MeterChange | None = None
 
 
 def forecast_histories(reader_id):
-    """Every question the reader forecast, latest first, in two queries.
+    """Every question the reader forecast, latest first, in three queries.
 
     The crowd's history is shown only once a question has enough forecasters, as a
     young question's crowd is hidden on its page (``FORECAST_REVEAL_MIN_FORECASTERS``).
@@ -83,21 +86,38 @@ def forecast_histories(reader_id):
     crowds = defaultdict(list)
     for point in AggregatePoint.objects.filter(question__in=shown).order_by("day"):
         crowds[point.question_id].append(point)
+    # A standing forecast on an unresolved question is the one the changes compare with.
+    standings = {}
+    for question_id, forecasts in by_question.items():
+        standing = next((f for f in forecasts if _stands(f)), None)
+        if standing and not standing.question.resolution:
+            standings[question_id] = standing
+    # The meter's history of every story with such a forecast, in one query.
+    readings = meters.then_and_now(
+        {standing.question.article_id: standing.made_at for standing in standings.values()}
+    )
     histories = []
     for question_id, forecasts in by_question.items():
         question, crowd = forecasts[0].question, crowds[question_id]
-        standing = next((f for f in forecasts if f.superseded_at is None and not f.withdrawn), None)
+        standing = standings.get(question_id)
         change = (
             changes.moved(
                 changes.median_on(crowd, timezone.localdate(standing.made_at)),
                 question.median,
                 settings.FORECAST_CHANGE_THRESHOLD,
             )
-            if standing and crowd and not question.resolution
+            if standing and crowd
             else None
         )
-        histories.append(ForecastHistory(question, forecasts, crowd, change))
+        meter_change = changes.meter_moved(
+            *readings.get(question.article_id, (None, None)), settings.FORECAST_CHANGE_THRESHOLD
+        )
+        histories.append(ForecastHistory(question, forecasts, crowd, change, meter_change))
     return sorted(histories, key=lambda history: history.forecasts[-1].made_at, reverse=True)
+
+
+def _stands(forecast):
+    return forecast.superseded_at is None and not forecast.withdrawn
 
 
 def track_record(reader_id):
