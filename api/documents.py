@@ -109,17 +109,36 @@ def citation_formats(request, article):
     }
 
 
+def _stage(stage, label):
+    return None if stage is None else {"trl": stage, "label": label}
+
+
+def score_history(article):
+    """ "How this score changed", newest first as the story page lists it: each move of the
+    meter with its date, score, band, evidence stage, reason and what moved."""
+    return [
+        {
+            "changed_at": change.changed_at.isoformat(),
+            "reality_score": change.score,
+            "band": _band(change.band),
+            "evidence_stage": _stage(change.stage, change.get_stage_display()),
+            "reason": change.reason,
+            "changes": list(change.changes),
+        }
+        for change in trust_selectors.score_history(article).changes
+    ]
+
+
 def score_inputs(article):
-    """The reality score with every input: components, values, weights, contributions, whys."""
+    """The reality score with every input (components, values, weights, contributions,
+    whys) and the history of the score."""
     meter = trust_selectors.reality_meter(article)
     assessment = meter.assessment
     return {
         "reality_score": meter.score,
         "band": _band(meter.band),
         "evidence_stage": (
-            {"trl": assessment.stage, "label": assessment.get_stage_display()}
-            if assessment
-            else None
+            _stage(assessment.stage, assessment.get_stage_display()) if assessment else None
         ),
         "time_horizon": (
             {
@@ -148,6 +167,7 @@ def score_inputs(article):
             }
             for row in meter.rows
         ],
+        "history": score_history(article),
     }
 
 
@@ -235,44 +255,78 @@ INPUTS_CSV_HEADER = (
     "met",
     "explanation",
     "grade_reasons",
+    "changed_at",
+    "band",
+    "evidence_stage",
+    "what_moved",
 )
 
 
+def _label(band):
+    return band["label"] if band else ""
+
+
 def inputs_rows(inputs):
-    """The export as CSV rows: the score, each component, each source and its criteria."""
+    """The export as CSV rows, {column: value}: the score, each component, each source and
+    its criteria, then the score's history, newest first. A row leaves out the columns
+    that do not apply to its part, which the CSV writes empty (README, "Open data")."""
     score = inputs["score"]
-    rows = []
-    for component in score["components"]:
-        reasons = "; ".join(reason["label"] for reason in component["grade_reasons"])
-        rows.append(
-            [
-                "component",
-                component["name"],
-                component["value"],
-                component["weight"],
-                component["contribution"],
-                "",
-                component["rationale"],
-                reasons,
-            ]
-        )
-    rows.append(["reality score", "Reality score", score["reality_score"], 100, "", "", "", ""])
+    rows = [
+        {
+            "part": "component",
+            "name": component["name"],
+            "value": component["value"],
+            "weight": component["weight"],
+            "contribution": component["contribution"],
+            "explanation": component["rationale"],
+            "grade_reasons": "; ".join(reason["label"] for reason in component["grade_reasons"]),
+        }
+        for component in score["components"]
+    ]
+    rows.append(
+        {
+            "part": "reality score",
+            "name": "Reality score",
+            "value": score["reality_score"],
+            "weight": 100,
+            "band": _label(score["band"]),
+        }
+    )
     for source in inputs["sources"]:
-        band = source["band"]["label"] if source["band"] else ""
-        rows.append(["source", source["name"], source["trust_score"], "", "", "", band, ""])
-        for verdict in source["criteria"]:
-            rows.append(
-                [
-                    "criterion",
-                    f"{source['name']}: {verdict['name']}",
-                    "",
-                    verdict["weight"],
-                    verdict["weight"] if verdict["met"] else 0,
-                    "yes" if verdict["met"] else "no",
-                    verdict["note"],
-                    "",
-                ]
-            )
+        band = _label(source["band"])
+        rows.append(
+            {
+                "part": "source",
+                "name": source["name"],
+                "value": source["trust_score"],
+                "explanation": band,
+                "band": band,
+            }
+        )
+        rows += [
+            {
+                "part": "criterion",
+                "name": f"{source['name']}: {verdict['name']}",
+                "weight": verdict["weight"],
+                "contribution": verdict["weight"] if verdict["met"] else 0,
+                "met": "yes" if verdict["met"] else "no",
+                "explanation": verdict["note"],
+            }
+            for verdict in source["criteria"]
+        ]
+    rows += [
+        {
+            "part": "score change",
+            "name": "Reality score",
+            "value": change["reality_score"],
+            "explanation": change["reason"],
+            "changed_at": change["changed_at"],
+            "band": _label(change["band"]),
+            "evidence_stage": change["evidence_stage"]["label"] if change["evidence_stage"] else "",
+            "what_moved": "; ".join(change["changes"]),
+        }
+        for change in score["history"]
+    ]
     return rows
 
 

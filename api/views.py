@@ -125,8 +125,8 @@ def story_inputs_csv(request, article):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{article.slug}-score-inputs.csv"'
     response["Link"] = f'<{documents.LICENCE["url"]}>; rel="license"'
-    writer = csv.writer(response)
-    writer.writerow(documents.INPUTS_CSV_HEADER)
+    writer = csv.DictWriter(response, fieldnames=documents.INPUTS_CSV_HEADER, restval="")
+    writer.writeheader()
     writer.writerows(documents.inputs_rows(documents.story_inputs(request, article)))
     return response
 

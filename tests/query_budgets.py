@@ -42,11 +42,12 @@ FORECAST_POST = 14
 AUTHOR_PAGE = 7
 # The JSON API (api/): the page of stories with their assessments, its count, their topics.
 API_STORY_LIST = 3
-# The story; its citations with sources, components, assessment, sources' verdicts,
-# the question and its history.
-API_STORY = 8
-# The story; citations with sources, components, assessment, sources' verdicts.
-API_STORY_INPUTS = 5
+# The story; its citations with sources, components, assessment, score history, sources'
+# verdicts, the question and its history.
+API_STORY = 9
+# The story; citations with sources, components, assessment, score history, sources'
+# verdicts.
+API_STORY_INPUTS = 6
 # The page of questions with their stories, and its count.
 API_QUESTION_LIST = 2
 # The question with its story, and its history.

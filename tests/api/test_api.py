@@ -175,10 +175,14 @@ def test_inputs_csv_has_components_score_sources_and_verdicts(client, fixture_co
     assert 'rel="license"' in response["Link"]
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     parts = {row["part"] for row in rows}
-    assert parts == {"component", "reality score", "source", "criterion"}
+    assert parts == {"component", "reality score", "source", "criterion", "score change"}
     total = next(row for row in rows if row["part"] == "reality score")
-    assert total["value"] == "10"
+    assert total["value"] == "10" and total["band"] == "Speculative"
     assert sum(int(row["contribution"]) for row in rows if row["part"] == "component") == 10
+    [first_scored] = [row for row in rows if row["part"] == "score change"]
+    assert first_scored["value"] == "10" and first_scored["explanation"] == "First scored"
+    assert first_scored["changed_at"].startswith("2023-08-18T")
+    assert first_scored["evidence_stage"] == "Unconfirmed claim or idea (TRL 1–2)"
 
 
 def test_questions_have_status_aggregate_daily_history_and_resolution(client, fixture_content):

@@ -4,6 +4,7 @@ import csv
 import html
 import io
 import re
+from datetime import datetime
 
 import pytest
 from django.urls import reverse
@@ -19,6 +20,16 @@ BREAKDOWN_ROW = re.compile(
 SCORE = re.compile(r'class="meter__number">(\d+)<')
 CITATION_SOURCE = re.compile(
     r'<a href="/sources/(?P<slug>[^/]+)/">[^<]+</a>.*?Trust (?P<trust>\d+)/100', re.S
+)
+HISTORY_ITEM = re.compile(
+    r'<li class="score-history__item">\s*<p class="score-history__when"><time datetime="'
+    r'(?P<at>[^"]+)">[^<]+</time>:\s*(?P<what>.*?)</p>\s*'
+    r'<p class="score-history__reason">(?P<reason>[^<]*)</p>\s*'
+    r'(?:<ul class="score-history__changes">(?P<changes>.*?)</ul>)?\s*</li>',
+    re.S,
+)
+HISTORY_SCORE = re.compile(
+    r"<strong>(?:(?P<score>\d+)/100|not scored)</strong>(?: · (?P<rest>.*))?", re.S
 )
 CROWD = re.compile(
     r'class="crowd__median">(?P<median>\d+)%</strong> · middle half (?P<low>\d+)–(?P<high>\d+)%'
@@ -38,6 +49,7 @@ def page_numbers(client, article):
     crowd = CROWD.search(text)
     return {
         "score": int(score[1]) if score else None,
+        "history": page_history(text),
         "rows": rows,
         "trusts": trusts,
         "crowd": (
@@ -46,6 +58,49 @@ def page_numbers(client, article):
             else None
         ),
     }
+
+
+def page_history(text):
+    """ "How this score changed" as the page lists it: (moment, score, band, stage,
+    reason, what moved) for each item, newest first."""
+    if 'id="score-history"' not in text:
+        return []
+    panel = text[text.index('id="score-history"') :]
+    items = []
+    for item in HISTORY_ITEM.finditer(panel):
+        when = HISTORY_SCORE.fullmatch(item["what"].strip())
+        rest = [html.unescape(part.strip()) for part in (when["rest"] or "").split(" · ")]
+        score = int(when["score"]) if when["score"] else None
+        band = rest.pop(0) if score is not None else None
+        items.append(
+            (
+                datetime.strptime(item["at"], "%Y-%m-%dT%H:%M:%S%z"),
+                score,
+                band,
+                rest[0] if rest and rest[0] else None,
+                html.unescape(item["reason"]),
+                [
+                    html.unescape(line)
+                    for line in re.findall(r"<li>(.*?)</li>", item["changes"] or "")
+                ],
+            )
+        )
+    assert len(items) == panel.count('class="score-history__item"'), "an item was not read"
+    return items
+
+
+def exported_history(history):
+    return [
+        (
+            datetime.fromisoformat(change["changed_at"]).replace(microsecond=0),
+            change["reality_score"],
+            change["band"]["label"] if change["band"] else None,
+            change["evidence_stage"]["label"] if change["evidence_stage"] else None,
+            change["reason"],
+            change["changes"],
+        )
+        for change in history
+    ]
 
 
 def test_story_exports_and_the_api_show_the_page_numbers(client, fixture_content):
@@ -62,6 +117,8 @@ def test_story_exports_and_the_api_show_the_page_numbers(client, fixture_content
             (c["name"], c["value"], c["weight"], c["contribution"]) for c in score["components"]
         ] == page["rows"], article.slug
         assert {s["slug"]: s["trust_score"] for s in inputs["sources"]} == page["trusts"]
+        assert page["history"], f"{article.slug}: no score history found on the page"
+        assert exported_history(score["history"]) == page["history"], article.slug
 
         story = client.get(reverse("api:story", args=[article.slug])).json()["story"]
         assert story["score"] == score and story["reality_score"] == page["score"]
@@ -91,6 +148,18 @@ def test_story_exports_and_the_api_show_the_page_numbers(client, fixture_content
         assert {r["name"]: int(r["value"]) for r in rows if r["part"] == "source"} == {
             s["name"]: s["trust_score"] for s in inputs["sources"]
         }
+        assert [
+            (
+                datetime.fromisoformat(r["changed_at"]).replace(microsecond=0),
+                int(r["value"]) if r["value"] else None,
+                r["band"] or None,
+                r["evidence_stage"] or None,
+                r["explanation"],
+                r["what_moved"].split("; ") if r["what_moved"] else [],
+            )
+            for r in rows
+            if r["part"] == "score change"
+        ] == page["history"], article.slug
 
 
 def test_share_and_cite_shows_permalink_and_three_formats(client, fixture_content):
