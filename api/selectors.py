@@ -1,5 +1,11 @@
 """The calibration page's reads: each resolved question with the meter's score and the
-crowd's forecast as they stood when the question closed."""
+crowd's forecast as they stood when the question closed.
+
+The meter's score at the close comes from the story's score history
+(``trust.ScoreChange``), which dates each move of the score, fixture stories' first
+entries at their publication: the last entry at or before the close is the score
+readers saw then.
+"""
 
 from dataclasses import dataclass
 
@@ -7,7 +13,7 @@ from django.db.models import Prefetch
 
 from predictions import calibration
 from predictions.models import AggregatePoint, Question
-from trust.models import Assessment
+from trust.models import ScoreChange
 
 
 @dataclass(frozen=True)
@@ -15,8 +21,8 @@ class ResolvedClaim:
     question: Question
     happened: bool
     meter: int | None
-    # True when no score was on file before the close (a story scored later, or loaded
-    # from fixtures without history) and a later one stands in: the page says so.
+    # True when the story's history holds no score from before the close (a story first
+    # scored later) and a later one stands in: the page says so.
     meter_after_close: bool
     crowd: float | None
 
@@ -36,13 +42,14 @@ class Calibration:
         return len(self.claims)
 
 
-def _meter_at_close(versions, question):
-    """The last score on file at the close; else the earliest later one (flagged)."""
-    before = [v for v in versions if v.history_date <= question.closes_at]
+def _meter_at_close(changes, question):
+    """The score of the story's last history entry at or before the close; else that of
+    the earliest later one, or the current score with no history at all (flagged)."""
+    before = [change for change in changes if change.changed_at <= question.closes_at]
     if before:
         return before[-1].score, False
-    if versions:
-        return versions[0].score, True
+    if changes:
+        return changes[0].score, True
     assessment = getattr(question.article, "assessment", None)
     return (assessment.score if assessment else None), True
 
@@ -64,14 +71,18 @@ def meter_calibration():
         .prefetch_related(Prefetch("aggregate_history", queryset=AggregatePoint.objects.all()))
         .order_by("-resolved_at", "pk")
     )
-    versions = {}
-    for version in Assessment.history.filter(
-        article_id__in=[q.article_id for q in questions], score__isnull=False
-    ).order_by("history_date", "history_id"):
-        versions.setdefault(version.article_id, []).append(version)
+    histories = {}
+    for change in (
+        ScoreChange.objects.filter(
+            article_id__in=[q.article_id for q in questions], score__isnull=False
+        )
+        .only("article_id", "changed_at", "score")
+        .order_by("changed_at", "pk")
+    ):
+        histories.setdefault(change.article_id, []).append(change)
     claims = []
     for question in questions:
-        meter, after_close = _meter_at_close(versions.get(question.article_id, []), question)
+        meter, after_close = _meter_at_close(histories.get(question.article_id, []), question)
         claims.append(
             ResolvedClaim(
                 question=question,
