@@ -20,6 +20,7 @@ from tests.factories import (
     make_question,
     make_source,
 )
+from trust.meters import score_readings
 from trust.models import CriterionResult
 from trust.services import rescore_source
 
@@ -179,3 +180,22 @@ def test_the_readers_panel_reads_the_meter_in_one_query(
     with django_assert_num_queries(query_budgets.READER_PANELS):
         panels = client.get(reverse("predictions:mine", args=[question.article.slug]))
     assert "reality score was 100/100" in panels.json()["panels"]["forecast"]
+
+
+@pytest.fixture
+def without_the_projects_provider():
+    """The articles app on its own: no app above has registered the meter's history."""
+    meters.register(None)
+    yield
+    meters.register(score_readings)
+
+
+def test_without_a_registered_provider_the_panel_says_nothing_of_the_meter(
+    client, criteria, without_the_projects_provider
+):
+    question, source = scored_question(criteria)
+    services.submit_forecast(question=question, reader_id=READER, probability=70)
+    editors_find_a_criterion_unmet(source, criteria[0])
+    panel = forecast_panel(client, question)
+    assert "Your forecast: <strong>70%</strong>" in panel
+    assert "reality score was" not in panel
