@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from articles.models import Article, Topic
 from core import httpcache
-from predictions import aggregation, interest, read_statements, scoring, settling
+from predictions import (
+    aggregation,
+    forecast_statements,
+    interest,
+    read_statements,
+    scoring,
+    settling,
+)
 from predictions.models import (
     AggregatePoint,
     Forecast,
@@ -144,29 +151,47 @@ def _end_standing(question, reader_id, now):
 
 
 def _forecast_changed(question):
-    """The question's aggregate is stale: recompute it in this write if that is due (at
-    most once a second per question), else the settler does within a second."""
+    """The question's aggregate is stale: mark it, and settle it (below)."""
     StaleAggregate.objects.bulk_create([StaleAggregate(question=question)], ignore_conflicts=True)
+    _settle_soon(question)
+
+
+def _settle_soon(question):
+    """Recompute the question's aggregate in this write if that is due (at most once a
+    second per question), else the settler does within a second."""
     if not (settling.due(question.pk) and settling.settle_question(question.pk)):
         settling.settler.wake()
 
 
-@transaction.atomic
+# A double submit's later forecast meets the one that stood first: it runs again and
+# ends that one. More tries than two readers' hands can race.
+SUBMIT_ATTEMPTS = 3
+
+
 def submit_forecast(*, question, reader_id, probability, now=None):
-    """A reader's new forecast: it ends their standing one; the crowd follows within a
-    second (predictions/settling.py), so forecasts on one question never queue."""
+    """A reader's new forecast: it ends their standing one, in one statement
+    (predictions/forecast_statements.py); the crowd follows within a second
+    (predictions/settling.py), so forecasts on one question never queue."""
     now = now or timezone.now()
     _check_open(question, now)
-    _end_standing(question, reader_id, now)
-    forecast = Forecast(
-        question=question, reader_id=reader_id, probability=probability, made_at=now
-    )
-    # Field rules here (the question was just read); the one-standing-forecast rule is
-    # the database's constraint.
-    forecast.clean_fields(exclude=["question"])
-    forecast.save()
-    _forecast_changed(question)
-    return forecast
+    Forecast._meta.get_field("probability").run_validators(probability)
+    for _ in range(SUBMIT_ATTEMPTS):
+        stored = forecast_statements.submit(
+            question=question.pk, reader=reader_id, probability=probability, now=now
+        )
+        if stored is not None:
+            break
+    else:
+        raise ValidationError(
+            "Another forecast of yours on this question was being saved at the same moment. "
+            "Send yours again."
+        )
+    _settle_soon(question)
+    forecast_id, made_at = stored
+    return Forecast(
+        pk=forecast_id, question=question, reader_id=reader_id, probability=probability,
+        made_at=made_at,
+    )  # fmt: skip
 
 
 @transaction.atomic

@@ -31,12 +31,12 @@ TRACK_RECORD_PAGE = 7
 # the read, moves the tally and adds the topics' interest.
 READ_POST = 2
 # Posting a forecast when the question's aggregate is due (the suite settles at once):
-# the question with the little of its story it needs; then in one transaction (BEGIN,
-# COMMIT) ending the standing forecast, the new one and marking the aggregate stale; and
-# settling it in the same write, in a savepoint (SAVEPOINT, RELEASE): the lock, the stale
-# mark, the latest forecast's time, the standing forecasts, the stored aggregate and the
-# day's history point.
-FORECAST_POST = 14
+# the question with the little of its story it needs; the one statement that ends the
+# standing forecast, stores the new one and marks the aggregate stale; then settling it
+# in a transaction of its own (BEGIN, COMMIT): the lock, the stale mark, the latest
+# forecast's time, the standing forecasts, the stored aggregate and the day's history
+# point.
+FORECAST_POST = 10
 # An author's page: the author, their stories, the stories' topics and lead images, the
 # page count, the corrections on their stories, the next scheduled story's time.
 AUTHOR_PAGE = 7

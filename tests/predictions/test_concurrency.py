@@ -115,6 +115,22 @@ def test_simultaneous_forecasts_leave_the_aggregate_the_raw_rows_give(live_serve
     assert Forecast.objects.filter(question=question).count() == 60
 
 
+def test_one_reader_forecasting_ten_times_at_once_keeps_every_forecast(live_server, unlimited):
+    question = make_question()
+    url = live_server.url + f"/predictions/{question.slug}/forecast/"
+    statuses = in_parallel(
+        [lambda i=i: post(url, {"probability": str(10 + i)}, "double-clicker") for i in range(10)]
+    )
+    assert statuses == [200] * 10
+    forecasts = Forecast.objects.filter(question=question, reader_id="double-clicker")
+    assert forecasts.count() == 10
+    [standing] = forecasts.filter(superseded_at__isnull=True)
+    # Each forecast stood until the next one: a history that time-averaged scoring can use.
+    ordered = list(forecasts.order_by("made_at", "pk"))
+    assert ordered[-1] == standing
+    assert [f.superseded_at for f in ordered[:-1]] == [f.made_at for f in ordered[1:]]
+
+
 def test_the_rate_limit_counts_a_burst_from_one_address_exactly(live_server, settings):
     # An hour's window, so that the burst does not straddle two windows.
     settings.RATE_LIMITS = {"reader-write": (30, 3600)}

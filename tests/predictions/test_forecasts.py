@@ -158,6 +158,20 @@ def test_questions_of_stories_not_public_take_no_forecasts(client):
     assert not Forecast.objects.exists()
 
 
+def test_a_forecast_whose_time_was_taken_before_the_standing_one_starts_after_it():
+    question = make_question()
+    later = timezone.now()
+    first = services.submit_forecast(question=question, reader_id="r", probability=30, now=later)
+    # A second request of the same reader took its time first but was stored second.
+    second = services.submit_forecast(
+        question=question, reader_id="r", probability=70, now=later - timedelta(seconds=1)
+    )
+    first = Forecast.objects.get(pk=first.pk)
+    assert first.superseded_at == first.made_at == later
+    assert second.made_at == later
+    assert Forecast.objects.current().get(question=question, reader_id="r").probability == 70
+
+
 def test_other_bad_requests_store_nothing(client, settings):
     question = make_question()
     assert (
