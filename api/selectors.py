@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
+from articles import meters
 from predictions import calibration
 from predictions.models import AggregatePoint, Question
-from trust.models import ScoreChange
+from trust.meters import score_readings
 
 
 @dataclass(frozen=True)
@@ -42,14 +43,16 @@ class Calibration:
         return len(self.claims)
 
 
-def _meter_at_close(changes, question):
-    """The score of the story's last history entry at or before the close; else that of
-    the earliest later one, or the current score with no history at all (flagged)."""
-    before = [change for change in changes if change.changed_at <= question.closes_at]
-    if before:
-        return before[-1].score, False
-    if changes:
-        return changes[0].score, True
+def _meter_at_close(readings, question):
+    """The score of the story's last scored history entry at or before the close; else
+    that of the earliest later one, or the current score with no history at all
+    (flagged)."""
+    scored = [reading for reading in readings if reading.score is not None]
+    at_close = meters.reading_at(scored, question.closes_at)
+    if at_close:
+        return at_close.score, False
+    if scored:
+        return scored[0].score, True
     assessment = getattr(question.article, "assessment", None)
     return (assessment.score if assessment else None), True
 
@@ -71,15 +74,7 @@ def meter_calibration():
         .prefetch_related(Prefetch("aggregate_history", queryset=AggregatePoint.objects.all()))
         .order_by("-resolved_at", "pk")
     )
-    histories = {}
-    for change in (
-        ScoreChange.objects.filter(
-            article_id__in=[q.article_id for q in questions], score__isnull=False
-        )
-        .only("article_id", "changed_at", "score")
-        .order_by("changed_at", "pk")
-    ):
-        histories.setdefault(change.article_id, []).append(change)
+    histories = score_readings([question.article_id for question in questions])
     claims = []
     for question in questions:
         meter, after_close = _meter_at_close(histories.get(question.article_id, []), question)

@@ -136,6 +136,12 @@ def _reader_write_lookup():
     return Article.objects.filter(slug="").values_list(*READER_WRITE_COLUMNS).order_by()
 
 
+def public_from_reader_write_row(db, row):
+    """The story of a row of READER_WRITE_COLUMNS, or None unless it is public."""
+    story = Article.from_db(db, READER_WRITE_COLUMNS, row)
+    return story if story.is_public else None
+
+
 class ArticleQuerySet(SlugQuerySet):
     def published(self):
         """Public stories: published, and their publish time has come."""
@@ -173,8 +179,7 @@ class ArticleQuerySet(SlugQuerySet):
         and the public rule is the story's own ``is_public``.
         """
         row = compiled_queries.fetch_one(_reader_write_lookup, self.db, [slug])
-        story = row and self.model.from_db(self.db, READER_WRITE_COLUMNS, row)
-        return story if story and story.is_public else None
+        return row and public_from_reader_write_row(self.db, row)
 
     # What a story's page never shows of itself or of the story it follows up.
     UNSHOWN_FIELDS = ("search_terms", "search_vector")

@@ -5,9 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from articles.models import READER_WRITE_COLUMNS as ARTICLE_READER_WRITE_COLUMNS
 from articles.models import READER_WRITE_FIELDS as ARTICLE_READER_WRITE_FIELDS
-from articles.models import Article, SlugQuerySet, Topic
+from articles.models import Article, SlugQuerySet, Topic, public_from_reader_write_row
 from core import compiled_queries, markup
 
 READER_ID_LENGTH = 32
@@ -102,9 +101,8 @@ class QuestionQuerySet(SlugQuerySet):
             return None
         split = len(READER_WRITE_COLUMNS)
         question = self.model.from_db(self.db, READER_WRITE_COLUMNS, row[:split])
-        story_row = (question.article_id, *row[split:])
-        story = Article.from_db(self.db, ARTICLE_READER_WRITE_COLUMNS, story_row)
-        if not story.is_public:
+        story = public_from_reader_write_row(self.db, (question.article_id, *row[split:]))
+        if story is None:
             return None
         question.article = story
         return question
