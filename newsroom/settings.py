@@ -157,21 +157,18 @@ TEMPLATES = [
 
 # One PostgreSQL database everywhere. Without DATABASE_URL, development uses
 # the checkout's private cluster (python -m tools.localdb start).
-DATABASES = {
-    "default": dj_database_url.parse(
-        # With the pool, health checks mean the pool checks a connection before lending it
-        # (psycopg_pool's ConnectionPool.check_connection): see the pool options below.
-        _required("DATABASE_URL", localdb.url()),
-        conn_max_age=0,
-        conn_health_checks=True,
-    )
-}
-if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+_DATABASE_URL = _required("DATABASE_URL", localdb.url())
+if not _DATABASE_URL.startswith(("postgres://", "postgresql://", "pgsql://")):
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://…).")
+DATABASES = {
+    # Django's PostgreSQL backend with a pool check that costs no round trip.
+    "default": dj_database_url.parse(_DATABASE_URL, conn_max_age=0, engine="core.database")
+}
 # When PostgreSQL is unreachable a request fails within seconds (and gets the 503 page)
 # rather than hanging: libpq gives up connecting after DATABASE_CONNECT_TIMEOUT seconds,
 # a request waits at most DATABASE_POOL_TIMEOUT seconds for a pooled connection. The
-# pool checks a connection before lending it, so connections broken by a PostgreSQL
+# pool checks a connection before lending it without a round trip unless the server has
+# said something (core/database/base.py), so connections broken by a PostgreSQL
 # restart are replaced instead of failing a request; and it stops retrying in the
 # background after DATABASE_RECONNECT_TIMEOUT seconds, so that the next request starts a
 # fresh attempt at once: the site recovers within seconds of the database's return.
@@ -195,7 +192,7 @@ DATABASE_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("DATABASE_REPLICA_MAX_LA
 DATABASE_REPLICA_CHECK_SECONDS = float(os.environ.get("DATABASE_REPLICA_CHECK_SECONDS", "1"))
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
-        os.environ["DATABASE_REPLICA_URL"], conn_max_age=0, conn_health_checks=True
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=0, engine="core.database"
     )
     # A replica that is away costs a page at most a second before it falls back.
     DATABASES["replica"]["OPTIONS"] = {

@@ -49,10 +49,8 @@ def site():
 
 
 def fetch(server, path, *, data=None, accept="text/html"):
-    """(status, headers, body, seconds) of one request from a reader who has voted before.
-
-    Such a reader's pages are rendered for them (newsroom/pagecache.py serves cached pages
-    only to readers who have not acted), so every request here needs the database.
+    """(status, headers, body, seconds) of one request from a reader who has voted before,
+    straight to gunicorn: Django caches no pages, so every request here needs the database.
     """
     headers = {"Accept": accept, "Cookie": f"csrftoken={CSRF}; reader={READER_COOKIE}"}
     if data is not None:

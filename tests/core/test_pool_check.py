@@ -1,0 +1,72 @@
+"""The pool's check before lending: no round trip for a healthy connection, and a
+connection whose server session has ended is never lent to a request."""
+
+import time
+
+import psycopg
+import pytest
+from django.db import connection
+
+from core.database.base import check_before_lending, has_unread_input
+
+
+def _admin():
+    """A connection of the test's own, outside the pool, to end other sessions."""
+    return psycopg.connect(**connection.get_connection_params() | {"autocommit": True})
+
+
+def _end_other_sessions(admin):
+    admin.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+
+
+def _until(condition, seconds=5.0):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the server's closing message never arrived"
+        time.sleep(0.02)
+
+
+@pytest.mark.django_db
+def test_a_healthy_idle_connection_is_lent_without_asking_the_server():
+    with _admin() as conn:
+        conn.execute("SELECT 1").fetchone()
+        assert not has_unread_input(conn)
+        check_before_lending(conn)
+        # Nothing was sent: a query now reads only its own answer.
+        assert conn.execute("SELECT 2").fetchone() == (2,)
+
+
+@pytest.mark.django_db
+def test_a_connection_whose_session_was_ended_fails_the_check():
+    with _admin() as admin, _admin() as conn:
+        admin.execute("SELECT pg_terminate_backend(%s)", [conn.info.backend_pid])
+        _until(lambda: has_unread_input(conn))
+        with pytest.raises(psycopg.OperationalError):
+            check_before_lending(conn)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_after_the_database_ended_every_pooled_session_are_served(client):
+    assert connection.pool is not None
+    assert client.get("/").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        before = cursor.fetchone()[0]
+    connection.close()  # back to the pool, idle
+    with _admin() as admin:
+        _end_other_sessions(admin)
+        _until(
+            lambda: (
+                not admin.execute(
+                    "SELECT 1 FROM pg_stat_activity WHERE pid = %s", [before]
+                ).fetchone()
+            )
+        )
+    response = client.get("/")
+    assert response.status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] != before
