@@ -31,6 +31,8 @@ MAX_QUERY_LENGTH = 200
 SIMILARITY_THRESHOLD = 0.4
 RELATED_STORIES = 4
 TERM_WEIGHT, TOPIC_WEIGHT = 2, 1  # a shared glossary term counts twice a topic
+# The stories each of a story's terms and topics offers as related: its newest this many.
+CANDIDATES_PER_LINK = 20
 ALSO_ABOUT = 2  # shared names a related story's card shows
 
 # ts_headline marks matches with these; the snippet is escaped first and only
@@ -173,14 +175,18 @@ def related_stories(article, *, limit=RELATED_STORIES):
     source would be worth 2 as well, but sources belong to the trust app, which
     articles must not import (docs/architecture.md), so they do not count here.
 
-    One query, whose cost follows the number of stories sharing something with
-    ``article``, not the number of stories: the link tables' indexes on their topic
-    and term columns give the candidates, one pass over those links scores them, and
-    only candidates are looked up by primary key. What a card shows beyond the
-    headline (the columns other apps add, the shared names) is fetched for the few
-    winners only. Pass a story from ``for_detail()``: its prefetched topics and terms
-    give the ids without a query, and the names each result's ``also_about`` lists
-    (up to two, terms first) to say why it is related.
+    One query, whose cost does not grow with the number of stories: each of the story's
+    terms and topics offers its newest CANDIDATES_PER_LINK stories (by id, read from
+    the link tables' (term or topic, story) indexes, newest first), one pass over those
+    scores each candidate by everything it shares (through the links' (story, term or
+    topic) indexes), and only candidates are looked up by primary key. So a story in a
+    topic of thousands reads twenty of them, and a story older than the twenty newest of
+    each thing it shares is not offered at all; a reader looks for related stories
+    among the recent ones anyway. What a card shows beyond the headline (the columns other apps
+    add, the shared names) is fetched for the few winners only. Pass a story from
+    ``for_detail()``: its prefetched topics and terms give the ids without a query, and
+    the names each result's ``also_about`` lists (up to two, terms first) to say why it
+    is related.
     """
     terms = {term.pk: term.term for term in article.glossary_terms.all()}
     topics = {topic.pk: topic.name for topic in article.topics.all()}
@@ -202,18 +208,29 @@ def related_stories(article, *, limit=RELATED_STORIES):
     card_join = f"LEFT JOIN ({card_sql}) AS card ON card.pk = top.id" if columns else ""
     card_columns = "".join(f', card."{name}"' for name in columns)
     sql = f"""
-        WITH shared AS (
-            SELECT article_id, 1 AS terms, 0 AS topics
-            FROM {term_links}
-            WHERE glossaryterm_id = ANY(%s) AND article_id <> %s
-            UNION ALL
-            SELECT article_id, 0, 1
-            FROM {topic_links}
-            WHERE topic_id = ANY(%s) AND article_id <> %s
+        WITH candidates AS (
+            SELECT newest.article_id
+            FROM unnest(%s::bigint[]) AS term(id) CROSS JOIN LATERAL (
+                SELECT article_id FROM {term_links}
+                WHERE glossaryterm_id = term.id AND article_id <> %s
+                ORDER BY article_id DESC LIMIT %s
+            ) AS newest
+            UNION
+            SELECT newest.article_id
+            FROM unnest(%s::bigint[]) AS topic(id) CROSS JOIN LATERAL (
+                SELECT article_id FROM {topic_links}
+                WHERE topic_id = topic.id AND article_id <> %s
+                ORDER BY article_id DESC LIMIT %s
+            ) AS newest
         ), scored AS (
-            SELECT article_id, %s * sum(terms) + %s * sum(topics) AS score
-            FROM shared
-            GROUP BY article_id
+            SELECT article_id,
+                   %s * (SELECT count(*) FROM {term_links} AS link
+                         WHERE link.article_id = candidates.article_id
+                         AND link.glossaryterm_id = ANY(%s))
+                 + %s * (SELECT count(*) FROM {topic_links} AS link
+                         WHERE link.article_id = candidates.article_id
+                         AND link.topic_id = ANY(%s)) AS score
+            FROM candidates
         ), top AS (
             SELECT {table}.id, published_at, score
             FROM scored JOIN {table} ON {table}.id = article_id
@@ -231,7 +248,9 @@ def related_stories(article, *, limit=RELATED_STORIES):
         FROM top JOIN {table} AS story ON story.id = top.id {card_join}
         ORDER BY top.score DESC, top.published_at DESC, top.id DESC
     """
-    params = [list(terms), article.pk, list(topics), article.pk, TERM_WEIGHT, TOPIC_WEIGHT]
+    params = [list(terms), article.pk, CANDIDATES_PER_LINK]
+    params += [list(topics), article.pk, CANDIDATES_PER_LINK]
+    params += [TERM_WEIGHT, list(terms), TOPIC_WEIGHT, list(topics)]
     params += [*public_params, limit, list(terms), list(topics), *card_params]
     stories = list(Article.objects.raw(sql, params))
     for story in stories:
