@@ -167,6 +167,18 @@ def highlighted(snippet):
     return mark_safe(marked.replace(_START, "").replace(_STOP, ""))
 
 
+def _newest_links(links, column):
+    """SQL for the newest CANDIDATES_PER_LINK stories linked to each id of an array
+    (parameters: the ids, the story to leave out, the number), read from the link
+    table's (``column``, story id descending) index."""
+    return f"""SELECT newest.article_id
+            FROM unnest(%s::bigint[]) AS linked(id) CROSS JOIN LATERAL (
+                SELECT article_id FROM {links}
+                WHERE {column} = linked.id AND article_id <> %s
+                ORDER BY article_id DESC LIMIT %s
+            ) AS newest"""
+
+
 def related_stories(article, *, limit=RELATED_STORIES):
     """Published stories sharing the most glossary terms and topics with ``article``.
 
@@ -209,19 +221,9 @@ def related_stories(article, *, limit=RELATED_STORIES):
     card_columns = "".join(f', card."{name}"' for name in columns)
     sql = f"""
         WITH candidates AS (
-            SELECT newest.article_id
-            FROM unnest(%s::bigint[]) AS term(id) CROSS JOIN LATERAL (
-                SELECT article_id FROM {term_links}
-                WHERE glossaryterm_id = term.id AND article_id <> %s
-                ORDER BY article_id DESC LIMIT %s
-            ) AS newest
+            {_newest_links(term_links, "glossaryterm_id")}
             UNION
-            SELECT newest.article_id
-            FROM unnest(%s::bigint[]) AS topic(id) CROSS JOIN LATERAL (
-                SELECT article_id FROM {topic_links}
-                WHERE topic_id = topic.id AND article_id <> %s
-                ORDER BY article_id DESC LIMIT %s
-            ) AS newest
+            {_newest_links(topic_links, "topic_id")}
         ), scored AS (
             SELECT article_id,
                    %s * (SELECT count(*) FROM {term_links} AS link
