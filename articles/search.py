@@ -187,15 +187,15 @@ def related_stories(article, *, limit=RELATED_STORIES):
     source would be worth 2 as well, but sources belong to the trust app, which
     articles must not import (docs/architecture.md), so they do not count here.
 
-    One query, whose cost does not grow with the number of stories: each of the story's
-    terms and topics offers its newest CANDIDATES_PER_LINK stories (by id, read from
-    the link tables' (term or topic, story) indexes, newest first), one pass over those
-    scores each candidate by everything it shares (through the links' (story, term or
-    topic) indexes), and only candidates are looked up by primary key. So a story in a
-    topic of thousands reads twenty of them, and a story older than the twenty newest of
-    each thing it shares is not offered at all; a reader looks for related stories
-    among the recent ones anyway. What a card shows beyond the headline (the columns other apps
-    add, the shared names) is fetched for the few winners only. Pass a story from
+    One query, whose cost does not grow with the number of stories. Each of the story's
+    terms and topics offers its newest CANDIDATES_PER_LINK stories (by id, from the
+    link tables' (term or topic, story) indexes, newest first); each candidate is
+    scored on everything it shares (through the links' (story, term or topic)
+    indexes), and only candidates are looked up by primary key. So a story in a topic
+    of thousands reads twenty of them, and a story older than the twenty newest of each
+    thing it shares is not offered at all: readers look for related stories among the
+    recent ones. What a card shows beyond the headline (the columns other apps add, the
+    shared names) is fetched for the few winners only. Pass a story from
     ``for_detail()``: its prefetched topics and terms give the ids without a query, and
     the names each result's ``also_about`` lists (up to two, terms first) to say why it
     is related.
