@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from articles.models import Article, Topic
@@ -240,6 +241,16 @@ def resolve_question(*, question, resolution, note, now=None):
 
 
 @transaction.atomic
+def rebuild_community_forecasts():
+    """Recompute every forecast question's stored community forecast from its standing
+    forecasts, as the settler would (a raw load of questions stores none)."""
+    forecast = Question.objects.annotate(latest=Max("forecasts__made_at")).filter(
+        latest__isnull=False
+    )
+    for question in forecast:
+        settling.recompute_aggregate(question=question, now=question.latest)
+
+
 def replay_history(*, question):
     """Rebuild a question's aggregate history from its raw forecasts, day by day."""
     question = _locked_question(question)

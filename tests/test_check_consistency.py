@@ -36,3 +36,10 @@ def test_each_difference_is_printed_and_the_command_fails(site):
     printed = out.getvalue()
     assert f"trust of source {source.slug}:" in printed
     assert "read tally of story" in printed
+
+
+def test_reloading_the_content_keeps_every_community_forecast(site):
+    """The fixture's questions hold no crowd: a reload over readers' forecasts (as
+    `make run` does each time) recomputes each question's from its forecasts."""
+    load_site_content()
+    assert "Every stored aggregate equals" in check()

@@ -6,6 +6,7 @@ from django.core.files import File
 from django.core.management import BaseCommand, call_command
 
 from articles.models import Article, ArticleImage
+from predictions import services
 
 # In dependency order: stories refer to authors, topics and terms; evidence and questions
 # to stories.
@@ -30,9 +31,10 @@ class Command(BaseCommand):
         call_command("loaddata", *(fixtures_dir / name for name in FIXTURE_FILES), verbosity=0)
         self.load_figures(fixtures_dir)
         # loaddata saves raw, past the services that keep scores and weights (and resets
-        # the topics' stored interest): compute them now.
+        # the topics' stored interest and the questions' crowd): compute them now.
         call_command("rescore", stdout=self.stdout)
         call_command("rebuild_topic_weights", stdout=self.stdout)
+        services.rebuild_community_forecasts()
 
     def load_figures(self, fixtures_dir):
         """Each figure replaces the story's picture in the same place and position."""
