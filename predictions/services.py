@@ -165,8 +165,9 @@ def _settle_soon(question):
 
 
 # A double submit's later forecast meets the one that stood first: it runs again and
-# ends that one. More tries than two readers' hands can race.
-SUBMIT_ATTEMPTS = 3
+# ends that one. Each round stores at least one of a reader's racing forecasts, so n at
+# once need at most n tries: this many keeps a burst of ten, far past what hands send.
+SUBMIT_ATTEMPTS = 10
 
 
 def submit_forecast(*, question, reader_id, probability, now=None):

@@ -147,6 +147,8 @@ def test_bench_script_runs_end_to_end_on_a_tiny_data_set(tmp_path):
         "article",
         "article-fixture-large",
         "article-fixture-small",
+        "article-fixture-large-again",
+        "article-fixture-small-again",
         "topic",
         "search",
         "post-read",

@@ -5,6 +5,7 @@ information only (gunicorn facing slow clients directly, which it never does).
 """
 
 from tools.bench.load import MIXED_POST_EVERY
+from tools.bench.plan import SIZE_ROWS
 
 # Requests per second as a share of the baseline's (a Django hello-world, same gunicorn).
 RATIO_TARGETS = {
@@ -78,7 +79,10 @@ def evaluate(results):
         )
         for name in ("post-read", "post-read-spread", "post-forecast", "post-forecast-spread")
     ]
-    results["size_ratio"] = share("article-fixture-large", "article-fixture-small")
+    large, small = (
+        sum(pages[name]["rps"] for name in rows) for rows in zip(*SIZE_ROWS, strict=True)
+    )
+    results["size_ratio"] = round(large / small, 3) if small else 0.0
     targets.append(
         at_least(
             "uncached fixture story (gunicorn), 20,000 ÷ 10 stories req/s",
