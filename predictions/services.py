@@ -245,13 +245,14 @@ def resolve_question(*, question, resolution, note, now=None):
 def rebuild_community_forecasts():
     """Recompute every forecast question's stored community forecast from its standing
     forecasts, as the settler would (a raw load of questions stores none)."""
-    forecast = Question.objects.annotate(latest=Max("forecasts__made_at")).filter(
+    forecast_on = Question.objects.annotate(latest=Max("forecasts__made_at")).filter(
         latest__isnull=False
     )
-    for question in forecast:
+    for question in forecast_on:
         settling.recompute_aggregate(question=question, now=question.latest)
 
 
+@transaction.atomic
 def replay_history(*, question):
     """Rebuild a question's aggregate history from its raw forecasts, day by day."""
     question = _locked_question(question)

@@ -406,3 +406,15 @@ def test_a_withdraw_field_that_says_no_still_needs_a_probability(client, withdra
     assert response.status_code == 400
     assert "Enter a whole number of per cent" in response.content.decode()
     assert not Forecast.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_replaying_a_question_s_history_needs_no_caller_s_transaction():
+    """Outside any transaction (a management command's autocommit), the replay locks the
+    question in a transaction of its own."""
+    question = make_question()
+    services.submit_forecast(question=question, reader_id="r1", probability=40)
+
+    services.replay_history(question=question)
+
+    assert AggregatePoint.objects.filter(question=question).count() == 1
