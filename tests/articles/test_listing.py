@@ -256,10 +256,13 @@ def test_related_stories_read_a_few_links_of_a_crowded_topic():
     assert set(related[:3]) == set(stories[:3])
     assert related[3] == stories[-1]
     assert not re.search(r"Seq Scan on articles_article_topics\b", plan), plan
+    # Every read of the link table, whichever index the planner takes, returns a few rows.
     scans = re.findall(
-        r"Index Only Scan using article_link_topic_newest_idx .*rows=(\d+) loops=(\d+)", plan
+        r"on articles_article_topics(?: \w+)?\s+\(cost=[^)]*\) "
+        r"\(actual time=[^)]* rows=(\d+) loops=(\d+)\)",
+        plan,
     )
-    assert scans, plan
+    assert len(scans) >= 2, plan
     assert all(int(rows) <= CANDIDATES_PER_LINK for rows, _ in scans), plan
 
 
