@@ -24,7 +24,7 @@ from django.utils import timezone
 from articles.models import Topic
 from core import shared_redis
 from core.shared_redis import REDIS_ERRORS
-from predictions import aggregation
+from predictions import aggregate_statements, aggregation
 from predictions.models import AggregatePoint, PendingInterest, Question, StaleAggregate
 
 logger = logging.getLogger(__name__)
@@ -44,8 +44,12 @@ WHERE {Topic._meta.db_table}.id = totals.topic_id
 
 def recompute_aggregate(*, question, now=None):
     """Store the community forecast from the standing forecasts, and a point of history."""
-    standing = question.forecasts.current().order_by("made_at", "pk")
-    result = aggregation.aggregate(standing.values_list("probability", flat=True))
+    probabilities, _ = aggregate_statements.standing(question.pk)
+    _store(question, probabilities, now)
+
+
+def _store(question, probabilities, now):
+    result = aggregation.aggregate(probabilities)
     stored = {
         "forecasters": result.forecasters,
         "median": result.median,
@@ -53,18 +57,11 @@ def recompute_aggregate(*, question, now=None):
         "upper_quartile": result.upper_quartile,
         "histogram": result.histogram,
     }
-    # update(), not save(): a derived aggregate is not an editor's change, so it fires no
+    # An UPDATE, not save(): a derived aggregate is not an editor's change, so it fires no
     # re-render of the criteria and writes no history row per forecast.
-    Question.objects.filter(pk=question.pk).update(**stored)
+    aggregate_statements.store(question.pk, timezone.localdate(now or timezone.now()), stored)
     for name, value in stored.items():
         setattr(question, name, value)
-    # One statement: INSERT … ON CONFLICT (question, day) DO UPDATE.
-    AggregatePoint.objects.bulk_create(
-        [aggregate_point(question, timezone.localdate(now or timezone.now()), result)],
-        update_conflicts=True,
-        unique_fields=["question", "day"],
-        update_fields=["forecasters", "median", "lower_quartile", "upper_quartile"],
-    )
 
 
 def aggregate_point(question, day, result):
@@ -102,11 +99,10 @@ def settle_question(question_id):
     with transaction.atomic():
         if not _try_lock(QUESTION_LOCK_BASE + question_id):
             return False
-        deleted, _ = StaleAggregate.objects.filter(question_id=question_id).delete()
-        if deleted:  # the stale mark cascades with its question, so the question exists
-            question = Question(pk=question_id)
-            latest = question.forecasts.order_by("-made_at").values_list("made_at", flat=True)
-            recompute_aggregate(question=question, now=latest.first())
+        # The stale mark cascades with its question, so a question that had one exists.
+        if aggregate_statements.take_stale_mark(question_id):
+            probabilities, latest = aggregate_statements.standing(question_id)
+            _store(Question(pk=question_id), probabilities, latest)
     return True
 
 

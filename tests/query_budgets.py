@@ -33,10 +33,10 @@ READ_POST = 2
 # Posting a forecast when the question's aggregate is due (the suite settles at once):
 # the question with the little of its story it needs; the one statement that ends the
 # standing forecast, stores the new one and marks the aggregate stale; then settling it
-# in a transaction of its own (BEGIN, COMMIT): the lock, the stale mark, the latest
-# forecast's time, the standing forecasts, the stored aggregate and the day's history
-# point.
-FORECAST_POST = 10
+# in a transaction of its own (BEGIN, COMMIT): the lock, the stale mark, the standing
+# forecasts with the latest forecast's time, and the stored aggregate with the day's
+# history point (predictions/aggregate_statements.py).
+FORECAST_POST = 8
 # An author's page: the author, their stories, the stories' topics and lead images, the
 # page count, the corrections on their stories, the next scheduled story's time.
 AUTHOR_PAGE = 7

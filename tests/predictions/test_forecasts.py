@@ -84,6 +84,28 @@ def test_the_aggregate_and_its_history_are_stored_on_write():
     assert (point.forecasters, point.median) == (3, 40)
 
 
+def test_each_point_of_history_is_dated_by_the_question_s_newest_forecast():
+    now = timezone.now()
+    question = make_question(opens_at=now - timedelta(days=10))
+    services.submit_forecast(
+        question=question, reader_id="a", probability=20, now=now - timedelta(days=5)
+    )
+    services.submit_forecast(
+        question=question, reader_id="b", probability=60, now=now - timedelta(days=3)
+    )
+    # A withdrawal stands as the reader's last word: it dates the point, adds no probability.
+    services.withdraw_forecast(question=question, reader_id="a", now=now - timedelta(days=1))
+
+    points = AggregatePoint.objects.filter(question=question).order_by("day")
+    assert [(point.day, point.forecasters, point.median) for point in points] == [
+        (timezone.localdate(now - timedelta(days=5)), 1, 20),
+        (timezone.localdate(now - timedelta(days=3)), 2, 60),
+        (timezone.localdate(now - timedelta(days=1)), 1, 60),
+    ]
+    question.refresh_from_db()
+    assert (question.forecasters, question.median, question.histogram[6]) == (1, 60, 1)
+
+
 def test_the_crowd_is_hidden_until_the_reader_forecasts_or_enough_have(client, settings):
     settings.FORECAST_REVEAL_MIN_FORECASTERS = 3
     question = make_question()

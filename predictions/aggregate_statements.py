@@ -1,0 +1,75 @@
+"""The SQL of settling one question's community forecast: three statements.
+
+predictions/settling.py runs them inside the question's advisory lock: take the
+stale mark; read the standing forecasts, oldest first, with the time of the
+question's newest forecast of any kind; store the aggregate on the question and
+the day's point of history in one statement. Written as SQL because a forecast
+spread over many questions settles one on nearly every request, and building
+the same five querysets each time cost more CPU than PostgreSQL took to run
+them. Table and column names come from the models; every value is a parameter.
+"""
+
+import json
+
+from django.db import connection
+
+from predictions.models import AggregatePoint, Forecast, Question, StaleAggregate
+
+FORECASTS = Forecast._meta.db_table
+POINT_COLUMNS = ("forecasters", "median", "lower_quartile", "upper_quartile")
+
+TAKE_STALE_MARK = f"DELETE FROM {StaleAggregate._meta.db_table} WHERE question_id = %(question)s"
+
+# A withdrawal stands too (it ends the reader's forecast) but adds no probability.
+STANDING = f"""
+SELECT probability, withdrawn,
+    (SELECT max(made_at) FROM {FORECASTS} WHERE question_id = %(question)s)
+FROM {FORECASTS}
+WHERE question_id = %(question)s AND superseded_at IS NULL
+ORDER BY made_at, id
+"""
+
+STORE = f"""
+WITH point AS (
+    INSERT INTO {AggregatePoint._meta.db_table} (question_id, day, {", ".join(POINT_COLUMNS)})
+    VALUES (%(question)s, %(day)s, {", ".join(f"%({column})s" for column in POINT_COLUMNS)})
+    ON CONFLICT (question_id, day) DO UPDATE SET {
+    ", ".join(f"{column} = EXCLUDED.{column}" for column in POINT_COLUMNS)
+}
+)
+UPDATE {Question._meta.db_table}
+SET {", ".join(f"{column} = %({column})s" for column in POINT_COLUMNS)},
+    histogram = %(histogram)s::jsonb
+WHERE id = %(question)s
+"""
+
+
+def take_stale_mark(question_id):
+    """Remove the question's stale mark: True when there was one."""
+    with connection.cursor() as cursor:
+        cursor.execute(TAKE_STALE_MARK, {"question": question_id})
+        return cursor.rowcount > 0
+
+
+def standing(question_id):
+    """The standing forecasts' probabilities, oldest first, and the time of the question's
+    newest forecast (None when it has none)."""
+    with connection.cursor() as cursor:
+        cursor.execute(STANDING, {"question": question_id})
+        rows = cursor.fetchall()
+    latest = rows[0][2] if rows else None
+    return [probability for probability, withdrawn, _ in rows if not withdrawn], latest
+
+
+def store(question_id, day, stored):
+    """Write ``stored`` (the question's aggregate fields) and the point of ``day``."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            STORE,
+            {
+                **stored,
+                "question": question_id,
+                "day": day,
+                "histogram": json.dumps(stored["histogram"]),
+            },
+        )
