@@ -16,7 +16,7 @@ from articles.models import Article, Topic
 from predictions import consistency as predictions_consistency
 from predictions import services
 from predictions.models import AggregatePoint, Forecast, Question, Read, Score
-from tools.bench import databases
+from tools.bench import databases, targets
 from tools.bench import synthetic as generator
 from trust import consistency as trust_consistency
 
@@ -149,6 +149,8 @@ def test_bench_script_runs_end_to_end_on_a_tiny_data_set(tmp_path):
         "article-fixture-small",
         "article-fixture-large-again",
         "article-fixture-small-again",
+        "article-fixture-large-third",
+        "article-fixture-small-third",
         "topic",
         "search",
         "post-read",
@@ -189,3 +191,22 @@ def databases_named(prefix):
             "SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{prefix}%"]
         ).fetchall()
     return [name for (name,) in rows]
+
+
+@pytest.mark.parametrize(
+    ("rounds", "ratio"),
+    [
+        # One row fell by half, on the large side or on the small: the others decide.
+        ([(80, 80), (44, 83), (82, 76)], 1.0),
+        ([(71, 52), (84, 93), (90, 90)], 1.0),
+        # Slower on the large data set in every round: the miss shows.
+        ([(40, 80), (42, 84), (45, 90)], 0.5),
+    ],
+)
+def test_the_size_ratio_is_the_median_of_its_rounds(rounds, ratio):
+    pages = {
+        name: {"rps": rps}
+        for names, values in zip(targets.SIZE_ROWS, rounds, strict=True)
+        for name, rps in zip(names, values, strict=True)
+    }
+    assert targets.size_ratio(pages) == ratio

@@ -15,7 +15,7 @@
    large one, which purges it as a deployment's would. tools/bench/plan.py lists what
    wrk loads after a warm-up: on gunicorn directly (uncached: Django caches no pages)
    the front page, the most read story, one fixture story on the large and on the
-   small data set (in turn, twice), the biggest topic, a search, posting a read (to
+   small data set (in turn, three times), the biggest topic, a search, posting a read (to
    one story and spread over 1,000), posting a forecast (to one question and spread over 1,000) and
    the story while one request in 20 posts a read; then through the cache the front
    page, the story, nginx serving the story's bytes as a static file beside it, and

@@ -44,9 +44,10 @@ def write_report(results, output):
     queries = results["queries"]
     for name in ("article-while-voting", "article-while-voting-cache"):
         by_name[name]["queries"] = f"{queries.get('article')} and {queries.get('post-read')}"
-    first, again = plan.SIZE_ROWS
-    for name, of in zip(again, first, strict=True):
-        by_name[name]["queries"] = queries.get(of)
+    first, *later = plan.SIZE_ROWS
+    for rows in later:
+        for name, of in zip(rows, first, strict=True):
+            by_name[name]["queries"] = queries.get(of)
     results["targets"] = targets.evaluate(results)
     results["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     markdown = render_markdown(results)
