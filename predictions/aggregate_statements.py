@@ -20,13 +20,15 @@ POINT_COLUMNS = ("forecasters", "median", "lower_quartile", "upper_quartile")
 
 TAKE_STALE_MARK = f"DELETE FROM {StaleAggregate._meta.db_table} WHERE question_id = %(question)s"
 
-# A withdrawal stands too (it ends the reader's forecast) but adds no probability.
+# One row, however many forecasts: a withdrawal stands too (it ends the reader's
+# forecast) but adds no probability.
 STANDING = f"""
-SELECT probability, withdrawn,
-    (SELECT max(made_at) FROM {FORECASTS} WHERE question_id = %(question)s)
+SELECT
+    max(made_at),
+    array_agg(probability ORDER BY made_at, id)
+        FILTER (WHERE superseded_at IS NULL AND NOT withdrawn)
 FROM {FORECASTS}
-WHERE question_id = %(question)s AND superseded_at IS NULL
-ORDER BY made_at, id
+WHERE question_id = %(question)s
 """
 
 STORE = f"""
@@ -56,9 +58,8 @@ def standing(question_id):
     newest forecast (None when it has none)."""
     with connection.cursor() as cursor:
         cursor.execute(STANDING, {"question": question_id})
-        rows = cursor.fetchall()
-    latest = rows[0][2] if rows else None
-    return [probability for probability, withdrawn, _ in rows if not withdrawn], latest
+        latest, probabilities = cursor.fetchone()
+    return probabilities or [], latest
 
 
 def store(question_id, day, stored):
