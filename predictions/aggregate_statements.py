@@ -63,7 +63,8 @@ def standing(question_id):
 
 
 def store(question_id, day, stored):
-    """Write ``stored`` (the question's aggregate fields) and the point of ``day``."""
+    """Write ``stored`` (an aggregation.Aggregate as a dict: the question's aggregate
+    fields) and the point of ``day``."""
     with connection.cursor() as cursor:
         cursor.execute(
             STORE,

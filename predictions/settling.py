@@ -13,6 +13,7 @@ from the raw rows (the consistency check, ``manage.py check_consistency``,
 settles first and then compares).
 """
 
+import dataclasses
 import logging
 import threading
 import time
@@ -49,14 +50,7 @@ def recompute_aggregate(*, question, now=None):
 
 
 def _store(question, probabilities, now):
-    result = aggregation.aggregate(probabilities)
-    stored = {
-        "forecasters": result.forecasters,
-        "median": result.median,
-        "lower_quartile": result.lower_quartile,
-        "upper_quartile": result.upper_quartile,
-        "histogram": result.histogram,
-    }
+    stored = dataclasses.asdict(aggregation.aggregate(probabilities))
     # An UPDATE, not save(): a derived aggregate is not an editor's change, so it fires no
     # re-render of the criteria and writes no history row per forecast.
     aggregate_statements.store(question.pk, timezone.localdate(now or timezone.now()), stored)
