@@ -31,14 +31,10 @@
   }
 
   // Select2 draws its boxes when jQuery is ready, and redraws the search box whenever
-  // the choice changes or a row is added: name them again after every such change.
-  var pending = null;
-  function soon() {
-    clearTimeout(pending);
-    pending = setTimeout(nameAutocompletes, 50);
-  }
+  // the choice changes or a row is added: name them again in the same turn as every
+  // such change, so that no moment passes with a box unnamed.
   document.addEventListener("DOMContentLoaded", function () {
-    new MutationObserver(soon).observe(document.body, { childList: true, subtree: true });
-    soon();
+    new MutationObserver(nameAutocompletes).observe(document.body, { childList: true, subtree: true });
+    nameAutocompletes();
   });
 }());

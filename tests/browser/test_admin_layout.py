@@ -53,6 +53,16 @@ def desk(browser, live_server):
         context.close()
 
 
+def wait_for_autocompletes(page):
+    """Until Select2 has drawn a box beside every autocomplete (it does so when jQuery is
+    ready, which may come after the page's load event)."""
+    page.wait_for_function(
+        "[...document.querySelectorAll('select.admin-autocomplete:not([name*=__prefix__])')]"
+        ".every(select => select.nextElementSibling"
+        " && select.nextElementSibling.classList.contains('select2'))"
+    )
+
+
 def sideways_overflow(page):
     return page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -125,11 +135,13 @@ def test_the_story_forms_have_no_axe_violations(desk, scheme):
     ]:
         page.goto(path)
         page.locator(".writing-aids__heading").first.wait_for()
+        wait_for_autocompletes(page)
         found[f"{name} [{scheme}]"] = axe_violations(page)
     page.goto(f"/admin/articles/article/{article.pk}/change/")
     page.locator("#id_headline").fill("")
     page.locator("input[name=_continue]").click()
     page.locator(".error-summary").wait_for()
+    wait_for_autocompletes(page)
     found[f"change with errors [{scheme}]"] = axe_violations(page)
     found = {where: violations for where, violations in found.items() if violations}
     assert not found, f"axe found violations:\n{describe(found)}"
