@@ -125,7 +125,8 @@ def test_the_admin_runs_without_csp_violations(editor_in_browser, fixture_conten
     page.locator("#id_headline").press_sequentially("A headline typed by an editor")
     assert page.input_value("#id_slug") == "a-headline-typed-by-an-editor"
     page.fill("#id_explanation", "Some **Markdown** with a [link](https://example.org).")
-    page.wait_for_timeout(800)  # the Markdown preview, where there is one, renders
+    # The preview renders it from the server, into the page, before the check.
+    page.locator("#id_explanation ~ .markdown-preview .markdown-preview__body strong").wait_for()
     violations.assert_none("admin add article")
 
     article = Article.objects.published().first()
@@ -158,7 +159,8 @@ def test_an_inline_script_is_blocked_and_recorded(csp_page, fixture_content):
           document.body.setAttribute("style", "color: red");
         }"""
     )
-    page.wait_for_timeout(200)
+    # The browser reports a violation as an event, after the script that caused it.
+    page.wait_for_function("window.__cspViolations.length >= 2")
     assert page.evaluate("window.inlineRan") is None
     with pytest.raises(AssertionError, match="script-src"):
         violations.assert_none("/")

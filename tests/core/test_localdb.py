@@ -130,10 +130,13 @@ def test_start_upgrades_a_cluster_that_trusted_tcp(second_checkout):
     secret.unlink()
     reload = [localdb.pg_binary("pg_ctl"), "-D", str(hba.parent), "reload"]
     subprocess.run(["runuser", "-u", "postgres", "--", *reload] if os.geteuid() == 0 else reload)
-    time.sleep(0.5)
     port = run(second_checkout, "url").stdout.strip().rsplit(":", 1)[1].split("/")[0]
     trusted = ["-w", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "postgres"]
-    assert psql_over_tcp(trusted).returncode == 0
+    # The server rereads its configuration when the signal reaches it, a moment later.
+    deadline = time.monotonic() + 10
+    while psql_over_tcp(trusted).returncode != 0:
+        assert time.monotonic() < deadline, "the reloaded cluster never trusted TCP"
+        time.sleep(0.1)
     again = run(second_checkout, "start")
     assert "already running" in again.stdout
     assert_tcp_asks_for_the_password(second_checkout)
