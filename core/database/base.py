@@ -9,12 +9,19 @@ connection is healthy. An idle connection has nothing to read, since every answe
 it was owed was read with its query; when PostgreSQL stops or restarts, or an
 administrator ends the session, the server sends a closing message and ends the
 connection. So the socket has something to read only when something has happened,
-and only then does the check ask the server, which raises for a broken connection:
-the pool drops it and lends a fresh one, and no request meets it.
+and only then does the check ask the server, which raises for a broken connection.
+
+The check runs in ``LendingPool.getconn`` rather than as the pool's ``check``:
+psycopg_pool waits a second after every failed check, then two, so a pool holding
+several idle connections when PostgreSQL restarted would keep a request waiting
+through its whole timeout and answer it with an error. Here a broken connection is
+handed back at once (the pool drops it and makes another) and the next is tried.
 """
 
 import select
+from time import monotonic
 
+import psycopg
 from django.core.exceptions import ImproperlyConfigured
 from django.db.backends.postgresql import base
 from psycopg_pool import ConnectionPool
@@ -33,10 +40,26 @@ def check_before_lending(conn):
         ConnectionPool.check_connection(conn)
 
 
+class LendingPool(ConnectionPool):
+    """psycopg's pool, lending only connections that pass ``check_before_lending``."""
+
+    def getconn(self, timeout=None):
+        deadline = monotonic() + (self.timeout if timeout is None else timeout)
+        while True:
+            conn = super().getconn(max(deadline - monotonic(), 0.0))
+            try:
+                check_before_lending(conn)
+            except psycopg.Error:
+                conn.close()
+                self.putconn(conn)  # the pool drops a closed connection and opens another
+            else:
+                return conn
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     @property
     def pool(self):
-        """Django's pool as Django makes it, with ``check_before_lending`` as its check."""
+        """Django's pool as Django makes it, but a ``LendingPool``."""
         options = self.settings_dict["OPTIONS"].get("pool")
         if self.alias == base.NO_DB_ALIAS or not options:
             return None
@@ -45,11 +68,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 raise ImproperlyConfigured("Pooling doesn't support persistent connections.")
             # Autocommit while pooled: Django sets what it needs on checkout.
             kwargs = self.get_connection_params() | {"autocommit": True}
-            pool = ConnectionPool(
+            pool = LendingPool(
                 kwargs=kwargs,
                 open=False,
                 configure=self._configure_connection,
-                check=check_before_lending,
                 **({} if options is True else options),
             )
             # Threads that race here each make a pool; the first one stored is kept.

@@ -1,6 +1,7 @@
 """The pool's check before lending: no round trip for a healthy connection, and a
 connection whose server session has ended is never lent to a request."""
 
+import threading
 import time
 
 import psycopg
@@ -16,10 +17,14 @@ def _admin():
 
 
 def _end_other_sessions(admin):
-    admin.execute(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-    )
+    """End every other session on the database; return their process ids."""
+    return [
+        pid
+        for (pid,) in admin.execute(
+            "SELECT pid FROM pg_stat_activity, pg_terminate_backend(pid) "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    ]
 
 
 def _until(condition, seconds=5.0):
@@ -27,6 +32,23 @@ def _until(condition, seconds=5.0):
     while not condition():
         assert time.monotonic() < deadline, "the server's closing message never arrived"
         time.sleep(0.02)
+
+
+def _fill_pool(count):
+    """Leave ``count`` idle connections in the pool, as a busy server would hold."""
+    together = threading.Barrier(count)
+
+    def hold():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            together.wait(timeout=5)
+        connection.close()
+
+    threads = [threading.Thread(target=hold) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 @pytest.mark.django_db
@@ -56,12 +78,16 @@ def test_pages_after_the_database_ended_every_pooled_session_are_served(client):
         cursor.execute("SELECT pg_backend_pid()")
         before = cursor.fetchone()[0]
     connection.close()  # back to the pool, idle
+    _fill_pool(4)
     with _admin() as admin:
-        _end_other_sessions(admin)
+        ended = _end_other_sessions(admin)
+        assert before in ended
+        # Each session ends when its own process gets to the signal: wait for all of them,
+        # since the pool may hold more than the one this test used.
         _until(
             lambda: (
                 not admin.execute(
-                    "SELECT 1 FROM pg_stat_activity WHERE pid = %s", [before]
+                    "SELECT 1 FROM pg_stat_activity WHERE pid = ANY(%s)", [ended]
                 ).fetchone()
             )
         )
