@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from tests.core.test_http_cache_stack import wait_for
 from tools import localdb
 
 
@@ -133,10 +134,7 @@ def test_start_upgrades_a_cluster_that_trusted_tcp(second_checkout):
     port = run(second_checkout, "url").stdout.strip().rsplit(":", 1)[1].split("/")[0]
     trusted = ["-w", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "postgres"]
     # The server rereads its configuration when the signal reaches it, a moment later.
-    deadline = time.monotonic() + 10
-    while psql_over_tcp(trusted).returncode != 0:
-        assert time.monotonic() < deadline, "the reloaded cluster never trusted TCP"
-        time.sleep(0.1)
+    wait_for(lambda: psql_over_tcp(trusted).returncode == 0, 10)
     again = run(second_checkout, "start")
     assert "already running" in again.stdout
     assert_tcp_asks_for_the_password(second_checkout)
