@@ -2,13 +2,13 @@
 connection whose server session has ended is never lent to a request."""
 
 import threading
-import time
 
 import psycopg
 import pytest
 from django.db import connection
 
 from core.database.base import check_before_lending, has_unread_input
+from tests.core.test_http_cache_stack import wait_for
 
 
 def _admin():
@@ -25,13 +25,6 @@ def _end_other_sessions(admin):
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         ).fetchall()
     ]
-
-
-def _until(condition, seconds=5.0):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "the server's closing message never arrived"
-        time.sleep(0.02)
 
 
 def _fill_pool(count):
@@ -65,7 +58,7 @@ def test_a_healthy_idle_connection_is_lent_without_asking_the_server():
 def test_a_connection_whose_session_was_ended_fails_the_check():
     with _admin() as admin, _admin() as conn:
         admin.execute("SELECT pg_terminate_backend(%s)", [conn.info.backend_pid])
-        _until(lambda: has_unread_input(conn))
+        wait_for(lambda: has_unread_input(conn), 5)
         with pytest.raises(psycopg.OperationalError):
             check_before_lending(conn)
 
@@ -84,12 +77,13 @@ def test_pages_after_the_database_ended_every_pooled_session_are_served(client):
         assert before in ended
         # Each session ends when its own process gets to the signal: wait for all of them,
         # since the pool may hold more than the one this test used.
-        _until(
+        wait_for(
             lambda: (
                 not admin.execute(
                     "SELECT 1 FROM pg_stat_activity WHERE pid = ANY(%s)", [ended]
                 ).fetchone()
-            )
+            ),
+            5,
         )
     response = client.get("/")
     assert response.status_code == 200
