@@ -162,6 +162,8 @@ def test_bench_script_runs_end_to_end_on_a_tiny_data_set(tmp_path):
     through_the_cache = {"front-cache", "article-cache", "article-while-voting-cache"}
     assert set(pages) == direct | through_the_cache | {
         "baseline-write",
+        "post-read-unwritten",
+        "post-forecast-unwritten",
         "article-nginx",
         "slow-cache",
         "slow-gunicorn",

@@ -2,7 +2,9 @@
 
 ``wrk()`` runs wrk and parses its report (requests/s, p50/p90/p99, errors);
 ``write_post_script()`` writes a script that posts with reader cookies signed by
-tools/bench/pages.py, one reader a request, so no reader posts twice in a run.
+tools/bench/pages.py, one reader a request. A script starts at the reader it is
+given (``first_reader``) and reports where the next run should start, so that a
+warm-up and the loads after it post as new readers too (``Readers``).
 """
 
 import re
@@ -13,7 +15,7 @@ from pathlib import Path
 MIXED_POST_EVERY = 20
 
 
-def wrk(url, *, threads, connections, duration, script=None):
+def wrk(url, *, threads, connections, duration, script=None, first_reader=0):
     command = [
         "wrk",
         f"-t{threads}",
@@ -23,9 +25,13 @@ def wrk(url, *, threads, connections, duration, script=None):
         "5s",
         "--latency",
     ]
+    arguments = [url]
     if script:
         command += ["-s", str(script)]
-    result = subprocess.run([*command, url], capture_output=True, text=True, timeout=duration + 60)
+        arguments.append(str(first_reader))
+    result = subprocess.run(
+        [*command, *arguments], capture_output=True, text=True, timeout=duration + 60
+    )
     if result.returncode != 0 or "Requests/sec" not in result.stdout:
         raise RuntimeError(f"wrk failed on {url}:\n{result.stdout}{result.stderr}")
     return parse_wrk(result.stdout)
@@ -54,32 +60,52 @@ def parse_wrk(output):
         "p90_ms": latency(90),
         "p99_ms": latency(99),
         "errors": non_2xx + (sum(map(int, socket_errors.groups())) if socket_errors else 0),
+        "next_reader": int(number(r"(?m)^Next reader: (\d+)$", 0)),
     }
+
+
+class Readers:
+    """Where each posting script's next run starts in its file of readers: after the
+    last reader its previous run posted as, so that no reader posts twice in a run of
+    the benchmark, warm-ups included, until the file runs out."""
+
+    def __init__(self):
+        self.next = {}
+
+    def first(self, script):
+        return self.next.get(script, 0)
+
+    def ran(self, script, result):
+        self.next[script] = max(self.first(script), result["next_reader"])
 
 
 LUA = r"""
 -- Posts as a new reader on every request, with reader cookies that tools/bench/pages.py
 -- signed, one a line in a file; a reader met again (a long run) changes their answer.
 -- The paths (one, or many stories) come from a file too. With post_every = n, only every
--- n-th request posts; the others read read_page, as an anonymous reader would.
+-- n-th request posts; the others read read_page, as an anonymous reader would. The
+-- argument after the URL is the first reader's number; at the end the script prints
+-- the number the next run should start at.
 local post_every = %(post_every)d
 local read_page = "%(read_page)s"
 local sent = 0
 local bodies = {%(bodies)s}
 local readers = {}
 local paths = {}
-local counter = 0
+counter = 0  -- a global, so that done() can read each thread's (thread:get)
 local next_id = 0
+local threads = {}
 
 function setup(thread)
   thread:set("first", next_id)
   next_id = next_id + 1
+  threads[#threads + 1] = thread
 end
 
 function init(args)
   for line in io.lines("%(cookies)s") do readers[#readers + 1] = line end
   for line in io.lines("%(paths)s") do paths[#paths + 1] = line end
-  counter = first or 0
+  counter = (tonumber(args[1]) or 0) + (first or 0)
 end
 
 function request()
@@ -97,6 +123,14 @@ function request()
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Sec-Fetch-Site"] = "same-origin",
   }, body)
+end
+
+-- Each thread's counter is its next reader; the next run starts past all of them, at a
+-- multiple of the thread count so that its threads take turns as these did.
+function done(summary, latency, requests)
+  local last = 0
+  for _, thread in ipairs(threads) do last = math.max(last, thread:get("counter")) end
+  io.write(string.format("Next reader: %%d\n", math.ceil(last / %(threads)d) * %(threads)d))
 end
 """
 

@@ -79,6 +79,23 @@ def pages(pages, scripts, bases):
             "/predictions/…/forecast/",
             scripts["forecast-spread"],
         ),
+        # The same posts on a server that stores none of them (tools/bench/unwritten.py).
+        Load(
+            "post-read-unwritten",
+            "post a read, storing nothing",
+            "unwritten",
+            "/articles/…/read/",
+            scripts["read-spread"],
+            reference=True,
+        ),
+        Load(
+            "post-forecast-unwritten",
+            "post a forecast, storing nothing",
+            "unwritten",
+            "/predictions/…/forecast/",
+            scripts["forecast-spread"],
+            reference=True,
+        ),
         Load(
             "article-while-voting", f"article, {mixed}", "large", pages["article"], scripts["mixed"]
         ),

@@ -32,17 +32,22 @@ class Bench:
         self.exits = contextlib.ExitStack()
         self.results = {"pages": [], "baseline_runs": [], "slow_clients": {}}
         self.baseline_before = None
+        self.readers = load.Readers()
 
     # ------------------------------------------------------------------ load
 
     def wrk(self, url, *, script=None, duration=None):
-        return load.wrk(
+        result = load.wrk(
             url,
             threads=self.args.wrk_threads,
             connections=self.args.connections,
             duration=duration or self.args.duration,
             script=script,
+            first_reader=self.readers.first(script),
         )
+        if script:
+            self.readers.ran(script, result)
+        return result
 
     def measure(
         self, base, path, *, label, script=None, duration=None, warmup=True, probe="/healthz"
@@ -147,6 +152,12 @@ class Bench:
                 ("baseline", "tools.bench.baseline:application", self.stage.env(self.run_db), "/"),
                 ("large", "newsroom.wsgi", large_env, "/healthz"),
                 ("small", "newsroom.wsgi", self.stage.env(self.small_db), "/healthz"),
+                (
+                    "unwritten",
+                    "tools.bench.unwritten:application",
+                    self.stage.env(self.run_db),
+                    "/healthz",
+                ),
             ]
         )
         self.bases = {name: server.base_url for name, server in started_servers.items()}
@@ -179,8 +190,10 @@ class Bench:
         if small:
             self.stage.in_database(self.small_db, "count-small-page", str(out), small)
         else:
-            # Reader cookies per posting script: enough that no reader posts twice in a run.
-            cookies, threads = str(2_000 if self.smoke else 40_000), str(self.args.wrk_threads)
+            # Reader cookies per posting script: enough that no reader posts twice in a run
+            # (the spread scripts post about 40,000 times on a 2-core machine), warm-ups
+            # included (load.Readers).
+            cookies, threads = str(2_000 if self.smoke else 100_000), str(self.args.wrk_threads)
             self.stage.in_database(
                 self.run_db, "inspect", str(out), "--cookies", cookies, "--wrk-threads", threads
             )

@@ -93,6 +93,18 @@ def evaluate(results):
         )
         for name in ("post-read", "post-read-spread", "post-forecast", "post-forecast-spread")
     ]
+    targets += [
+        target(
+            f"{pages[name]['label']}: req/s ÷ baseline (information: the most any way of "
+            f"storing them allows, against a target of {RATIO_TARGETS[stored]:g})",
+            pages[name]["ratio"],
+            None,
+        )
+        for name, stored in (
+            ("post-read-unwritten", "post-read"),
+            ("post-forecast-unwritten", "post-forecast"),
+        )
+    ]
     results["size_ratio"] = size_ratio(pages)
     targets.append(
         at_least(
