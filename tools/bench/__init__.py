@@ -9,21 +9,23 @@
 2. Each run migrates both and copies the large one (the posts write to the copy, so
    every run starts from the same data); collects static files; and counts each page's
    SQL queries with Django's test client (tools/bench/pages.py).
-3. Serves the large copy, the small database and the baseline (tools/bench/baseline.py,
-   a one-view Django app) with gunicorn and newsroom/gunicorn_conf.py in production
-   mode on free 127.0.0.1 ports, with Varnish (tools/localcache.py) in front of the
-   large one, which purges it as a deployment's would. tools/bench/plan.py lists what
-   wrk loads after a warm-up: on gunicorn directly (uncached: Django caches no pages)
-   the front page, the most read story, one fixture story on the large and on the
-   small data set (in turn, three times), the biggest topic, a search, posting a read (to
-   one story and spread over 1,000), posting a forecast (to one question and spread over 1,000) and
-   the story while one request in 20 posts a read; then through the cache the front
-   page, the story, nginx serving the story's bytes as a static file beside it, and
-   the story with voters; finally an ordinary page while 200 slow clients hold
-   sockets, through the cache and (for information) on gunicorn directly. Posts come
-   from new readers each time: a Lua script sends reader cookies that this script
-   signs. A shorter baseline load runs between rows, and each row is compared with the
-   baseline runs on either side of it, which keeps the ratios honest when the
+3. Serves the large copy, the small database, the baseline (tools/bench/baseline.py, a
+   one-view Django app) and the site storing no reader's post (tools/bench/unwritten.py,
+   on the large copy) with gunicorn and newsroom/gunicorn_conf.py in production mode on
+   free 127.0.0.1 ports, with Varnish (tools/localcache.py) in front of the large one,
+   which purges it as a deployment's would. tools/bench/plan.py lists what wrk loads
+   after a warm-up: on gunicorn directly (uncached: Django caches no pages) the front
+   page, the most read story, one fixture story on the large and on the small data set
+   (in turn, three times), the biggest topic, a search, posting a read (to one story and
+   spread over 1,000), posting a forecast (to one question and spread over 1,000), both
+   again to the server that stores neither, and the story while one request in 20 posts
+   a read; then through the cache the front page, the story, nginx serving the story's
+   bytes as a static file beside it, and the story with voters; finally an ordinary page
+   while 200 slow clients hold sockets, through the cache and (for information) on
+   gunicorn directly. Posts come from new readers each time, warm-ups included: a Lua
+   script sends reader cookies that this script signs, each run starting after the last
+   one's readers. A shorter baseline load runs between rows, and each row is compared
+   with the baseline runs on either side of it, which keeps the ratios honest when the
    machine's load changes during the run. Between the cache rows and the slow clients,
    tools/bench/cache.py times how soon an editor's change and a reader's vote show
    through the cache.
@@ -41,7 +43,8 @@ own that it drops afterwards (tests/test_bench_smoke.py runs it).
 The parts: databases.py (the databases and their markers), synthetic.py with
 bulk.py, stories.py, evidence.py and forecasts.py (the data set), indb.py and
 pages.py (the steps inside a database), environment.py (settings, data sets,
-gunicorn), plan.py (what is loaded), load.py (wrk and its Lua script), cache.py
+gunicorn), baseline.py and unwritten.py (the yardsticks), plan.py (what is loaded),
+load.py (wrk and its Lua script), cache.py
 (Varnish, nginx, slow clients, freshness), targets.py, report.py, and run.py, which
 runs it all; tools/servers.py starts gunicorn.
 """
