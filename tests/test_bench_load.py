@@ -34,48 +34,66 @@ class Recorder(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def recorder():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    server.daemon_threads = True
-    server.posted, server.lock = [], threading.Lock()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-    server.server_close()
+def recorders():
+    """Start a recording server per call: a post still in flight when wrk stops lands
+    on its own run's server, not on the next one's."""
+    started = []
+
+    def start():
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+        server.daemon_threads = True
+        server.posted, server.lock = [], threading.Lock()
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.shutdown()
+        server.server_close()
 
 
-def test_each_run_of_a_script_starts_after_the_readers_the_last_one_posted_as(recorder, tmp_path):
-    script = load.write_post_script(
-        tmp_path,
+def post_script(folder, readers):
+    return load.write_post_script(
+        folder,
         "read",
-        cookies=[f"reader{number}" for number in range(READERS)],
+        cookies=[f"reader{number}" for number in range(readers)],
         paths=["/articles/a-story/read/"],
         bodies=["choice=promising"],
         threads=THREADS,
         post_every=1,
         read_page="/",
     )
-    readers, runs = load.Readers(), []
-    url = f"http://127.0.0.1:{recorder.server_port}/"
-    for _ in range(2):  # a warm-up and the load measured after it
-        before = len(recorder.posted)
-        result = load.wrk(
-            url,
-            threads=THREADS,
-            connections=THREADS,
-            duration=1,
-            script=script,
-            first_reader=readers.first(script),
-        )
-        readers.ran(script, result)
-        runs.append((recorder.posted[before:], result["next_reader"]))
 
-    (first, first_next), (second, second_next) = runs
+
+def run(readers, script, server):
+    url = f"http://127.0.0.1:{server.server_port}/"
+    result = readers.wrk(url, script=script, threads=THREADS, connections=THREADS, duration=1)
+    return server.posted, result
+
+
+def test_each_run_of_a_script_starts_after_the_readers_the_last_one_posted_as(recorders, tmp_path):
+    script, readers = post_script(tmp_path, READERS), load.Readers()
+    # A warm-up and the load measured after it.
+    (first, first_result), (second, second_result) = (
+        run(readers, script, recorders()) for _ in range(2)
+    )
+
     assert first and second
     assert len(set(first)) == len(first) and len(set(second)) == len(second)
     assert not set(first) & set(second), "the second run posted again as the first's readers"
+    assert second_result["next_reader"] <= READERS, "the file ran out: the test proves nothing"
+    assert not first_result["ran_out"] and not second_result["ran_out"]
     numbers = [int(reader.removeprefix("reader")) for reader in first + second]
-    assert max(numbers) < READERS, "the file of readers ran out: the test proves nothing"
+    first_next = first_result["next_reader"]
     assert first_next % THREADS == 0 and first_next > max(numbers[: len(first)])
     assert min(numbers[len(first) :]) >= first_next
-    assert second_next > max(numbers) and readers.first(script) == second_next
+    assert second_result["next_reader"] > max(numbers)
+
+
+def test_a_run_past_the_last_reader_says_so(recorders, tmp_path):
+    script, readers = post_script(tmp_path, 50), load.Readers()
+    posted, result = run(readers, script, recorders())
+
+    assert len(posted) > 50, "too few posts to reach the end of the file"
+    assert result["ran_out"] and result["readers"] == 50

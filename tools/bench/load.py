@@ -3,8 +3,9 @@
 ``wrk()`` runs wrk and parses its report (requests/s, p50/p90/p99, errors);
 ``write_post_script()`` writes a script that posts with reader cookies signed by
 tools/bench/pages.py, one reader a request. A script starts at the reader it is
-given (``first_reader``) and reports where the next run should start, so that a
-warm-up and the loads after it post as new readers too (``Readers``).
+given (``first_reader``) and reports where the next run should start;
+``Readers.wrk()`` runs a script from there, so that a warm-up and the loads after
+it post as new readers too.
 """
 
 import re
@@ -53,30 +54,37 @@ def parse_wrk(output):
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
     non_2xx = int(number(r"Non-2xx or 3xx responses: (\d+)", 0))
-    return {
+    report = {
         "rps": number(r"Requests/sec:\s+([\d.]+)", 0.0),
         "requests": int(number(r"(\d+) requests in", 0)),
         "p50_ms": latency(50),
         "p90_ms": latency(90),
         "p99_ms": latency(99),
         "errors": non_2xx + (sum(map(int, socket_errors.groups())) if socket_errors else 0),
-        "next_reader": int(number(r"(?m)^Next reader: (\d+)$", 0)),
     }
+    # A posting script's last line: where the next run starts, of how many readers.
+    readers = re.search(r"(?m)^Next reader: (\d+) of (\d+)$", output)
+    if readers:
+        report["next_reader"], report["readers"] = map(int, readers.groups())
+    return report
 
 
 class Readers:
     """Where each posting script's next run starts in its file of readers: after the
     last reader its previous run posted as, so that no reader posts twice in a run of
-    the benchmark, warm-ups included, until the file runs out."""
+    the benchmark, warm-ups included. ``ran_out`` says when a run went past the end
+    of its file, where readers met again change their answers."""
 
     def __init__(self):
         self.next = {}
 
-    def first(self, script):
-        return self.next.get(script, 0)
-
-    def ran(self, script, result):
-        self.next[script] = max(self.first(script), result["next_reader"])
+    def wrk(self, url, *, script, **load):
+        result = wrk(url, script=script, first_reader=self.next.get(script, 0), **load)
+        if "next_reader" not in result:
+            raise RuntimeError(f"wrk did not say where the readers of {script} end")
+        self.next[script] = result["next_reader"]
+        result["ran_out"] = result["next_reader"] > result["readers"]
+        return result
 
 
 LUA = r"""
@@ -94,17 +102,18 @@ local readers = {}
 local paths = {}
 counter = 0  -- a global, so that done() can read each thread's (thread:get)
 local next_id = 0
-local threads = {}
+local started = {}
 
 function setup(thread)
   thread:set("first", next_id)
   next_id = next_id + 1
-  threads[#threads + 1] = thread
+  started[#started + 1] = thread
 end
 
 function init(args)
   for line in io.lines("%(cookies)s") do readers[#readers + 1] = line end
   for line in io.lines("%(paths)s") do paths[#paths + 1] = line end
+  reader_count = #readers  -- a global too, for done()
   counter = (tonumber(args[1]) or 0) + (first or 0)
 end
 
@@ -129,8 +138,9 @@ end
 -- multiple of the thread count so that its threads take turns as these did.
 function done(summary, latency, requests)
   local last = 0
-  for _, thread in ipairs(threads) do last = math.max(last, thread:get("counter")) end
-  io.write(string.format("Next reader: %%d\n", math.ceil(last / %(threads)d) * %(threads)d))
+  for _, thread in ipairs(started) do last = math.max(last, thread:get("counter")) end
+  last = math.ceil(last / #started) * #started
+  io.write(string.format("Next reader: %%d of %%d\n", last, started[1]:get("reader_count")))
 end
 """
 

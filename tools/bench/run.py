@@ -37,16 +37,16 @@ class Bench:
     # ------------------------------------------------------------------ load
 
     def wrk(self, url, *, script=None, duration=None):
-        result = load.wrk(
-            url,
-            threads=self.args.wrk_threads,
-            connections=self.args.connections,
-            duration=duration or self.args.duration,
-            script=script,
-            first_reader=self.readers.first(script),
-        )
-        if script:
-            self.readers.ran(script, result)
+        shape = {
+            "threads": self.args.wrk_threads,
+            "connections": self.args.connections,
+            "duration": duration or self.args.duration,
+        }
+        if not script:
+            return load.wrk(url, **shape)
+        result = self.readers.wrk(url, script=script, **shape)
+        if result["ran_out"]:
+            say(f"  (past the last reader of {Path(script).name}: some posts changed a read)")
         return result
 
     def measure(

@@ -1,12 +1,14 @@
 """The site with reader writes that store nothing: the most any way of storing them allows.
 
 newsroom.wsgi as tools/bench/run.py serves it, except that
-``predictions.services.cast_read`` and ``submit_forecast`` store nothing. Everything
-else a post does still runs: its guards (same origin, body size, the rate limit in
-Redis, the reader's signed cookie), the lookup of its story or question, its form and
-its redirect. So no way of storing a read or a forecast, one statement on the request
-or a queue that a worker drains later, can make a post faster than it is here. The
-report shows these rows for information, beside the posting targets.
+``predictions.services.cast_read`` and ``submit_forecast`` store nothing (and skip their
+own checks, of the choice and of whether the question is open, which only makes these
+posts cheaper still). Everything else a post does still runs: its guards (same origin,
+body size, the rate limit in Redis, the reader's signed cookie), the lookup of its story
+or question, its form and its redirect. So no way of storing a read or a forecast, one
+statement on the request or a queue that a worker drains later, can make a post faster
+than it is here. The report shows these rows for information, beside the posting
+targets.
 
     gunicorn --config newsroom/gunicorn_conf.py tools.bench.unwritten:application
 """
