@@ -1,6 +1,6 @@
 """The site with reader writes that store nothing: the most any way of storing them allows.
 
-newsroom.wsgi as tools/bench/run.py serves it, except that
+The site's WSGI application as tools/bench/run.py serves it, except that
 ``predictions.services.cast_read`` and ``submit_forecast`` store nothing (and skip their
 own checks, of the choice and of whether the question is open, which only makes these
 posts cheaper still). Everything else a post does still runs: its guards (same origin,
@@ -13,15 +13,23 @@ targets.
     gunicorn --config newsroom/gunicorn_conf.py tools.bench.unwritten:application
 """
 
-from newsroom.wsgi import application
-from predictions import services
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+application = get_wsgi_application()
 
 
 def store_nothing(**write):
     """A read or forecast, received and checked by the view, and not stored."""
 
 
-services.cast_read = store_nothing
-services.submit_forecast = store_nothing
+def _store_no_reader_writes():
+    from predictions import services  # its models load once the application has set up
 
-__all__ = ["application"]
+    services.cast_read = store_nothing
+    services.submit_forecast = store_nothing
+
+
+_store_no_reader_writes()

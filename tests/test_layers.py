@@ -1,0 +1,46 @@
+"""The layers point one way: core ← articles ← trust, predictions ← api ← newsroom, and
+nothing imports newsroom (the tooling under tools/ included)."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+# What each package may import of the project's own packages.
+ALLOWED = {
+    "core": set(),
+    "articles": {"core"},
+    "trust": {"core", "articles"},
+    "predictions": {"core", "articles"},
+    "api": {"core", "articles", "trust", "predictions"},
+    "tools": {"core", "articles", "trust", "predictions"},
+}
+PROJECT = set(ALLOWED) | {"newsroom"}
+
+
+def imported_packages(package):
+    """The project's packages that modules of ``package`` import, each with where it is
+    first imported, and how many modules were read."""
+    found, modules = {}, sorted((REPO / package).rglob("*.py"))
+    for path in modules:
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.partition(".")[0]
+                if top in PROJECT and top != package:
+                    found.setdefault(top, f"{path.relative_to(REPO)}:{node.lineno}")
+    return found, len(modules)
+
+
+@pytest.mark.parametrize("package", sorted(ALLOWED))
+def test_a_package_imports_only_the_layers_below_it(package):
+    imports, modules = imported_packages(package)
+    assert modules > 1, f"{package} was not read"
+    forbidden = {name: where for name, where in imports.items() if name not in ALLOWED[package]}
+    assert forbidden == {}
