@@ -8,8 +8,6 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# gunicorn listens here, behind the HTTP cache on PORT; only the cache talks to it.
-APP_PORT ?= 8001
 
 # Local commands run in development mode (see README: Configuration).
 export NEWSROOM_ENV ?= development
@@ -74,12 +72,13 @@ static: install ## Collect static files with hashed names
 	@$(MANAGE) collectstatic --no-input -v 0
 
 run: content static redis ## Bring up the site (cache, app, database, Redis) on http://127.0.0.1:8000
-	@echo "==> Starting the HTTP cache (Varnish) on $(HOST):$(PORT) in front of gunicorn on 127.0.0.1:$(APP_PORT)"
-	@$(PYTHON) -m tools.localcache start --host $(HOST) --port $(PORT) --backend 127.0.0.1:$(APP_PORT)
-	@echo "==> Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the app and the cache)"
-	@trap '$(PYTHON) -m tools.localcache stop --port $(PORT)' EXIT; \
+	@socket=$$($(PYTHON) -m tools.localcache socket --port $(PORT)); \
+	echo "==> Starting the HTTP cache (Varnish) on $(HOST):$(PORT) in front of gunicorn on $$socket"; \
+	$(PYTHON) -m tools.localcache start --host $(HOST) --port $(PORT) --backend unix:$$socket && \
+	echo "==> Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the app and the cache)" && \
+	trap '$(PYTHON) -m tools.localcache stop --port $(PORT)' EXIT && \
 	HTTP_CACHE_PURGE_URLS=http://127.0.0.1:$(PORT)/ CLIENT_IP_HEADER=HTTP_X_FORWARDED_FOR \
-	$(BIN)/gunicorn --config newsroom/gunicorn_conf.py --bind 127.0.0.1:$(APP_PORT) newsroom.wsgi
+	$(BIN)/gunicorn --config newsroom/gunicorn_conf.py --bind unix:$$socket newsroom.wsgi
 
 cluster: install static system-deps ## Two app nodes behind Varnish on :8000, Redis, a primary and a replica
 	@$(BIN)/python -m tools.cluster start

@@ -31,11 +31,28 @@ def listing_keys(request, **kwargs):
     return ["stories", "topics"]
 
 
-listing_page = httpcache.shared_page(keys=listing_keys, seconds=listing_seconds)
+PAGE_PARAMETER = "page"
+listing_page = httpcache.shared_page(
+    keys=listing_keys, seconds=listing_seconds, parameters=[PAGE_PARAMETER]
+)
+
+
+def canonical_page_redirect(request, page):
+    """A redirect to ``page``'s own URL when the request named it any other way (not a
+    number, out of range, or page 1 spelled out), else None: each page of a listing is
+    one object in the HTTP cache, whatever a client writes after ?page=."""
+    asked = request.GET.get(PAGE_PARAMETER)
+    if asked is None or (asked == str(page.number) and page.number != 1):
+        return None
+    kept = [(name, value) for name, value in request.GET.items() if name != PAGE_PARAMETER]
+    if page.number != 1:
+        kept.append((PAGE_PARAMETER, str(page.number)))
+    return httpcache.redirect_for_shared_caches(httpcache.url_with(request, kept))
 
 
 class ForgivingPaginationMixin:
-    """A page number that is missing, not a number or out of range shows the nearest page.
+    """A page number that is missing, not a number or out of range shows the nearest page,
+    through a redirect to that page's own URL.
 
     ListView answers those with a 404; a reader who edits ?page= should not hit a dead end.
     """
@@ -49,6 +66,10 @@ class ForgivingPaginationMixin:
         )
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        return canonical_page_redirect(request, response.context_data["page_obj"]) or response
 
 
 @method_decorator(listing_page, name="dispatch")
@@ -80,7 +101,8 @@ def story_keys(request, slug):
 
 # The story shows reader activity (its tallies, the crowd forecast): a short s-maxage.
 @method_decorator(
-    httpcache.shared_page(keys=story_keys, seconds=httpcache.ACTIVITY_SECONDS), name="dispatch"
+    httpcache.shared_page(keys=story_keys, seconds=httpcache.ACTIVITY_SECONDS, parameters=["part"]),
+    name="dispatch",
 )
 class ArticleDetailView(DetailView):
     """A story. Editors also see unpublished ones here, as a never-cached preview.
@@ -116,7 +138,9 @@ class ArticleDetailView(DetailView):
         return response
 
 
-@method_decorator(listing_page, name="dispatch")
+@method_decorator(
+    httpcache.shared_page(keys=listing_keys, seconds=listing_seconds), name="dispatch"
+)
 class TopicListView(ListView):
     def get_queryset(self):
         return Topic.objects.with_story_counts()
@@ -164,7 +188,10 @@ def author_keys(request, slug):
     return ["stories", "topics", f"author-{slug}"]
 
 
-@method_decorator(httpcache.shared_page(keys=author_keys, seconds=listing_seconds), name="dispatch")
+@method_decorator(
+    httpcache.shared_page(keys=author_keys, seconds=listing_seconds, parameters=[PAGE_PARAMETER]),
+    name="dispatch",
+)
 class AuthorDetailView(StoriesListView):
     """An author: who they are, their public stories, and the corrections on those."""
 
@@ -201,7 +228,11 @@ def media_file(request, path):
 
 
 # The same query from many readers (a story in the news) is answered from the cache.
-@listing_page
+@httpcache.shared_page(
+    keys=listing_keys,
+    seconds=listing_seconds,
+    parameters=[*search.SearchForm.base_fields, PAGE_PARAMETER],
+)
 def search_view(request):
     form = search.SearchForm(request.GET)
     if not form.is_valid():
@@ -212,6 +243,9 @@ def search_view(request):
         context["similar"] = found.similar
         context["only_common_words"] = found.only_common_words
         context["results"] = Paginator(found.stories, RESULTS_PER_PAGE).get_page(
-            request.GET.get("page")
+            request.GET.get(PAGE_PARAMETER)
         )
+        redirect = canonical_page_redirect(request, context["results"])
+        if redirect is not None:
+            return redirect
     return render(request, "articles/search.html", context)

@@ -10,6 +10,11 @@ activity (tallies, the crowd forecast) reaches shared pages through the short
 ``s-maxage`` of the pages that show it, never through one purge per vote;
 what is personal comes from the per-reader endpoint, uncached.
 
+A page names the query parameters it takes. The HTTP cache drops tracking parameters
+and sorts the rest; a request with a parameter the page does not take is redirected
+(301, itself shared) to the URL without it, so that a made-up query string costs one
+cheap redirect, kept in the cache, and never a render per request.
+
 Browsers revalidate every time (``max-age=0``) against an ETag made from the
 page's bytes, so any change, a scheduled story coming due included, shows on
 the next request. Conditional requests are answered only for pages that exist.
@@ -22,7 +27,10 @@ from functools import wraps
 
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpResponsePermanentRedirect
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.encoding import escape_uri_path
+from django.utils.http import urlencode
 
 logger = logging.getLogger(__name__)
 
@@ -67,18 +75,46 @@ def mark_shared(request, response, *, keys, seconds):
     return get_conditional_response(request, etag=response["ETag"], response=response)
 
 
-def shared_page(*, keys, seconds=EDITORIAL_SECONDS):
+def url_with(request, parameters):
+    """This page's path with ``parameters`` (name, value pairs) as its sorted query."""
+    query = urlencode(sorted(parameters))
+    return escape_uri_path(request.path) + (f"?{query}" if query else "")
+
+
+def redirect_for_shared_caches(url):
+    """A permanent redirect that the HTTP cache may keep and share."""
+    response = HttpResponsePermanentRedirect(url)
+    patch_cache_control(response, public=True, max_age=0, s_maxage=EDITORIAL_SECONDS)
+    return response
+
+
+def untaken_parameters_redirect(request, parameters):
+    """The redirect to this page without the query parameters it does not take, or None."""
+    taken = {*parameters, PERSONAL_PARAMETER}
+    if set(request.GET) <= taken:
+        return None
+    kept = [(name, value) for name, value in request.GET.items() if name in taken]
+    return redirect_for_shared_caches(url_with(request, kept))
+
+
+def shared_page(*, keys, seconds=EDITORIAL_SECONDS, parameters=()):
     """Serve a view's page to the shared cache.
 
     ``keys(request, **kwargs)`` names what the page shows (its surrogate keys);
     ``seconds`` is how long a shared cache may keep it, a number or a callable
     ``seconds(request, **kwargs)``. Editors, personal pages and anything but a
-    200 answer to GET or HEAD are marked private.
+    200 answer to GET or HEAD are marked private. ``parameters`` names the query
+    parameters the page takes (the rest are redirected away before the view runs);
+    None leaves every parameter to the view, which must refuse those it does not take.
     """
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
+            if parameters is not None and request.method in {"GET", "HEAD"}:
+                redirect = untaken_parameters_redirect(request, parameters)
+                if redirect is not None:
+                    return redirect
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()

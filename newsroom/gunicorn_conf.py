@@ -18,3 +18,16 @@ timeout = 30
 graceful_timeout = 10
 accesslog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn believes nothing a forwarder says about the connection: no header sets the
+# scheme (Django's SECURE_PROXY_SSL_HEADER does that where a TLS proxy is configured), no
+# header overrides SCRIPT_NAME or PATH_INFO, and every header whose name holds an
+# underscore is dropped. The HTTP cache in front removes them too (newsroom/deploy/varnish.vcl).
+secure_scheme_headers = {}
+forwarder_headers = ""
+header_map = "drop"
+# Anything the cache lets through fits (tools/localcache.py's limits): a request line up
+# to gunicorn's largest and header lines up to the cache's (the cache answers longer ones
+# with the site's 414 and 431 pages), and as many header lines as the cache takes.
+limit_request_line = 8190
+limit_request_field_size = 16384
+limit_request_fields = 128

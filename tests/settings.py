@@ -26,8 +26,10 @@ WHITENOISE_AUTOREFRESH = True
 DATABASES["default"]["TEST"] = {"NAME": "test_newsroom" + os.environ.get("TEST_DB_SUFFIX", "")}  # noqa: F405
 
 # The checkout's real Redis, in a database of the tests' own (the site uses 0): each test
-# starts empty (tests/conftest.py clears it). TEST_DB_SUFFIX runs get another one.
-CACHES["default"]["LOCATION"] = localredis.url(db=2 if os.environ.get("TEST_DB_SUFFIX") else 1)  # noqa: F405
+# starts empty (tests/conftest.py clears it). TEST_REDIS_DB gives a concurrent suite
+# (one with TEST_DB_SUFFIX) a database of its own, 2-15.
+_REDIS_DB = os.environ.get("TEST_REDIS_DB", "2" if os.environ.get("TEST_DB_SUFFIX") else "1")
+CACHES["default"]["LOCATION"] = localredis.url(db=int(_REDIS_DB))  # noqa: F405
 
 # Each forecast recomputes its question's aggregate at once, as a lone reader would see it.
 AGGREGATE_DEBOUNCE_SECONDS = 0

@@ -1,6 +1,8 @@
 """The checkout's HTTP cache: Varnish in front of the app server(s), started by the project.
 
-Run as ``python -m tools.localcache start|stop|status [--port 8000] [--backend HOST:PORT …]``.
+Run as ``python -m tools.localcache start|stop|status|socket [--port 8000]
+[--backend HOST:PORT|unix:PATH …]``; ``socket`` makes the private folder for the app's
+unix socket and prints the socket's path.
 Standard library only. The VCL is newsroom/deploy/varnish.vcl with the backends filled
 in; Varnish's working files live in ``.localcache/<port>/`` in the checkout (or in the
 ``folder`` a caller names: tools/cluster/ keeps its own under var/cluster/). As root,
@@ -9,6 +11,8 @@ varnishd drops to its own ``vcache`` user. Purges are accepted from loopback onl
 
 import argparse
 import os
+import pwd
+import re
 import signal
 import subprocess
 import sys
@@ -22,6 +26,8 @@ CHECKOUT = Path(__file__).resolve().parent.parent
 VCL_TEMPLATE = CHECKOUT / "newsroom" / "deploy" / "varnish.vcl"
 DEFAULT_PORT = 8000
 DEFAULT_BACKEND = "127.0.0.1:8001"
+# As root, varnishd's worker process runs as this user; its group may reach the app.
+VARNISH_USER = "vcache"
 # Varnish's thread pools hold thousands of slow client connections; an idle client is
 # dropped after timeout_idle seconds, one that reads its answer too slowly after send_timeout.
 PARAMETERS = {
@@ -30,11 +36,40 @@ PARAMETERS = {
     "idle_send_timeout": "10",
     "thread_pool_min": "50",
     "thread_pool_max": "2000",
+    # A request head up to 64 kB with header lines up to 16 kB reaches the VCL, which
+    # answers anything oversized with the site's own 414 or 431 page; beyond these
+    # Varnish refuses the request itself. The client workspace must hold the head.
+    "http_req_size": "64k",
+    "http_req_hdr_len": "16k",
+    "http_max_hdr": "128",
+    "workspace_client": "128k",
 }
 
 
 def run_dir(port, folder=None):
     return Path(folder) if folder else CHECKOUT / ".localcache" / str(port)
+
+
+def app_socket(port, folder=None):
+    """Where `make run`'s app listens for this cache (see private_socket)."""
+    return private_socket(run_dir(port, folder))
+
+
+def private_socket(folder):
+    """A unix socket's path in ``folder``, which only the group of Varnish's worker user
+    (``vcache``) may enter, so that no other local user can reach the app around the cache
+    and send it what the cache would have removed. Makes the folder."""
+    private = Path(folder) / "socket"
+    private.mkdir(parents=True, exist_ok=True)
+    try:
+        group = pwd.getpwnam(VARNISH_USER).pw_gid
+    except KeyError:  # varnishd runs as this user, who owns the folder
+        private.chmod(0o700)
+    else:
+        # The folder guards the socket: gunicorn makes it writable by anyone who gets in.
+        os.chown(private, -1, group)
+        private.chmod(0o750)
+    return private / "gunicorn.sock"
 
 
 def pid(port, folder=None):
@@ -50,9 +85,16 @@ def pid(port, folder=None):
 def vcl(backends):
     definitions, additions = [], []
     for number, address in enumerate(backends, start=1):
-        host, port = address.rsplit(":", 1)
+        if address.startswith("unix:"):
+            # The app on a unix socket in a folder only Varnish's group may enter; requests
+            # name the host the app's own address would have.
+            where = f'    .path = "{address.removeprefix("unix:")}";\n'
+            where += '    .host_header = "127.0.0.1";\n'
+        else:
+            host, port = address.rsplit(":", 1)
+            where = f'    .host = "{host}";\n    .port = "{port}";\n'
         definitions.append(
-            f'backend app{number} {{\n    .host = "{host}";\n    .port = "{port}";\n'
+            f"backend app{number} {{\n{where}"
             "    .probe = healthz;\n    .connect_timeout = 1s;\n"
             "    .first_byte_timeout = 30s;\n    .between_bytes_timeout = 10s;\n}"
         )
@@ -86,6 +128,18 @@ def start(port, backends, host="127.0.0.1", folder=None):
             return
         time.sleep(0.05)
     sys.exit("localcache: varnishd did not write its pid file")
+
+
+def healthy_backends(port, folder=None):
+    """The numbers of the backends (app1, app2…) that Varnish's probe counts healthy now."""
+    result = subprocess.run(
+        ["varnishadm", "-n", str(run_dir(port, folder) / "work"), "backend.list"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    found = re.findall(r"^\S+\.app(\d+)\s+\S+\s+\S+\s+healthy\b", result.stdout, re.MULTILINE)
+    return {int(number) for number in found}
 
 
 def stop(port, folder=None):
@@ -127,7 +181,7 @@ def fetch(url, *, method="GET", data=None, headers=None):
 
 def main(argv):
     parser = argparse.ArgumentParser(prog="python -m tools.localcache")
-    parser.add_argument("command", choices=["start", "stop", "status"])
+    parser.add_argument("command", choices=["start", "stop", "status", "socket"])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--backend", action="append", dest="backends")
@@ -136,6 +190,8 @@ def main(argv):
         start(args.port, args.backends or [DEFAULT_BACKEND], args.host)
     elif args.command == "stop":
         stop(args.port)
+    elif args.command == "socket":
+        print(app_socket(args.port))
     else:
         status(args.port)
 

@@ -1,7 +1,8 @@
 """gunicorn on a loopback port, for the tools that need a real server.
 
 ``Gunicorn(app, env=…, log_path=…)`` serves a WSGI app with newsroom/gunicorn_conf.py
-on 127.0.0.1 (at ``port``, or a free one); ``start()`` returns once ``probe`` answers
+on 127.0.0.1 (at ``port``, or a free one), or on a unix ``socket`` (an app behind the
+HTTP cache, reachable by nothing else); ``start()`` returns once ``probe`` answers
 200 and ``stop()`` shuts it down (SIGINT, gunicorn's quick stop; SIGKILL after ten
 seconds). The server gets a process group of its own, so a Ctrl-C in the terminal
 reaches the tool, which stops the server on its way out, and not gunicorn halfway
@@ -10,6 +11,7 @@ library only.
 """
 
 import contextlib
+import http.client
 import os
 import signal
 import socket
@@ -64,11 +66,56 @@ def answers(url, timeout=2):
         return False
 
 
+class UnixHTTPConnection(http.client.HTTPConnection):
+    """HTTP to a server on a unix socket; requests name the host 127.0.0.1."""
+
+    def __init__(self, path, timeout=10):
+        super().__init__("127.0.0.1", timeout=timeout)
+        self.path = str(path)
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self.path)
+
+
+def connection(address, timeout=10):
+    """An HTTP connection to ``address``: a port on 127.0.0.1, or a unix socket's path."""
+    if isinstance(address, int):
+        return http.client.HTTPConnection("127.0.0.1", address, timeout=timeout)
+    return UnixHTTPConnection(address, timeout=timeout)
+
+
+def request(address, method, path, *, body=None, headers=None, timeout=10):
+    """(status, headers, body as text) of one request to ``address``."""
+    client = connection(address, timeout)
+    try:
+        client.request(method, path, body=body, headers=headers or {})
+        response = client.getresponse()
+        return response.status, response.headers, response.read().decode()
+    finally:
+        client.close()
+
+
+def answers_at(address, path, timeout=2):
+    """True when ``path`` at ``address`` (a port or a unix socket) answers 200."""
+    try:
+        return request(address, "GET", path, timeout=timeout)[0] == 200
+    except (OSError, http.client.HTTPException):
+        return False
+
+
 class Gunicorn:
-    def __init__(self, app="newsroom.wsgi", *, env, log_path, probe="/healthz", port=None):
+    def __init__(
+        self, app="newsroom.wsgi", *, env, log_path, probe="/healthz", port=None, socket=None
+    ):
         self.app, self.env, self.log_path, self.probe = app, env, Path(log_path), probe
-        self.port = port or free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.socket = socket
+        self.port = None if socket else (port or free_port())
+        # Where to reach it: a port on 127.0.0.1 or the socket's path (see request()).
+        self.address = str(socket) if socket else self.port
+        self.bind = f"unix:{socket}" if socket else f"127.0.0.1:{self.port}"
+        self.base_url = None if socket else f"http://127.0.0.1:{self.port}"
         self.process = None
 
     def launch(self):
@@ -76,7 +123,7 @@ class Gunicorn:
         with open(self.log_path, "w") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "--config", GUNICORN_CONF]
-                + ["--bind", f"127.0.0.1:{self.port}", self.app],
+                + ["--bind", self.bind, self.app],
                 cwd=CHECKOUT,
                 env=self.env,
                 stdout=log,
@@ -94,7 +141,7 @@ class Gunicorn:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.process.returncode}: {self.tail()}")
-            if answers(self.base_url + self.probe):
+            if answers_at(self.address, self.probe):
                 return True
             time.sleep(0.2)
         return False

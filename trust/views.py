@@ -7,10 +7,15 @@ from trust import rubric, selectors
 from trust.forms import SourceFilterForm
 from trust.models import Assessment, Criterion, MeterComponent, Source
 
-evidence_page = httpcache.shared_page(keys=lambda request, **kwargs: ["sources"])
+
+def evidence_keys(request, **kwargs):
+    return ["sources"]
 
 
-@evidence_page
+evidence_page = httpcache.shared_page(keys=evidence_keys)
+
+
+@httpcache.shared_page(keys=evidence_keys, parameters=[*SourceFilterForm.base_fields])
 def source_list(request):
     form = SourceFilterForm(request.GET)
     valid = form.is_valid()

@@ -2,6 +2,12 @@ vcl 4.1;
 # The site's HTTP cache: it faces readers, buffers slow clients and serves shared
 # pages, so gunicorn never faces a client. tools/localcache.py fills in the backends.
 #
+# - The edge decides what the app trusts: every client header the app or gunicorn could
+#   read as forwarded information or as a CGI variable is removed, and the ones the app
+#   needs (X-Forwarded-For) are set here.
+# - The edge decides which query strings make a new page: tracking parameters are
+#   dropped, the rest sorted; the app redirects a parameter a page does not take to its
+#   clean URL, and a client that keeps causing misses is slowed with a 429.
 # - Only what the app marks "Cache-Control: public" is kept; the app's s-maxage is the
 #   time to live, stale-while-revalidate the grace (see core/httpcache.py).
 # - Pages are the same for every reader who is not an editor: cookies are dropped from
@@ -9,11 +15,13 @@ vcl 4.1;
 # - The app purges by surrogate key: PURGE with an "xkey" header, from loopback only.
 # - Request bodies are read whole before the app sees them, with a size limit.
 # This file is a template for Python's string.Template: a doubled dollar is one dollar.
-# (This file is a template: tools/localcache.py fills $$BACKENDS; "$$$$" stands for "$$".)
+# (tools/localcache.py fills $$BACKENDS; "$$$$" stands for "$$".)
 
 import std;
 import xkey;
 import directors;
+import header;
+import vsthrottle;
 
 probe healthz {
     .url = "/healthz";
@@ -38,11 +46,19 @@ $ADD_BACKENDS
 
 sub vcl_recv {
     set req.backend_hint = app.backend();
-    # The client does not choose what the app believes about the connection: this cache
-    # is the edge. (A TLS terminator in front of it would set X-Forwarded-Proto itself.)
-    unset req.http.X-Forwarded-Proto;
-    unset req.http.X-Forwarded-Host;
-    set req.http.X-Forwarded-For = client.ip;
+    call edge_headers;
+    # The longest request line gunicorn reads is 8,190 bytes (newsroom/gunicorn_conf.py):
+    # a longer URL gets the site's 414 page here, and a header line over 8,000 bytes the
+    # site's 431 page. (Past the limits in tools/localcache.py, Varnish itself refuses the
+    # request: a bare 400, or the connection closed.)
+    if (req.url ~ "^.{8000}") {
+        return (synth(414, "URI Too Long"));
+    }
+    header.regsub(req, "^.{8000}.*$$", "X-Oversized-Header: 1");
+    if (req.http.X-Oversized-Header) {
+        return (synth(431, "Request Header Fields Too Large"));
+    }
+    call edge_query;
 
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
@@ -91,6 +107,73 @@ sub vcl_recv {
     return (hash);
 }
 
+sub edge_headers {
+    # Varnish cannot list a request's header names, so every header line whose name holds
+    # an underscore (SCRIPT_NAME, PATH_INFO, X_Forwarded_For…: names a WSGI server could
+    # map onto its own variables) is renamed to one name and then removed.
+    header.regsub(req, "^[^:]*_[^:]*:", "X-Underscored-Header:");
+    unset req.http.X-Underscored-Header;
+    # Nothing the client says about the connection is believed: this cache is the edge.
+    # (A TLS terminator in front of it would set X-Forwarded-Proto itself.)
+    unset req.http.Forwarded;
+    unset req.http.X-Forwarded-Proto;
+    unset req.http.X-Forwarded-Protocol;
+    unset req.http.X-Forwarded-Ssl;
+    unset req.http.X-Forwarded-Scheme;
+    unset req.http.X-Forwarded-Host;
+    unset req.http.X-Forwarded-Server;
+    unset req.http.X-Forwarded-Port;
+    unset req.http.X-Forwarded-Prefix;
+    unset req.http.X-Original-URL;
+    unset req.http.X-Rewrite-URL;
+    unset req.http.X-Original-Host;
+    unset req.http.X-Real-IP;
+    unset req.http.X-Client-IP;
+    set req.http.X-Forwarded-For = client.ip;
+}
+
+sub edge_query {
+    if (req.url !~ "\?") {
+        return;
+    }
+    # Static files and pictures take no parameters.
+    if (req.url ~ "^/(static|media)/") {
+        set req.url = regsub(req.url, "\?.*$$", "");
+        return;
+    }
+    # Tracking parameters say where a reader came from, never what page they want: they
+    # leave the cache key and the app's view. The rest are sorted, so that one page is one
+    # object; a parameter a page does not take is redirected away by the app.
+    set req.url = regsuball(req.url, "(?i)([?&])(utm_[^=&]*|fbclid|gclid|mc_cid|mc_eid|ref)(=[^&]*)?(?=&|$$)", "\1");
+    set req.url = regsuball(req.url, "&&+", "&");
+    set req.url = regsub(req.url, "\?&", "?");
+    set req.url = regsub(req.url, "[?&]$$", "");
+    set req.url = std.querysort(req.url);
+}
+
+sub throttle_misses {
+    # A client that keeps making the app render (new URLs, a fast crawl) is slowed here,
+    # before it slows anyone else: more than 50 fetches from the app in any 10 s pauses
+    # that address's fetches for 30 s. A reader's page views are cache hits, and a polite
+    # crawler (a few requests a second) stays under the limit. Editors are not counted.
+    if (req.http.Cookie !~ "(^|;\s*)sessionid=" &&
+        vsthrottle.is_denied("fetch:" + client.identity, 50, 10s, 30s)) {
+        set req.http.Retry-After = std.integer(
+            duration=vsthrottle.blocked("fetch:" + client.identity, 50, 10s, 30s), fallback=30) + 1;
+        return (synth(429, "Too Many Requests"));
+    }
+}
+
+sub vcl_miss {
+    call throttle_misses;
+}
+
+sub vcl_pass {
+    if (req.method == "GET" || req.method == "HEAD") {
+        call throttle_misses;
+    }
+}
+
 sub vcl_backend_response {
     if (beresp.http.Cache-Control !~ "public") {
         set beresp.uncacheable = true;
@@ -107,6 +190,7 @@ sub vcl_deliver {
         set resp.http.X-Cache = "miss";
     }
     unset resp.http.xkey;
+    unset resp.http.Server;
     unset resp.http.Via;
     unset resp.http.X-Varnish;
 }
@@ -127,12 +211,44 @@ sub vcl_backend_error {
 
 sub vcl_synth {
     unset resp.http.X-Varnish;
-    set resp.http.Content-Type = "text/plain; charset=utf-8";
     set resp.http.X-Content-Type-Options = "nosniff";
     set resp.http.X-Frame-Options = "DENY";
     set resp.http.Content-Security-Policy = "default-src 'none'; frame-ancestors 'none'";
     set resp.http.Referrer-Policy = "same-origin";
-    set resp.body = resp.reason;
+    set resp.http.Cache-Control = "no-store";
+    if (req.method == "PURGE") {
+        set resp.http.Content-Type = "text/plain; charset=utf-8";
+        set resp.body = resp.reason;
+        return (deliver);
+    }
+    if (resp.status == 429 && req.http.Retry-After) {
+        set resp.http.Retry-After = req.http.Retry-After;
+    }
+    set resp.http.Content-Type = "text/html; charset=utf-8";
+    unset resp.http.Server;
+    if (resp.status == 429) {
+        set req.http.title = "Slow down a little";
+        set req.http.message = "You have asked for many pages in a short time, so we have paused your requests. Please try again in half a minute.";
+    } elsif (resp.status == 413) {
+        set req.http.title = "That request is too large";
+        set req.http.message = "What you sent is larger than this site accepts. Nothing was saved.";
+    } elsif (resp.status == 431) {
+        set req.http.title = "That request is too large";
+        set req.http.message = "Your browser sent a request header larger than this site accepts. Clearing this site's cookies usually mends it.";
+    } elsif (resp.status == 414) {
+        set req.http.title = "That address is too long";
+        set req.http.message = "The address you asked for is longer than any page of this site. Check the link, or start again from the front page.";
+    } elsif (resp.status == 403) {
+        set req.http.title = "Not allowed";
+        set req.http.message = "That request is not allowed.";
+    } else {
+        set req.http.title = "Bad request";
+        set req.http.message = "This site could not understand that request.";
+    }
+    synthetic({"<!doctype html>
+<html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>"} + req.http.title + {" — Newsroom</title></head>
+<body><main><h1>"} + req.http.title + {"</h1><p>"} + req.http.message + {"</p><p><a href="/">Go to the front page</a></p></main></body></html>
+"});
     return (deliver);
 }
 

@@ -16,7 +16,20 @@ from tests.factories import make_article, make_term, make_topic
 
 pytestmark = pytest.mark.django_db
 
-BAD_PAGES = ["0", "-1", "999", "abc", "1.5", ""]
+BAD_PAGES = ["0", "-1", "999", "abc", "1.5", "", "1", "02"]
+
+
+def get_nearest_page(client, url, page):
+    """A page number written any other way than the page's own is a shared redirect to the
+    nearest page's own URL (page 1 has none), which answers."""
+    response = client.get(url, {"page": page})
+    assert response.status_code == 301
+    assert "public" in response["Cache-Control"]
+    location = response["Location"]
+    assert location in {url, f"{url}?page=2", f"{url}?page=3"}, location
+    landed = client.get(location)
+    assert landed.status_code == 200
+    return landed
 
 
 def make_stories(count, **overrides):
@@ -58,9 +71,8 @@ def test_front_page_queries_do_not_grow_with_pages_of_stories(client):
 def test_front_page_pagination_edges_do_not_error(client, page):
     make_stories(14)
 
-    response = client.get(reverse("articles:front"), {"page": page})
+    response = get_nearest_page(client, reverse("articles:front"), page)
 
-    assert response.status_code == 200
     assert response.context["latest"]
 
 
@@ -69,9 +81,8 @@ def test_topic_page_pagination_edges_do_not_error(client, page):
     topic = make_topic()
     make_stories(25, topics=[topic])
 
-    response = client.get(topic.get_absolute_url(), {"page": page})
+    response = get_nearest_page(client, topic.get_absolute_url(), page)
 
-    assert response.status_code == 200
     assert response.context["stories"]
 
 
@@ -92,9 +103,8 @@ def test_glossary_pagination_edges_do_not_error(client, page):
     for _ in range(55):
         make_term()
 
-    response = client.get(reverse("articles:glossary"), {"page": page})
+    response = get_nearest_page(client, reverse("articles:glossary"), page)
 
-    assert response.status_code == 200
     assert response.context["terms"]
 
 

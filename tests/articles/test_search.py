@@ -231,15 +231,18 @@ def test_a_null_character_is_a_form_error_not_a_crash(client):
     assert search_page(client, "quasar\x00").status_code == 400
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "999", "abc", ""])
-def test_results_pagination_edges_do_not_error(client, page):
+@pytest.mark.parametrize("page", ["0", "-1", "999", "abc", "", "1"])
+def test_results_pagination_edges_lead_to_the_nearest_pages_own_url(client, page):
     for _ in range(12):
         make_article(headline="Exoplanet atmospheres")
 
     response = search_page(client, "exoplanet", page=page)
 
-    assert response.status_code == 200
-    assert response.context["results"].object_list
+    assert response.status_code == 301
+    assert response["Location"] in {"/search/?q=exoplanet", "/search/?page=2&q=exoplanet"}
+    landed = client.get(response["Location"])
+    assert landed.status_code == 200
+    assert landed.context["results"].object_list
 
 
 def test_results_pages_keep_the_query_in_their_links(client):

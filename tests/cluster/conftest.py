@@ -1,15 +1,16 @@
 """One throwaway cluster for the session: Varnish, two nodes, Redis, a primary and a replica.
 
-Started like `make cluster` (tools/cluster/), on free ports in a temporary folder, with
-the fixture content; the nodes accept a replay lag of REPLICA_LAG_BOUND seconds, so that
-the tests can hold replication back and still see the replica serve.
+Started like `make cluster` (tools/cluster/), on free ports and the nodes on unix sockets,
+in a temporary folder, with the fixture content; the nodes accept a replay lag of
+REPLICA_LAG_BOUND seconds, so that the tests can hold replication back and still see the
+replica serve.
 """
 
-import http.client
 import urllib.parse
 
 import pytest
 
+from tools import servers
 from tools.chaos.traffic import SyntheticReader
 from tools.cluster import faults
 
@@ -48,22 +49,16 @@ def held_back(cluster):
     assert faults.wait_for(lambda: cluster.replica.lag_seconds() == 0)
 
 
-def request(port, method, path, *, headers=None, body=None):
-    """(status, headers, body) of one HTTP request to 127.0.0.1:port."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request(method, path, body=body, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, response.headers, response.read().decode()
-    finally:
-        connection.close()
+def request(address, method, path, *, headers=None, body=None):
+    """(status, headers, body) of one HTTP request to a port on 127.0.0.1 or a node's socket."""
+    return servers.request(address, method, path, headers=headers, body=body, timeout=30)
 
 
 class Reader(SyntheticReader):
     """A synthetic reader who keeps the cookies the site sets (the primary pin among them)."""
 
-    def __init__(self, cluster, port):
-        super().__init__(port, faults.reader_signer(cluster))
+    def __init__(self, cluster, address):
+        super().__init__(address, faults.reader_signer(cluster))
         self.set_cookies = {}
 
     def cookies(self, *, pinned=True):
@@ -77,14 +72,14 @@ class Reader(SyntheticReader):
     def vote(self, slug, choice):
         body = urllib.parse.urlencode({"choice": choice, "csrfmiddlewaretoken": self.CSRF})
         status, headers, _ = request(
-            self.port,
+            self.address,
             "POST",
             f"/articles/{slug}/read/",
             body=body,
             headers={
                 "Content-Type": "application/x-www-form-urlencoded",
                 "Cookie": self.cookie,
-                "Referer": f"http://127.0.0.1:{self.port}/articles/{slug}/",
+                "Referer": f"http://127.0.0.1/articles/{slug}/",
                 "Accept": "application/json",
             },
         )
@@ -94,4 +89,4 @@ class Reader(SyntheticReader):
         return status
 
     def get(self, path, *, pinned=True):
-        return request(self.port, "GET", path, headers={"Cookie": self.cookies(pinned=pinned)})
+        return request(self.address, "GET", path, headers={"Cookie": self.cookies(pinned=pinned)})

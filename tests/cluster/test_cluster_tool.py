@@ -1,7 +1,12 @@
 """`make cluster`'s tool: the status an operator reads, a second start, a port held by another."""
 
 import json
+import os
+import pwd
 import socket
+import stat
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -9,14 +14,18 @@ from tools.cluster import layout
 from tools.cluster.cluster import Cluster, ClusterError
 
 PARTS = ["cache", "node1", "node2", "redis", "primary", "replica"]
+NODES = ["node1", "node2"]
 
 
-def test_status_names_each_part_with_its_pid_port_and_state(cluster):
+def test_status_names_each_part_with_its_pid_port_or_socket_and_state(cluster):
     report = json.loads(json.dumps(cluster.status()))
 
     ports = cluster.layout.ports()
     for part in PARTS:
-        assert report[part]["port"] == ports[part]
+        if part in NODES:
+            assert report[part]["socket"] == str(cluster.nodes[NODES.index(part)].socket)
+        else:
+            assert report[part]["port"] == ports[part]
         assert isinstance(report[part]["pid"], int)
     assert {report[part]["state"] for part in PARTS} <= {"running", "serving"}
     assert report["replica"]["streaming"] is True
@@ -41,3 +50,28 @@ def test_start_refuses_when_another_program_holds_the_cache_port(tmp_path):
 
         with pytest.raises(ClusterError, match="make run"):
             Cluster(taken).start(say=lambda message: None)
+
+
+def test_the_nodes_listen_only_on_sockets_that_the_cache_alone_may_reach(cluster):
+    for node in cluster.nodes:
+        folder = node.socket.parent
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o750
+        assert folder.stat().st_gid == pwd.getpwnam("vcache").pw_gid
+        pid = node.pid()
+        listening = Path("/proc/net/tcp").read_text() + Path("/proc/net/tcp6").read_text()
+        inodes = {
+            os.readlink(f"/proc/{child}/fd/{fd}")
+            for child in [pid, *node.workers()]
+            for fd in os.listdir(f"/proc/{child}/fd")
+        }
+        sockets = {inode.removeprefix("socket:[").rstrip("]") for inode in inodes}
+        listening_inodes = {
+            line.split()[9] for line in listening.splitlines()[1:] if line.split()[3] == "0A"
+        }
+        assert not sockets & listening_inodes, f"{node.name} listens on a TCP port"
+    # Another local user cannot enter the folder, so cannot reach a node around the cache.
+    probe = subprocess.run(
+        ["runuser", "-u", "nobody", "--", "test", "-w", str(cluster.nodes[0].socket)],
+        check=False,
+    )
+    assert probe.returncode != 0

@@ -7,15 +7,14 @@ it shows is what the node read, from the replica or the primary.
 import pytest
 
 from tests.cluster.conftest import HELD_BACK_SECONDS, Reader, request
-from tools import servers
 from tools.cluster import faults
 from tools.cluster.nodes import Node
 
 MINE = "reads__choice--mine"
 
 
-def headline_of(port, slug, cookie=""):
-    status, _, body = request(port, "GET", f"/articles/{slug}/", headers={"Cookie": cookie})
+def headline_of(address, slug, cookie=""):
+    status, _, body = request(address, "GET", f"/articles/{slug}/", headers={"Cookie": cookie})
     assert status == 200
     return body
 
@@ -42,7 +41,7 @@ def test_a_reader_who_voted_reads_their_vote_while_the_replica_has_not_replayed_
 ):
     node = cluster.nodes[0]
     slug = cluster.targets[0][1]
-    reader = Reader(cluster, node.port)
+    reader = Reader(cluster, node.address)
     assert reader.vote(slug, "promising") in {200, 302}
     assert "primary_pin" in reader.set_cookies
 
@@ -62,7 +61,7 @@ def test_a_reader_who_voted_reads_their_vote_while_the_replica_has_not_replayed_
 def test_a_pinned_readers_pages_are_kept_out_of_shared_caches(cluster):
     node = cluster.nodes[0]
     slug = cluster.targets[0][2]
-    reader = Reader(cluster, node.port)
+    reader = Reader(cluster, node.address)
     assert reader.vote(slug, "overhyped") in {200, 302}
 
     _, pinned, _ = reader.get(f"/articles/{slug}/")
@@ -74,14 +73,14 @@ def test_a_pinned_readers_pages_are_kept_out_of_shared_caches(cluster):
 
 
 def test_a_forged_pin_does_not_reach_the_primary(cluster, held_back, story):
-    port = cluster.nodes[0].port
+    port = cluster.nodes[0].address
     set_headline(cluster, story, "Forged pins read the replica")
 
     assert "Forged pins read the replica" not in headline_of(port, story, "primary_pin=1:forged")
 
 
 def test_editors_with_a_session_read_the_primary(cluster, held_back, story):
-    port = cluster.nodes[0].port
+    port = cluster.nodes[0].address
     set_headline(cluster, story, "Editors read the primary")
 
     assert "Editors read the primary" not in headline_of(port, story)
@@ -92,7 +91,7 @@ def test_editors_with_a_session_read_the_primary(cluster, held_back, story):
 def strict_node(cluster):
     """A third node that accepts one second of replay lag."""
     env = cluster.node_env() | {"DATABASE_REPLICA_MAX_LAG_SECONDS": "1"}
-    node = Node(cluster.layout.root / "strict-node", servers.free_port(), env=env)
+    node = Node(cluster.layout.root / "strict-node", env=env)
     node.launch()
     node.wait_until_answering()
     yield node
@@ -105,16 +104,16 @@ def test_reads_go_to_the_primary_while_the_replica_lags_beyond_the_bound(
     set_headline(cluster, story, "Lagging replicas are skipped")
 
     assert faults.wait_for(
-        lambda: "Lagging replicas are skipped" in headline_of(strict_node.port, story),
+        lambda: "Lagging replicas are skipped" in headline_of(strict_node.address, story),
         timeout=HELD_BACK_SECONDS / 2,
     )
-    assert "Lagging replicas are skipped" not in headline_of(cluster.nodes[0].port, story)
-    status, _, health = request(strict_node.port, "GET", "/healthz")
+    assert "Lagging replicas are skipped" not in headline_of(cluster.nodes[0].address, story)
+    status, _, health = request(strict_node.address, "GET", "/healthz")
     assert status == 200 and '"replica": {"state": "lagging"' in health
 
 
 def test_reads_go_to_the_primary_while_the_replica_is_down(cluster, story):
-    port = cluster.nodes[0].port
+    port = cluster.nodes[0].address
     cluster.replica.stop()
     try:
         set_headline(cluster, story, "Stopped replicas are skipped")

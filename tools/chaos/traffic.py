@@ -11,21 +11,20 @@ import urllib.parse
 import uuid
 from dataclasses import dataclass, field
 
+from tools import servers
+
 REQUEST_TIMEOUT_SECONDS = 15
 
 
-def request(port, method, path, *, body=None, headers=None):
+def request(address, method, path, *, body=None, headers=None):
     """(status, Location) of one request; status None when the connection failed."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT_SECONDS)
     try:
-        connection.request(method, path, body=body, headers=headers or {})
-        response = connection.getresponse()
-        response.read()
-        return response.status, response.getheader("Location")
+        status, answer, _ = servers.request(
+            address, method, path, body=body, headers=headers, timeout=REQUEST_TIMEOUT_SECONDS
+        )
     except (OSError, http.client.HTTPException):
         return None, None
-    finally:
-        connection.close()
+    return status, answer.get("Location")
 
 
 @dataclass
@@ -70,8 +69,8 @@ class SyntheticReader:
 
     CSRF = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
 
-    def __init__(self, port, sign):
-        self.port = port
+    def __init__(self, address, sign):
+        self.address = address
         self.id = uuid.uuid4().hex
         self.cookie = f"csrftoken={self.CSRF}; reader={sign(self.id)}"
 
@@ -80,11 +79,11 @@ class SyntheticReader:
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",
             "Cookie": self.cookie,
-            "Referer": f"http://127.0.0.1:{self.port}{path}",
+            "Referer": f"http://127.0.0.1{path}",
         }
         if accept_json:
             headers["Accept"] = "application/json"
-        return request(self.port, "POST", path, body=body, headers=headers)[0]
+        return request(self.address, "POST", path, body=body, headers=headers)[0]
 
 
 def run_traffic(port, sign, stories, questions, *, seconds, threads, readers_per_thread, traffic):

@@ -27,8 +27,8 @@ class Cluster:
         }
         self.extra_env = node_env or {}
         self.nodes = [
-            Node(layout.folder(f"node{number}"), port, env={})
-            for number, port in enumerate(layout.node_ports, start=1)
+            Node(layout.folder(f"node{number}"), env={})
+            for number in range(1, layout.node_count + 1)
         ]
 
     # The parts, each through its own tool.
@@ -79,7 +79,6 @@ class Cluster:
             "primary": self.primary.pid(),
             "replica": self.replica.pid(),
         }
-        running |= {f"node{n}": node.pid() for n, node in enumerate(self.nodes, start=1)}
         for name, port in self.layout.ports().items():
             if running[name] is None and is_listening(port):
                 hint = (
@@ -107,7 +106,7 @@ class Cluster:
         if load_content or collect_static:
             # No cache to purge yet: the first pages it stores are already the new ones.
             content_env = self.node_env(with_replica=False) | {"HTTP_CACHE_PURGE_URLS": ""}
-            manager = Node(self.layout.folder("node1"), 0, env=content_env)
+            manager = Node(self.layout.folder("node1"), env=content_env)
             commands = [*CONTENT_COMMANDS, *([DEMO_FORECASTS] if demo_forecasts else [])]
             commands = commands if load_content else []
             commands += [COLLECT_STATIC] if collect_static and static_is_stale() else []
@@ -119,7 +118,7 @@ class Cluster:
         env = self.node_env()
         starting = [node for node in self.nodes if not node.is_running()]
         for node in starting:
-            say(f"cluster: app node on 127.0.0.1:{node.port}")
+            say(f"cluster: app node on {node.socket}")
             node.env = env
             node.launch()
         for node in starting:
@@ -130,7 +129,7 @@ class Cluster:
         say(f"cluster: serving on {self.layout.base_url}/")
 
     def start_cache(self):
-        backends = [f"127.0.0.1:{node.port}" for node in self.nodes]
+        backends = [f"unix:{node.socket}" for node in self.nodes]
         localcache.start(self.layout.cache_port, backends, folder=self.cache_folder())
 
     def start_node(self, node):
@@ -157,7 +156,7 @@ class Cluster:
         for number, node in enumerate(self.nodes, start=1):
             pid = node.pid()
             state = "stopped" if pid is None else ("serving" if node.answers() else "not answering")
-            report[f"node{number}"] = _part(pid, node.port, state)
+            report[f"node{number}"] = {"pid": pid, "socket": str(node.socket), "state": state}
         redis = self.redis_pid()
         report["redis"] = _part(redis, self.layout.redis_port, "running" if redis else "stopped")
         for name, database in (("primary", self.primary), ("replica", self.replica)):

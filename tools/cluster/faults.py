@@ -102,15 +102,13 @@ def kill_node(cluster):
     time.sleep(DOWN_SECONDS)
     cluster.start_node(node)
     rejoined = wait_for(lambda: node_serves_through_cache(cluster, node))
-    return rejoined, f"node :{node.port} SIGKILLed, started after {DOWN_SECONDS:.0f} s; back"
+    return rejoined, f"{node.name} SIGKILLed, started after {DOWN_SECONDS:.0f} s; back"
 
 
 def node_serves_through_cache(cluster, node):
-    """True once Varnish sends requests to ``node`` again (its access log grows)."""
-    before = node.log_path.stat().st_size
-    for _ in cluster.nodes:
-        localcache.fetch(f"{cluster.layout.base_url}/predictions/?rejoin={time.time()}")
-    return node.log_path.stat().st_size > before
+    """True once Varnish counts ``node`` healthy again, and so sends it requests."""
+    healthy = localcache.healthy_backends(cluster.layout.cache_port, cluster.cache_folder())
+    return cluster.nodes.index(node) + 1 in healthy
 
 
 def stop_replica(cluster):
@@ -148,7 +146,7 @@ def reader_signer(cluster):
 def nodes_reach_primary(cluster):
     """True when every node's /healthz says its pool reaches the primary again."""
     for node in cluster.nodes:
-        status, _, body = localcache.fetch(node.base_url + "/healthz")
+        status, _, body = servers.request(node.address, "GET", "/healthz")
         if status != 200 or json.loads(body)["database"] != "ok":
             return False
     return True

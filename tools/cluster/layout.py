@@ -13,7 +13,7 @@ CHECKOUT = servers.CHECKOUT
 class Layout:
     root: Path
     cache_port: int
-    node_ports: tuple
+    node_count: int
     redis_port: int
     primary_port: int
     replica_port: int
@@ -29,7 +29,6 @@ class Layout:
         """Every port by component name."""
         named = {"cache": self.cache_port, "redis": self.redis_port}
         named |= {"primary": self.primary_port, "replica": self.replica_port}
-        named |= {f"node{number}": port for number, port in enumerate(self.node_ports, start=1)}
         return named
 
 
@@ -46,7 +45,7 @@ def default():
     return Layout(
         root=default_root(),
         cache_port=8000,
-        node_ports=(8101, 8102),
+        node_count=2,
         redis_port=6391,
         primary_port=5491,
         replica_port=5492,
@@ -55,8 +54,8 @@ def default():
 
 def throwaway(root):
     """A layout on free ports, for the suite and for chaos."""
-    ports = [servers.free_port() for _ in range(6)]
-    return Layout(root, ports[0], (ports[1], ports[2]), ports[3], ports[4], ports[5])
+    ports = [servers.free_port() for _ in range(4)]
+    return Layout(root, ports[0], 2, ports[1], ports[2], ports[3])
 
 
 def is_listening(port):

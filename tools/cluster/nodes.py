@@ -10,15 +10,24 @@ import signal
 import subprocess
 import time
 
-from tools import servers
+from tools import localcache, servers
 
 STOP_TIMEOUT_SECONDS = 10
 
 
 class Node(servers.Gunicorn):
-    def __init__(self, folder, port, env):
+    """A node listens on a unix socket in its folder, which only Varnish's group may enter
+    (tools/localcache.py): readers reach it through the cache and nowhere else."""
+
+    def __init__(self, folder, env):
         self.folder = folder
-        super().__init__("newsroom.wsgi", env=env, log_path=folder / "gunicorn.log", port=port)
+        self.name = folder.name
+        super().__init__(
+            "newsroom.wsgi",
+            env=env,
+            log_path=folder / "gunicorn.log",
+            socket=localcache.private_socket(folder),
+        )
 
     @property
     def pid_path(self):
@@ -40,7 +49,7 @@ class Node(servers.Gunicorn):
         return self.pid() is not None
 
     def answers(self):
-        return servers.answers(self.base_url + self.probe)
+        return servers.answers_at(self.address, self.probe)
 
     def wait_until_answering(self, timeout=servers.START_TIMEOUT_SECONDS):
         deadline = time.monotonic() + timeout
@@ -48,9 +57,9 @@ class Node(servers.Gunicorn):
             if self.answers():
                 return True
             if not self.is_running():
-                raise RuntimeError(f"node on {self.port} exited: {self.tail()}")
+                raise RuntimeError(f"{self.name} exited: {self.tail()}")
             time.sleep(0.2)
-        raise RuntimeError(f"node on {self.port} did not answer within {timeout} s: {self.tail()}")
+        raise RuntimeError(f"{self.name} did not answer within {timeout} s: {self.tail()}")
 
     def kill(self):
         """SIGKILL the node's master and workers at once, as a machine that dies."""
