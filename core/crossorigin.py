@@ -6,15 +6,18 @@ when the browser says it comes from another site. Browsers since 2020 send
 ``Sec-Fetch-Site`` on every request: "same-origin" (our own page) and "none"
 (typed or bookmarked by the user) pass, "same-site" and "cross-site" do not.
 An older browser sends no ``Sec-Fetch-Site`` but sends ``Origin`` on a POST:
-it must name this host. A request with neither header does not come from a
-browser page (a script or a command-line client, which could send any header it
-liked anyway) and passes; such a client cannot ride on a reader's cookies. The
-admin keeps Django's token CSRF. See docs/runtime.md for the threat reasoning.
+it must name this site's own origin, scheme, host and port alike (``SITE_URL`` when
+set, else the request's trusted scheme and host), so that ``https://`` or ``ftp://``
+on our host name is another origin, as browsers count them. A request with neither
+header does not come from a browser page (a script or a command-line client, which
+could send any header it liked anyway) and passes; such a client cannot ride on a
+reader's cookies. The admin keeps Django's token CSRF. See docs/runtime.md for the threat reasoning.
 """
 
 from functools import wraps
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
@@ -25,6 +28,27 @@ ALLOWED_FETCH_SITES = {"same-origin", "none"}
 REFUSAL = "This form can only be sent from a page of this site. Nothing was saved."
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url):
+    """(scheme, host, port) of a URL, the port filled in for http and https; None when the
+    URL is not an origin a browser could send."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme.lower())
+    except ValueError:
+        return None
+    if not parts.hostname or port is None:
+        return None
+    return parts.scheme.lower(), parts.hostname.lower(), port
+
+
+def site_origin(request):
+    """This site's origin: ``SITE_URL``'s when configured, else the request's own."""
+    return _origin(settings.SITE_URL or f"{request.scheme}://{request.get_host()}")
+
+
 def is_cross_origin(request):
     fetch_site = request.headers.get("Sec-Fetch-Site")
     if fetch_site is not None:
@@ -32,9 +56,8 @@ def is_cross_origin(request):
     origin = request.headers.get("Origin")
     if origin is None:
         return False
-    if origin == "null":
-        return True
-    return urlsplit(origin).netloc.lower() != request.get_host().lower()
+    sent = _origin(origin)
+    return sent is None or sent != site_origin(request)
 
 
 def same_origin_only(view):

@@ -3,6 +3,11 @@
 The cookie is set the first time a reader acts (votes, forecasts); pages that
 only read never set it. A cookie that fails its signature is refused rather
 than silently replaced, so tampering cannot hop between identities.
+
+Identities cost something: a write without a cookie, which makes a new reader,
+counts against READER_NEW_IDENTITY_LIMIT per READER_NEW_IDENTITY_WINDOW seconds per
+client address (core/ratelimit.py), so a script that drops its cookie cannot become
+a new reader on every request. Readers who keep their cookie never meet that limit.
 """
 
 import uuid
@@ -11,7 +16,7 @@ from functools import wraps
 from django.conf import settings
 from django.core import signing
 
-from core import httpcache
+from core import httpcache, ratelimit
 from core.errors import bad_request_response
 
 COOKIE_NAME = "reader"
@@ -62,6 +67,25 @@ def page_reader_id(request):
     return None
 
 
+def _new_readers_paused(request):
+    """The 429 answer when this address has started too many readers lately, else None."""
+    wait = ratelimit.seconds_to_wait(
+        "new-reader",
+        ratelimit.client_address(request),
+        limit=settings.READER_NEW_IDENTITY_LIMIT,
+        window=settings.READER_NEW_IDENTITY_WINDOW,
+    )
+    if not wait:
+        return None
+    return ratelimit.too_many_requests(
+        request,
+        title="New readers are paused here",
+        message="New readers from this address are paused because many have started here "
+        f"lately. Please come back in {ratelimit.in_words(wait)}.",
+        retry_after=wait,
+    )
+
+
 def reader_action(view):
     """Give a writing view ``request.reader_id``, creating the reader on first action."""
 
@@ -80,6 +104,10 @@ def reader_action(view):
             response.delete_cookie(COOKIE_NAME, samesite="Lax")
             response.delete_cookie(MARKER_COOKIE_NAME, samesite="Lax")
             return response
+        if existing is None:
+            paused = _new_readers_paused(request)
+            if paused is not None:
+                return paused
         request.reader_id = existing or uuid.uuid4().hex
         response = view(request, *args, **kwargs)
         if existing is None and response.status_code < 400:

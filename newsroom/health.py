@@ -1,13 +1,17 @@
-"""/healthz: 200 when the database answers a query, 503 when it does not.
+"""/healthz: 200 when the node can serve pages, 503 when it cannot; the body says how well.
 
-With a read replica (DATABASE_REPLICA_URL) the node can still serve pages while the
-primary is away, so it answers 200 when either answers: the load balancer keeps it,
-pages come from the replica and writes get the 503 page with Retry-After.
+The load balancer (newsroom/deploy/varnish.vcl's probe) looks only at the status: 200
+when the database answers a query, 503 when it does not. With a read replica
+(DATABASE_REPLICA_URL) the node can still serve pages while the primary is away, so it
+answers 200 when either answers: the load balancer keeps it, pages come from the replica
+and writes get the 503 page with Retry-After.
 
-A load balancer polls it; with the pool's timeouts (settings: DATABASES) a
-database that is down answers 503 within a few seconds rather than hanging.
-The body also says what is degraded without taking pages down: Redis (rate
-limits are then not applied) and the HTTP cache nodes the app purges.
+With the pool's timeouts (settings: DATABASES) a database that is down answers 503
+within a few seconds rather than hanging. The body's ``status`` is "ok", "degraded"
+(pages are served but a part is away: Redis, so that rate limits are per process, the
+primary or the replica, or an HTTP cache node the app purges) or "unavailable" (the
+503). A degraded node keeps its 200: taking every node out of the balancer because the
+Redis they share is down would take the site down for want of a rate limit.
 GET and HEAD only.
 """
 
@@ -58,18 +62,24 @@ def _http_cache(url):
 @never_cache
 @require_safe
 def healthz(request):
-    report = {"database": _database(), "redis": _redis()}
+    report = {"status": "ok", "database": _database(), "redis": _redis()}
     serves_pages = report["database"] == "ok"
+    parts_ok = [report["database"] == "ok", report["redis"] == "ok"]
     if REPLICA in settings.DATABASES:
         # What the pages' last probe found: the load balancer's probe never waits for it.
         usable, lag = replica_health.usable, replica_health.lag
         state = "ok" if usable else ("unavailable" if lag is None else "lagging")
         report["replica"] = {"state": state, "lag_seconds": lag}
         serves_pages = serves_pages or usable
+        parts_ok.append(usable)
     if settings.HTTP_CACHE_PURGE_URLS:
         report["http_cache"] = {url: _http_cache(url) for url in settings.HTTP_CACHE_PURGE_URLS}
+        parts_ok.extend(state == "ok" for state in report["http_cache"].values())
     if not serves_pages:
+        report["status"] = "unavailable"
         response = JsonResponse(report, status=503)
         response["Retry-After"] = str(settings.DATABASE_UNAVAILABLE_RETRY_AFTER)
         return response
+    if not all(parts_ok):
+        report["status"] = "degraded"
     return JsonResponse(report)

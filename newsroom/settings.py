@@ -273,16 +273,29 @@ LOGGING = {
 SITE_NAME = "Newsroom"
 # Editors' admin lives here; move it off the well-known path in production.
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
+# Markdown previews one editor may have rendering at once, across processes (a 429
+# beyond; articles/admin.py). The story form previews its two Markdown fields together.
+MARKDOWN_PREVIEW_CONCURRENCY = int(os.environ.get("MARKDOWN_PREVIEW_CONCURRENCY", "2"))
 
-# Reader writes: (requests, seconds) per client address; see core/ratelimit.py.
+# Reader writes: (requests, seconds) per client address over any such span, a sliding
+# window (core/ratelimit.py). Default READER_WRITE_LIMIT=30 per READER_WRITE_WINDOW=60.
 RATE_LIMITS = {
     "reader-write": (
         int(os.environ.get("READER_WRITE_LIMIT", "30")),
         int(os.environ.get("READER_WRITE_WINDOW", "60")),
     ),
 }
+# New readers (writes without a reader cookie) per client address over any
+# READER_NEW_IDENTITY_WINDOW seconds (core/readers.py). Default 20 per 3600: a household,
+# or a class starting together behind a school's address, gets through; a script that
+# drops its cookie gets 20 identities an hour instead of one per write.
+READER_NEW_IDENTITY_LIMIT = int(os.environ.get("READER_NEW_IDENTITY_LIMIT", "20"))
+READER_NEW_IDENTITY_WINDOW = int(os.environ.get("READER_NEW_IDENTITY_WINDOW", "3600"))
 # Set only behind a proxy that overwrites it, e.g. HTTP_X_FORWARDED_FOR.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+# The site's own origin (https://news.example.org): reader writes whose Origin differs in
+# scheme, host or port are refused. Unset: the request's trusted scheme and host.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 # Largest body a reader's vote or forecast may send.
 READER_WRITE_MAX_BYTES = 4096
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024

@@ -70,3 +70,21 @@ def test_the_admin_keeps_token_csrf(client):
     strict = Client(enforce_csrf_checks=True)
     response = strict.post(reverse("admin:login"), {"username": "a", "password": "b"})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "origin", ["https://testserver", "ftp://testserver", "http://testserver:8080", "garbage"]
+)
+def test_without_sec_fetch_site_our_host_on_another_scheme_or_port_is_refused(client, origin):
+    article = make_article()
+    assert vote(client, article, Origin=origin).status_code == 403
+    assert not Read.objects.exists()
+
+
+def test_the_configured_site_url_is_the_origin_that_counts(client, settings):
+    settings.SITE_URL = "https://news.example.org"
+    settings.ALLOWED_HOSTS = ["testserver", "news.example.org"]
+    article = make_article()
+    assert vote(client, article, Origin="http://testserver").status_code == 403
+    assert vote(client, article, Origin="https://news.example.org:443").status_code == 302
+    assert Read.objects.count() == 1

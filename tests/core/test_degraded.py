@@ -6,7 +6,9 @@ import pytest
 from django.core.cache import caches
 from django.urls import reverse
 
+from core import ratelimit
 from predictions.models import Read
+from tests.clocks import WINDOW_BOUNDARY, ManualClock
 from tests.factories import make_article
 from tools.servers import free_port
 
@@ -21,7 +23,9 @@ DEAD_REDIS = {
 
 
 @pytest.fixture
-def redis_away(settings):
+def redis_away(settings, monkeypatch):
+    # A process that has seen no outage yet: no per-process counts, no warning logged.
+    monkeypatch.setattr(ratelimit, "process_fallback", ratelimit.ProcessFallback())
     settings.CACHES = DEAD_REDIS
     caches._settings = caches.settings = DEAD_REDIS
     caches._connections.__dict__.pop("default", None)
@@ -38,8 +42,45 @@ def test_without_redis_pages_answer_and_votes_are_stored(client, redis_away, cap
         )
     assert response.status_code == 302
     assert Read.objects.get().choice == "promising"
-    assert "Rate limit not applied, Redis unavailable" in caplog.text
+    assert "rate limits are per process until it answers again" in caplog.text
     assert client.get("/healthz").json()["redis"] == "unavailable"
+
+
+def test_without_redis_writes_are_still_limited_per_process_with_one_warning(
+    client, redis_away, settings, monkeypatch, caplog
+):
+    settings.RATE_LIMITS = {"reader-write": (3, 60)}
+    clock = ManualClock(WINDOW_BOUNDARY - 1)
+    monkeypatch.setattr(ratelimit, "time", clock)
+    url = reverse("predictions:read", kwargs={"slug": make_article().slug})
+    with caplog.at_level(logging.INFO, logger="core.ratelimit"):
+        before = [client.post(url, {"choice": "promising"}) for _ in range(3)]
+        clock.now = WINDOW_BOUNDARY + 1  # a sliding window too: no fresh count here
+        after = [client.post(url, {"choice": "promising"}) for _ in range(3)]
+    statuses = [response.status_code for response in before + after]
+    assert statuses == [302] * 3 + [429] * 3
+    assert {response["Retry-After"] for response in after} == {"58"}
+    warnings = [
+        record.getMessage()
+        for record in caplog.records
+        if record.name == "core.ratelimit" and record.levelno >= logging.WARNING
+    ]
+    assert len(warnings) == 1  # one for the outage, not one per write
+    assert "rate limits are per process" in warnings[0]
+
+    health = client.get("/healthz")
+    assert health.status_code == 200  # the load balancer keeps the node
+    assert health.json() == {"status": "degraded", "database": "ok", "redis": "unavailable"}
+
+
+def test_the_per_process_fallback_forgets_addresses_quiet_for_a_whole_window():
+    fallback = ratelimit.ProcessFallback()
+    for number in range(fallback.SWEEP_AT_LEAST):
+        assert fallback.seconds_to_wait(f"early-{number}", 3, 60, now=0.0) == 0
+    assert len(fallback) == fallback.SWEEP_AT_LEAST
+    for number in range(2):
+        assert fallback.seconds_to_wait(f"late-{number}", 3, 60, now=61.0) == 0
+    assert len(fallback) == 2
 
 
 def test_an_edit_is_saved_when_the_http_cache_cannot_be_purged(
@@ -62,3 +103,4 @@ def test_healthz_names_an_http_cache_node_that_does_not_answer(client, settings)
     report = client.get("/healthz")
     assert report.status_code == 200
     assert report.json()["http_cache"] == {dead: "unavailable"}
+    assert report.json()["status"] == "degraded"

@@ -8,7 +8,7 @@ from django.db import connection
 def test_healthz_is_200_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "redis": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "redis": "ok"}
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def unreachable_database():
 def test_healthz_is_503_when_the_database_does_not_answer(client, unreachable_database):
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"database": "unavailable", "redis": "ok"}
+    assert response.json() == {"status": "unavailable", "database": "unavailable", "redis": "ok"}
 
 
 @pytest.mark.django_db

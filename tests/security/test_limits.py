@@ -5,8 +5,13 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.test import Client
 from django.urls import clear_url_caches, reverse
 
+from core import ratelimit
+from core.readers import COOKIE_NAME, signed_reader_cookie
+from predictions.models import Read
+from tests.clocks import WINDOW_BOUNDARY, ManualClock
 from tests.factories import make_article, make_question
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +67,104 @@ def test_every_reader_write_is_rate_limited_with_retry_after(client, settings):
         response = client.post(url, data)
         assert response.status_code == 429
         assert 0 < int(response["Retry-After"]) <= 60
+        assert "Please try again in" in response.content.decode()
+
+
+# Reader write limits hold over any window, whatever a client does with its cookie.
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The rate limiter's clock, starting a second before a fixed window's boundary."""
+    clock = ManualClock(WINDOW_BOUNDARY - 1)
+    monkeypatch.setattr(ratelimit, "time", clock)
+    return clock
+
+
+def vote(client, article, *, keep_cookie=True, **headers):
+    if not keep_cookie:
+        client.cookies.clear()
+    return client.post(f"/articles/{article.slug}/read/", {"choice": "promising"}, **headers)
+
+
+@pytest.mark.parametrize("keep_cookie", [True, False], ids=["one-reader", "new-reader-each-time"])
+def test_one_address_gets_no_more_than_the_limit_across_a_window_boundary(
+    client, settings, clock, keep_cookie
+):
+    settings.RATE_LIMITS = {"reader-write": (5, 60)}
+    article = make_article()
+
+    def burst(at):
+        clock.now = at
+        return [vote(client, article, keep_cookie=keep_cookie) for _ in range(5)]
+
+    before, after = burst(WINDOW_BOUNDARY - 1), burst(WINDOW_BOUNDARY + 1)
+    statuses = [response.status_code for response in before + after]
+    assert statuses.count(302) <= 5  # within two seconds, so within any 60 s around them
+    assert statuses == [302] * 5 + [429] * 5
+    # Retry-After is when the first write of the burst leaves the 60 s.
+    assert {response["Retry-After"] for response in after} == {"58"}
+    clock.now = WINDOW_BOUNDARY + 58.9
+    assert vote(client, article, keep_cookie=keep_cookie).status_code == 429
+    clock.now = WINDOW_BOUNDARY + 59
+    assert vote(client, article, keep_cookie=keep_cookie).status_code == 302
+
+
+def test_a_write_is_let_through_again_exactly_when_the_oldest_leaves_the_window(
+    client, settings, clock
+):
+    settings.RATE_LIMITS = {"reader-write": (5, 60)}
+    article = make_article()
+    start = clock.now = WINDOW_BOUNDARY
+    assert [vote(client, article).status_code for _ in range(3)] == [302] * 3
+    clock.now = start + 30
+    assert [vote(client, article).status_code for _ in range(2)] == [302] * 2
+    clock.now = start + 59
+    refused = vote(client, article)
+    assert (refused.status_code, refused["Retry-After"]) == (429, "1")
+    clock.now = start + 60  # the first three leave; the two from +30 still count
+    statuses = [vote(client, article) for _ in range(4)]
+    assert [response.status_code for response in statuses] == [302, 302, 302, 429]
+    assert statuses[-1]["Retry-After"] == "30"
+
+
+def test_new_readers_from_one_address_are_paused_and_readers_with_a_cookie_are_not(
+    client, settings, clock
+):
+    settings.READER_NEW_IDENTITY_LIMIT = 3
+    settings.READER_NEW_IDENTITY_WINDOW = 3600
+    settings.RATE_LIMITS = {"reader-write": (10, 60)}
+    article = make_article()
+    regular = Client()
+    regular.cookies[COOKIE_NAME] = signed_reader_cookie("a-regular-reader")
+
+    started = []
+    for second in range(3):
+        clock.now = WINDOW_BOUNDARY + second
+        started.append(vote(client, article, keep_cookie=False).status_code)
+    assert started == [302] * 3
+    clock.now = WINDOW_BOUNDARY + 3
+    paused = vote(client, article, keep_cookie=False)
+    assert paused.status_code == 429
+    assert paused["Retry-After"] == "3597"  # when the first new reader leaves the hour
+    page = paused.content.decode()
+    assert "New readers from this address are paused" in page
+    assert "Please come back in 60 minutes." in page
+    assert COOKIE_NAME not in paused.cookies
+    as_json = vote(client, article, keep_cookie=False, HTTP_ACCEPT="application/json")
+    assert as_json.status_code == 429 and as_json["Retry-After"] == "3597"
+    assert as_json.json()["error"].startswith("New readers from this address are paused")
+    assert Read.objects.count() == 3  # the paused writes stored nothing
+
+    # A reader with a cookie votes on, until the address's write limit: 10 in any 60 s,
+    # of which the five writes above (paused ones too) took five.
+    statuses = [vote(regular, article).status_code for _ in range(6)]
+    assert statuses == [302] * 5 + [429]
+    assert Read.objects.filter(reader_id="a-regular-reader").exists()
+
+    clock.now = WINDOW_BOUNDARY + 3600  # the first new reader has left the hour
+    assert vote(client, article, keep_cookie=False).status_code == 302
+    assert vote(client, article, keep_cookie=False).status_code == 429
 
 
 # Admin login throttling (django-axes).
