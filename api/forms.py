@@ -9,7 +9,8 @@ BAND_CHOICES = [(band.slug, band.label) for band in rubric.REALITY_BANDS]
 
 
 class ListParameters(forms.Form):
-    """``?page=``; anything the list does not know is an error, not silently ignored."""
+    """``?page=``; anything the list does not know, or a parameter given twice, is an
+    error, not silently ignored (a form field would quietly take the last value)."""
 
     page = forms.IntegerField(
         required=False,
@@ -23,13 +24,23 @@ class ListParameters(forms.Form):
     def __init__(self, data, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.unknown = sorted(set(data) - set(self.fields))
+        self.repeated = sorted(
+            name for name in set(data) & set(self.fields) if len(data.getlist(name)) > 1
+        )
 
     def clean(self):
+        problems = []
         if self.unknown:
             known = ", ".join(self.fields)
-            raise forms.ValidationError(
+            problems.append(
                 f"Unknown parameter {', '.join(self.unknown)}: this list takes {known}."
             )
+        if self.repeated:
+            problems.append(
+                f"Repeated parameter {', '.join(self.repeated)}: give each parameter once."
+            )
+        if problems:
+            raise forms.ValidationError(problems)
         return super().clean()
 
     def sentence(self):

@@ -18,7 +18,7 @@ from django.urls import reverse
 from api import documents, selectors
 from api.forms import ListParameters, StoryListParameters
 from articles.models import Article
-from core import httpcache
+from core import csvsafe, httpcache
 from predictions import calibration
 
 PAGE_SIZE = 20
@@ -77,7 +77,9 @@ def _past_the_end(request, paginator):
     )
 
 
-@httpcache.shared_page(keys=list_keys, seconds=httpcache.ACTIVITY_SECONDS)
+# The lists check their own query parameters (api/forms.py): an unknown or repeated one
+# is a JSON 400 that says so, not a redirect.
+@httpcache.shared_page(keys=list_keys, seconds=httpcache.ACTIVITY_SECONDS, parameters=None)
 def story_list(request):
     parameters = StoryListParameters(request.GET)
     if not parameters.is_valid():
@@ -127,16 +129,19 @@ def story_inputs_csv(request, article):
     response["Link"] = f'<{documents.LICENCE["url"]}>; rel="license"'
     writer = csv.DictWriter(response, fieldnames=documents.INPUTS_CSV_HEADER, restval="")
     writer.writeheader()
-    writer.writerows(documents.inputs_rows(documents.story_inputs(request, article)))
+    rows = documents.inputs_rows(documents.story_inputs(request, article))
+    writer.writerows(csvsafe.safe_row(row) for row in rows)
     return response
 
 
-question_answer = httpcache.shared_page(
-    keys=lambda request, **kwargs: ["questions"], seconds=httpcache.ACTIVITY_SECONDS
-)
+def question_keys(request, **kwargs):
+    return ["questions"]
 
 
-@question_answer
+question_answer = httpcache.shared_page(keys=question_keys, seconds=httpcache.ACTIVITY_SECONDS)
+
+
+@httpcache.shared_page(keys=question_keys, seconds=httpcache.ACTIVITY_SECONDS, parameters=None)
 def question_list(request):
     parameters = ListParameters(request.GET)
     if not parameters.is_valid():

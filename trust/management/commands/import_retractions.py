@@ -3,18 +3,21 @@
 The Retraction Watch database (published by Crossref) is a CSV with a row per notice;
 the columns read here are OriginalPaperDOI, RetractionNature, RetractionDate,
 RetractionDOI and Reason. Rows are matched to citations by DOI (case does not
-matter). Where one DOI has several notices, the latest counts. A bad row is reported
-with its line number and skipped; nothing stored is lost.
+matter). Where one DOI has several notices, the latest counts. A bad row (a DOI that
+is not one by trust.models.DOI_FORMAT, an unknown nature, a bad date, a field longer
+than MAX_FIELD_LENGTH) is reported with its first line number and skipped; the rest of
+the file is imported and nothing stored is lost.
 """
 
 import csv
+from contextlib import contextmanager
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from trust import services
-from trust.models import Citation
+from trust.models import DOI_FORMAT, Citation
 
 REQUIRED_COLUMNS = ["OriginalPaperDOI", "RetractionNature", "RetractionDate"]
 NATURES = {
@@ -25,6 +28,15 @@ NATURES = {
 }
 DATE_FORMATS = ["%m/%d/%Y %H:%M", "%m/%d/%Y", "%Y-%m-%d"]
 DOI_PREFIXES = ["https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"]
+# What Retraction Watch writes where it has no DOI.
+NO_DOI = {"", "unavailable"}
+# A longer field refuses its row, not the file. Retraction Watch's fields run to a few
+# thousand characters at most (long author lists); the csv module's own limit, 131,072,
+# would stop the whole import at the first longer field instead.
+MAX_FIELD_LENGTH = 20_000
+# While reading, the csv module takes fields this long, so that a longer field still
+# parses as one field and is refused with its row.
+READ_FIELD_LIMIT = 64 * 1024 * 1024
 
 
 def normal_doi(value):
@@ -35,41 +47,105 @@ def normal_doi(value):
     return doi.lower()
 
 
+def doi_problem(value):
+    """Why ``value`` (normalised) is not a DOI, or None when it is one."""
+    try:
+        DOI_FORMAT(value)
+    except ValidationError:
+        return f"“{shown(value)}” is not a DOI"
+    return None
+
+
+def shown(value, length=60):
+    """A field as a report line shows it: printable, and short."""
+    text = "".join(char if char.isprintable() else "?" for char in value[: length + 1])
+    return text if len(text) <= length else text[:length] + "…"
+
+
 def parse_date(value):
     for fmt in DATE_FORMATS:
         try:
             return datetime.strptime(value.strip(), fmt).date()  # noqa: DTZ007 (a date)
         except ValueError:
             continue
-    raise ValueError(f"the date “{value}” is not M/D/YYYY or YYYY-MM-DD")
+    raise ValueError(f"the date “{shown(value)}” is not M/D/YYYY or YYYY-MM-DD")
+
+
+@contextmanager
+def _long_fields():
+    previous = csv.field_size_limit(READ_FIELD_LIMIT)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _records(reader, header):
+    """(first line, row as {column: value}, problem) for each row that is not blank."""
+    while True:
+        line = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield line, None, f"not readable as CSV ({error})"
+            continue
+        if not values:
+            continue
+        longest = max(range(len(values)), key=lambda index: len(values[index]))
+        if len(values[longest]) > MAX_FIELD_LENGTH:
+            column = header[longest] if longest < len(header) else f"column {longest + 1}"
+            yield (
+                line,
+                None,
+                f"the {column} field is {len(values[longest]):,} characters long; "
+                f"the limit is {MAX_FIELD_LENGTH:,}",
+            )
+            continue
+        yield line, dict.fromkeys(header, "") | dict(zip(header, values, strict=False)), None
+
+
+def _row_problem(row):
+    """Why a row's notice cannot be applied, or None."""
+    original = normal_doi(row["OriginalPaperDOI"])
+    if original in NO_DOI:
+        return f"no usable DOI (“{shown(row['OriginalPaperDOI'])}”)"
+    if problem := doi_problem(original):
+        return f"OriginalPaperDOI {problem}"
+    notice = normal_doi(row.get("RetractionDOI", ""))
+    if notice not in NO_DOI and (problem := doi_problem(notice)):
+        return f"RetractionDOI {problem}"
+    if row["RetractionNature"].strip().lower() not in NATURES:
+        return f"unknown RetractionNature “{shown(row['RetractionNature'])}”"
+    return None
 
 
 def read_notices(lines):
     """{doi: (date, status, row)} for the latest notice of each DOI, and [(line, problem)]."""
-    reader = csv.DictReader(lines)
-    missing = [name for name in REQUIRED_COLUMNS if name not in (reader.fieldnames or [])]
-    if missing:
-        raise CommandError(
-            f"This is not a Retraction Watch CSV: it has no {', '.join(missing)} column."
-        )
-    notices, problems = {}, []
-    for row in reader:
-        line = reader.line_num
-        doi = normal_doi(row["OriginalPaperDOI"] or "")
-        nature = (row["RetractionNature"] or "").strip().lower()
-        if not doi or doi == "unavailable" or not doi.startswith("10."):
-            problems.append((line, f"no usable DOI (“{row['OriginalPaperDOI'] or ''}”)"))
-            continue
-        if nature not in NATURES:
-            problems.append((line, f"unknown RetractionNature “{row['RetractionNature']}”"))
-            continue
-        try:
-            date = parse_date(row["RetractionDate"] or "")
-        except ValueError as error:
-            problems.append((line, str(error)))
-            continue
-        if doi not in notices or date >= notices[doi][0]:
-            notices[doi] = (date, NATURES[nature], row)
+    with _long_fields():
+        reader = csv.reader(lines)
+        header = next(reader, None) or []
+        missing = [name for name in REQUIRED_COLUMNS if name not in header]
+        if missing:
+            raise CommandError(
+                f"This is not a Retraction Watch CSV: it has no {', '.join(missing)} column."
+            )
+        notices, problems = {}, []
+        for line, row, problem in _records(reader, header):
+            problem = problem or _row_problem(row)
+            if problem is None:
+                try:
+                    date = parse_date(row["RetractionDate"])
+                except ValueError as error:
+                    problem = str(error)
+            if problem:
+                problems.append((line, problem))
+                continue
+            doi = normal_doi(row["OriginalPaperDOI"])
+            if doi not in notices or date >= notices[doi][0]:
+                nature = NATURES[row["RetractionNature"].strip().lower()]
+                notices[doi] = (date, nature, row)
     return notices, problems
 
 
@@ -128,4 +204,4 @@ class Command(BaseCommand):
 
 def _notice_url(row):
     doi = normal_doi(row.get("RetractionDOI") or "")
-    return f"https://doi.org/{doi}" if doi.startswith("10.") else ""
+    return "" if doi in NO_DOI else f"https://doi.org/{doi}"  # checked by _row_problem
