@@ -21,11 +21,15 @@ POINT_COLUMNS = ("forecasters", "median", "lower_quartile", "upper_quartile")
 TAKE_STALE_MARK = f"DELETE FROM {StaleAggregate._meta.db_table} WHERE question_id = %(question)s"
 
 # One row, however many forecasts: a withdrawal stands too (it ends the reader's
-# forecast) but adds no probability.
+# forecast) but adds no probability. A forecast the site made itself has no origin and
+# counts for its reader alone (ORIGIN_KEY; predictions/aggregation.py: one_per_origin).
+ORIGIN_KEY = "COALESCE(NULLIF(origin, ''), 'reader:' || reader_id)"
 STANDING = f"""
 SELECT
     max(made_at),
     array_agg(probability ORDER BY made_at, id)
+        FILTER (WHERE superseded_at IS NULL AND NOT withdrawn),
+    array_agg({ORIGIN_KEY} ORDER BY made_at, id)
         FILTER (WHERE superseded_at IS NULL AND NOT withdrawn)
 FROM {FORECASTS}
 WHERE question_id = %(question)s
@@ -53,13 +57,18 @@ def take_stale_mark(question_id):
         return cursor.rowcount > 0
 
 
+def origin_key(origin, reader_id):
+    """What a forecast counts under in the crowd, as ORIGIN_KEY computes it in SQL."""
+    return origin or f"reader:{reader_id}"
+
+
 def standing(question_id):
-    """The standing forecasts' probabilities, oldest first, and the time of the question's
-    newest forecast (None when it has none)."""
+    """The standing forecasts as (origin key, probability), oldest first, and the time of
+    the question's newest forecast (None when it has none)."""
     with connection.cursor() as cursor:
         cursor.execute(STANDING, {"question": question_id})
-        latest, probabilities = cursor.fetchone()
-    return probabilities or [], latest
+        latest, probabilities, origins = cursor.fetchone()
+    return list(zip(origins or [], probabilities or [], strict=True)), latest
 
 
 def store(question_id, day, stored):

@@ -6,6 +6,12 @@ e^(sqrt(n) - sqrt(N)), so the newest weighs 1 and older ones fade. A quantile
 q is the smallest forecast whose cumulative weight (forecasts sorted by
 probability) reaches q of the total weight; at an exact half the lower value
 is taken. Quantiles are therefore always one of the forecasts made.
+
+Identities are cheap (a reader is a cookie), so the crowd counts forecasters, not
+cookies: the standing forecasts made from one origin (core/origins.py: one network
+address) count as one forecaster, whose forecast is the lower median of theirs, in the
+place of the newest of them (``one_per_origin``). Twenty identities from one address
+move the crowd as one reader does.
 """
 
 import math
@@ -46,8 +52,23 @@ def histogram(probabilities):
     return counts
 
 
+def lower_median(values):
+    ordered = sorted(values)
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def one_per_origin(standing_oldest_first):
+    """One probability per origin, oldest first: the lower median of the origin's standing
+    forecasts, placed at its newest. ``standing_oldest_first`` holds (origin, probability)."""
+    by_origin = {}
+    for origin, probability in standing_oldest_first:
+        # Popped and put back: an origin stands where its newest forecast does.
+        by_origin[origin] = [*by_origin.pop(origin, []), probability]
+    return [lower_median(probabilities) for probabilities in by_origin.values()]
+
+
 def aggregate(probabilities_oldest_first):
-    """The stored aggregate of standing forecasts, given oldest first."""
+    """The stored aggregate of standing forecasts (one per origin), given oldest first."""
     probabilities = list(probabilities_oldest_first)
     if not probabilities:
         return Aggregate(0, None, None, None, histogram([]))
@@ -64,16 +85,17 @@ def aggregate(probabilities_oldest_first):
 def replay(forecasts):
     """The aggregate at the end of each day on which forecasts were made, oldest day first.
 
-    ``forecasts`` are (reader, probability, day) in the order they were made, with
+    ``forecasts`` are (reader, origin, probability, day) in the order they were made, with
     probability None for a withdrawal. A reader's newer forecast replaces their older one
-    and moves them to the newest place, as the standing forecasts are ordered.
+    and moves them to the newest place, as the standing forecasts are ordered; each
+    origin then counts once (``one_per_origin``).
     """
     standing, by_day = {}, {}
-    for reader, probability, day in forecasts:
+    for reader, origin, probability, day in forecasts:
         standing.pop(reader, None)
         if probability is not None:
-            standing[reader] = probability  # newest last: dicts keep insertion order
-        by_day[day] = aggregate(standing.values())
+            standing[reader] = (origin, probability)  # newest last: dicts keep their order
+        by_day[day] = aggregate(one_per_origin(standing.values()))
     return by_day
 
 

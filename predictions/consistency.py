@@ -14,7 +14,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from articles.models import Article, Topic
-from predictions import aggregation, interest, models, scoring
+from predictions import aggregate_statements, aggregation, interest, models, scoring
 
 AGGREGATE_FIELDS = ("forecasters", "median", "lower_quartile", "upper_quartile")
 # What a question stores until its first forecast (the model's defaults).
@@ -88,7 +88,9 @@ def forecast_differences():
     forecasts = defaultdict(list)
     rows = (
         models.Forecast.objects.order_by("question_id", "made_at", "pk")
-        .values_list("question_id", "reader_id", "probability", "made_at", "superseded_at")
+        .values_list(
+            "question_id", "reader_id", "probability", "made_at", "superseded_at", "origin"
+        )
         .iterator(chunk_size=10_000)
     )
     for question_id, group in groupby(rows, key=lambda row: row[0]):
@@ -113,8 +115,13 @@ def forecast_differences():
 
 def _question_differences(question, forecasts, points, scores):
     by_day = aggregation.replay(
-        (reader_id, probability, timezone.localdate(made_at))
-        for reader_id, probability, made_at, _ in forecasts
+        (
+            reader_id,
+            aggregate_statements.origin_key(origin, reader_id),
+            probability,
+            timezone.localdate(made_at),
+        )
+        for reader_id, probability, made_at, _, origin in forecasts
     )
     found = []
     expected = aggregation.latest(by_day)
@@ -133,7 +140,7 @@ def _question_differences(question, forecasts, points, scores):
                 f"history of question {question.slug} on {day}: stored {points.get(day)}, "
                 f"its forecasts give {replayed.get(day)}"
             )
-    found += _score_differences(question, forecasts, scores)
+    found += _score_differences(question, [row[:4] for row in forecasts], scores)
     return found
 
 

@@ -31,19 +31,28 @@ WITH ended AS (
     INSERT INTO {StaleAggregate._meta.db_table} (question_id) VALUES (%(question)s)
     ON CONFLICT DO NOTHING
 )
-INSERT INTO {FORECASTS} (question_id, reader_id, probability, withdrawn, made_at, superseded_at)
-SELECT %(question)s, %(reader)s, %(probability)s, false, COALESCE(done.until, %(now)s), NULL
+INSERT INTO {FORECASTS}
+    (question_id, reader_id, probability, withdrawn, made_at, superseded_at, origin)
+SELECT %(question)s, %(reader)s, %(probability)s, false, COALESCE(done.until, %(now)s), NULL,
+    %(origin)s
 FROM (SELECT max(superseded_at) AS until FROM ended) AS done
 ON CONFLICT (question_id, reader_id) WHERE superseded_at IS NULL DO NOTHING
 RETURNING id, made_at
 """
 
 
-def submit(*, question, reader, probability, now):
+def submit(*, question, reader, probability, now, origin):
     """The new forecast's id and time, or None when another of the reader's forecasts
     stood first."""
     with connection.cursor() as cursor:
         cursor.execute(
-            SUBMIT, {"question": question, "reader": reader, "probability": probability, "now": now}
+            SUBMIT,
+            {
+                "question": question,
+                "reader": reader,
+                "probability": probability,
+                "now": now,
+                "origin": origin,
+            },
         )
         return cursor.fetchone()

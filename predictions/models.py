@@ -217,6 +217,15 @@ class Forecast(models.Model):
     withdrawn = models.BooleanField(default=False)
     made_at = models.DateTimeField(default=timezone.now)
     superseded_at = models.DateTimeField(null=True, blank=True)
+    origin = models.CharField(
+        max_length=16,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="A keyed hash of the network address it came from (core/origins.py): "
+        "forecasts from one address count once in the crowd. Empty for forecasts the site "
+        "made itself (the labelled demo forecasts), which count one per reader.",
+    )
 
     objects = ForecastQuerySet.as_manager()
 
@@ -243,6 +252,11 @@ class Forecast(models.Model):
                 name="forecast_standing_idx",
             ),
             models.Index(fields=["reader_id", "made_at"], name="forecast_reader_idx"),
+            models.Index(
+                fields=["question", "origin"],
+                condition=~models.Q(origin=""),
+                name="forecast_origin_idx",
+            ),
         ]
 
     def __str__(self):

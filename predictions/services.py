@@ -17,6 +17,7 @@ from django.utils import timezone
 from articles.models import Article, Topic
 from core import httpcache
 from predictions import (
+    aggregate_statements,
     aggregation,
     forecast_statements,
     interest,
@@ -170,16 +171,17 @@ def _settle_soon(question):
 SUBMIT_ATTEMPTS = 10
 
 
-def submit_forecast(*, question, reader_id, probability, now=None):
+def submit_forecast(*, question, reader_id, probability, origin="", now=None):
     """A reader's new forecast: it ends their standing one, in one statement
     (predictions/forecast_statements.py); the crowd follows within a second
-    (predictions/settling.py), so forecasts on one question never queue."""
+    (predictions/settling.py), so forecasts on one question never queue. ``origin`` is
+    where it came from (core/origins.py); the site's own forecasts have none."""
     now = now or timezone.now()
     _check_open(question, now)
     Forecast._meta.get_field("probability").run_validators(probability)
     for _ in range(SUBMIT_ATTEMPTS):
         stored = forecast_statements.submit(
-            question=question.pk, reader=reader_id, probability=probability, now=now
+            question=question.pk, reader=reader_id, probability=probability, now=now, origin=origin
         )
         if stored is not None:
             break
@@ -192,7 +194,7 @@ def submit_forecast(*, question, reader_id, probability, now=None):
     forecast_id, made_at = stored
     return Forecast(
         pk=forecast_id, question=question, reader_id=reader_id, probability=probability,
-        made_at=made_at,
+        made_at=made_at, origin=origin,
     )  # fmt: skip
 
 
@@ -259,9 +261,14 @@ def replay_history(*, question):
     # A withdrawal has no probability (a constraint says so): it replays as None.
     forecasts = question.forecasts.order_by("made_at", "pk")
     points = aggregation.replay(
-        (reader_id, probability, timezone.localdate(made_at))
-        for reader_id, probability, made_at in forecasts.values_list(
-            "reader_id", "probability", "made_at"
+        (
+            reader_id,
+            aggregate_statements.origin_key(origin, reader_id),
+            probability,
+            timezone.localdate(made_at),
+        )
+        for reader_id, origin, probability, made_at in forecasts.values_list(
+            "reader_id", "origin", "probability", "made_at"
         )
     )
     AggregatePoint.objects.filter(question=question).delete()

@@ -45,12 +45,12 @@ WHERE {Topic._meta.db_table}.id = totals.topic_id
 
 def recompute_aggregate(*, question, now=None):
     """Store the community forecast from the standing forecasts, and a point of history."""
-    probabilities, _ = aggregate_statements.standing(question.pk)
-    _store(question, probabilities, now)
+    standing, _ = aggregate_statements.standing(question.pk)
+    _store(question, standing, now)
 
 
-def _store(question, probabilities, now):
-    stored = dataclasses.asdict(aggregation.aggregate(probabilities))
+def _store(question, standing, now):
+    stored = dataclasses.asdict(aggregation.aggregate(aggregation.one_per_origin(standing)))
     # An UPDATE, not save(): a derived aggregate is not an editor's change, so it fires no
     # re-render of the criteria and writes no history row per forecast.
     aggregate_statements.store(question.pk, timezone.localdate(now or timezone.now()), stored)
@@ -95,8 +95,8 @@ def settle_question(question_id):
             return False
         # The stale mark cascades with its question, so a question that had one exists.
         if aggregate_statements.take_stale_mark(question_id):
-            probabilities, latest = aggregate_statements.standing(question_id)
-            _store(Question(pk=question_id), probabilities, latest)
+            standing, latest = aggregate_statements.standing(question_id)
+            _store(Question(pk=question_id), standing, latest)
     return True
 
 

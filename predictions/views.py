@@ -8,10 +8,11 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
-from core import httpcache
+from core import csvsafe, httpcache
 from core.crossorigin import same_origin_only
 from core.errors import bad_request_response, wants_json
 from core.httpcache import PERSONAL_PARAMETER
+from core.origins import origin_of
 from core.ratelimit import body_limited, rate_limited
 from core.readers import known_reader_id, page_reader_id, reader_action
 from predictions import panels, services
@@ -80,6 +81,7 @@ def forecast(request, slug):
                     question=question,
                     reader_id=request.reader_id,
                     probability=form.cleaned_data["probability"],
+                    origin=origin_of(request),
                 )
         except ValidationError as error:
             form.add_error(None, error)
@@ -152,7 +154,7 @@ def track_record_csv(request):
     table = records.export_table(reader_id)
     writer = csv.writer(response)
     writer.writerow(table.header)
-    writer.writerows(table.rows)
+    writer.writerows(csvsafe.safe_row(row) for row in table.rows)
     return response
 
 

@@ -10,9 +10,10 @@ view extends each with a handle too.
 
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from articles import meters
@@ -151,10 +152,25 @@ def track_record(reader_id):
     }
 
 
+def readers_sharing_an_origin():
+    """Readers who forecast a question from an address from which another reader forecast
+    it too: one person with several cookies can hedge every answer, and from here such
+    identities cannot be told apart, so none of them is ranked (the crowd counts them as
+    one; predictions/aggregation.py)."""
+    someone_else_there = Forecast.objects.filter(
+        question=OuterRef("question"), origin=OuterRef("origin")
+    ).exclude(reader_id=OuterRef("reader_id"))
+    return (
+        Forecast.objects.exclude(origin="").filter(Exists(someone_else_there)).values("reader_id")
+    )
+
+
 def leaderboard(limit=50):
-    """The best mean Brier scores; ``synthetic`` marks the demo readers, labelled on the page."""
+    """The best mean Brier scores; ``synthetic`` marks the demo readers, labelled on the page.
+    Readers who shared an address with another reader on a question are not ranked."""
     return list(
-        Score.objects.values("reader_id")
+        Score.objects.exclude(reader_id__in=readers_sharing_an_origin())
+        .values("reader_id")
         .annotate(
             questions=Count("pk"),
             mean_brier=Avg("brier"),
@@ -207,8 +223,9 @@ def export_table(reader_id):
                 question.get_resolution_display() if question.resolution else "",
                 forecast.probability,
                 forecast.made_at.isoformat(),
-                f"{score.brier:.4f}" if score else "",
-                f"{score.log_score:.4f}" if score else "",
+                # Numbers, not text: a negative log score stays a number (core/csvsafe.py).
+                Decimal(f"{score.brier:.4f}") if score else "",
+                Decimal(f"{score.log_score:.4f}") if score else "",
             ]
         )
     return Table(EXPORT_HEADER, rows)

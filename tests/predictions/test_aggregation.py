@@ -8,6 +8,7 @@ from predictions.aggregation import (
     aggregate,
     histogram,
     latest,
+    one_per_origin,
     recency_weights,
     replay,
     weighted_quantile,
@@ -61,10 +62,10 @@ def test_histogram_counts_forecasts_in_ten_point_bands():
 
 def test_replay_keeps_the_aggregate_at_the_end_of_each_day():
     forecasts = [
-        ("a", 20, "day 1"),
-        ("b", 80, "day 1"),  # [20, 80]: the newer 80 carries the median
-        ("a", 90, "day 2"),  # a's 90 replaces their 20 and is now the newest: [80, 90]
-        ("b", None, "day 3"),  # b withdraws: [90]
+        ("a", "origin a", 20, "day 1"),
+        ("b", "origin b", 80, "day 1"),  # [20, 80]: the newer 80 carries the median
+        ("a", "origin a", 90, "day 2"),  # a's 90 replaces their 20, now the newest: [80, 90]
+        ("b", "origin b", None, "day 3"),  # b withdraws: [90]
     ]
     by_day = replay(forecasts)
     assert list(by_day) == ["day 1", "day 2", "day 3"]
@@ -79,3 +80,32 @@ def test_replay_keeps_the_aggregate_at_the_end_of_each_day():
 def test_a_question_never_forecast_ends_on_the_empty_aggregate():
     assert replay([]) == {}
     assert latest({}) == aggregate([])
+
+
+def test_forecasts_from_one_origin_count_as_one_forecaster_at_its_newest_place():
+    standing = [("home", 10), ("lab", 60), ("home", 90), ("home", 99), ("cafe", 40)]
+    # home's 10, 90 and 99 are one forecaster at 90 (their lower median), placed where
+    # home's newest stands, after the lab's.
+    assert one_per_origin(standing) == [60, 90, 40]
+
+
+def test_twenty_identities_from_one_address_move_the_crowd_as_one_reader_does():
+    independent = [(f"reader {n}", 30 + n) for n in range(20)]
+    stuffed = independent + [("one address", 99)] * 20
+    honest = aggregate(one_per_origin(independent))
+    with_stuffing = aggregate(one_per_origin(stuffed))
+    assert with_stuffing.forecasters == 21
+    assert abs(with_stuffing.median - honest.median) <= 5
+    # Counted one per cookie, as before, the twenty would have carried the crowd.
+    assert aggregate([probability for _, probability in stuffed]).median == 99
+
+
+def test_replay_counts_each_origin_once():
+    forecasts = [
+        ("a", "home", 20, "day 1"),
+        ("b", "home", 99, "day 1"),
+        ("c", "lab", 70, "day 1"),
+    ]
+    point = latest(replay(forecasts))
+    assert point.forecasters == 2
+    assert point.histogram == histogram([20, 70])

@@ -20,8 +20,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 CSRF = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
 
 
-def post(url, data, reader_id):
-    """One form POST as a browser holding a CSRF cookie and a reader cookie would send it."""
+def post(url, data, reader_id, address="192.0.2.1"):
+    """One form POST as a browser holding a CSRF cookie and a reader cookie would send it,
+    from ``address`` as the HTTP cache in front would name it."""
     body = urllib.parse.urlencode(data | {"csrfmiddlewaretoken": CSRF}).encode()
     request = urllib.request.Request(
         url,
@@ -31,6 +32,7 @@ def post(url, data, reader_id):
             "Cookie": f"csrftoken={CSRF}; reader={signed_reader_cookie(reader_id)}",
             "Referer": url,
             "Accept": "application/json",
+            "X-Forwarded-For": address,
         },
     )
     try:
@@ -48,6 +50,8 @@ def in_parallel(calls):
 @pytest.fixture
 def unlimited(settings):
     settings.RATE_LIMITS = {"reader-write": (10_000, 60)}
+    # The live server is reached directly: X-Forwarded-For names each reader's address.
+    settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
 
 
 def test_one_reader_voting_20_times_at_once_leaves_one_read(live_server, unlimited):
@@ -94,8 +98,14 @@ def assert_weights_match_raw_reads():
 def test_simultaneous_forecasts_leave_the_aggregate_the_raw_rows_give(live_server, unlimited):
     question = make_question()
     url = live_server.url + f"/predictions/{question.slug}/forecast/"
+    # Thirty readers, each at an address of their own (the crowd counts one per address).
     calls = [
-        lambda i=i: post(url, {"probability": str(1 + (i * 37) % 99)}, f"reader-{i % 30}")
+        lambda i=i: post(
+            url,
+            {"probability": str(1 + (i * 37) % 99)},
+            f"reader-{i % 30}",
+            address=f"192.0.2.{i % 30 + 1}",
+        )
         for i in range(60)
     ]
     statuses = in_parallel(calls)

@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from predictions import aggregation, scoring
+from predictions.aggregate_statements import origin_key
 from predictions.models import AggregatePoint, Forecast, Question, Score
 from tools.bench.bulk import BulkLoad, apportion
 from tools.bench.stories import READER_PREFIX, SLUG_PREFIX
@@ -131,8 +132,10 @@ def _question_forecasts(rng, question, count, window, pool, lean):
 
 def _replay(rows):
     """The stored aggregate and its daily history, as services.replay_history makes them."""
+    # The synthetic forecasts have no origin: each counts for its reader, as the site's
+    # own demo forecasts do.
     by_day = aggregation.replay(
-        (reader_id, probability, timezone.localdate(made_at))
+        (reader_id, origin_key("", reader_id), probability, timezone.localdate(made_at))
         for _, reader_id, probability, _, made_at, _ in rows
     )
     history = [
