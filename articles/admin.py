@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,9 +13,24 @@ from simple_history.utils import update_change_reason
 from articles import images, services, writing
 from articles.forms import ArticleAdminForm
 from articles.models import Article, ArticleImage, Author, Correction, GlossaryTerm, Topic
-from core import markup
+from core import leases, markup
+from core.admin_concurrency import OptimisticConcurrencyMixin
 from core.admin_desk import DeskAdminMixin, LabelledDateTimesMixin, Section
 from core.history_admin import HistoryAdmin
+
+# A preview renders within markup.RENDER_SECONDS; a worker that dies mid-render frees its
+# editor's slot after this long.
+PREVIEW_LEASE_SECONDS = 2 * markup.RENDER_SECONDS
+
+
+def preview_slot(editor):
+    """One of ``editor``'s Markdown preview renderings, shared by every process."""
+    return leases.hold(
+        f"markdown-preview:{editor.pk}",
+        limit=settings.MARKDOWN_PREVIEW_CONCURRENCY,
+        seconds=PREVIEW_LEASE_SECONDS,
+    )
+
 
 STORY_SECTION = Section(
     "Story",
@@ -27,21 +43,21 @@ PUBLISHING_SECTION = Section(
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(OptimisticConcurrencyMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin):
+class GlossaryTermAdmin(OptimisticConcurrencyMixin, admin.ModelAdmin):
     list_display = ["term", "slug", "aliases"]
     search_fields = ["term", "aliases", "definition"]
     prepopulated_fields = {"slug": ["term"]}
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(OptimisticConcurrencyMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -124,7 +140,9 @@ def record_inline_changes(article, formsets):
         update_change_reason(article, "; ".join(said)[:100])
 
 
-class ArticleAdmin(LabelledDateTimesMixin, DeskAdminMixin, HistoryAdmin):
+class ArticleAdmin(
+    OptimisticConcurrencyMixin, LabelledDateTimesMixin, DeskAdminMixin, HistoryAdmin
+):
     """The story form's own fields. The project registers it (newsroom/admin.py), adding
     the evidence and question inlines of the apps above this one."""
 
@@ -225,23 +243,35 @@ class ArticleAdmin(LabelledDateTimesMixin, DeskAdminMixin, HistoryAdmin):
         return JsonResponse({"html": html})
 
     def markdown_preview(self, request):
-        """Render an editor's Markdown through the public pipeline, sanitised the same way."""
+        """Render an editor's Markdown through the public pipeline, sanitised the same way;
+        at most settings.MARKDOWN_PREVIEW_CONCURRENCY at a time per editor."""
         if not self.has_change_permission(request) and not self.has_add_permission(request):
             return JsonResponse({"error": "Not allowed."}, status=403)
-        terms = [
-            markup.Term(term.slug, term.forms)
-            for term in GlossaryTerm.objects.filter(
-                pk__in=[pk for pk in request.POST.getlist("terms") if pk.isdigit()]
-            )
-        ]
-        try:
-            html = markup.render(
-                request.POST.get("source", ""),
-                section=request.POST.get("section", "preview")[:20],
-                terms=terms,
-            )
-        except markup.MarkupRefused as refusal:
-            return JsonResponse({"error": str(refusal)}, status=400)
+        with preview_slot(request.user) as free:
+            if not free:
+                response = JsonResponse(
+                    {
+                        "error": "Your previous preview is still being rendered. "
+                        "Try again in a few seconds."
+                    },
+                    status=429,
+                )
+                response["Retry-After"] = str(markup.RENDER_SECONDS)
+                return response
+            terms = [
+                markup.Term(term.slug, term.forms)
+                for term in GlossaryTerm.objects.filter(
+                    pk__in=[pk for pk in request.POST.getlist("terms") if pk.isdigit()]
+                )
+            ]
+            try:
+                html = markup.render(
+                    request.POST.get("source", ""),
+                    section=request.POST.get("section", "preview")[:20],
+                    terms=terms,
+                )
+            except markup.MarkupRefused as refusal:
+                return JsonResponse({"error": str(refusal)}, status=400)
         return JsonResponse({"html": html})
 
     @staticmethod

@@ -15,7 +15,13 @@ def changes_between(newer, older):
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """django-simple-history's history page, plus a page comparing two versions."""
+    """django-simple-history's history page, plus a page comparing two versions.
+
+    An old version can be looked at, never saved back from its own page: that page's
+    form would write over whatever was saved since, past the version check every other
+    save makes (core/admin_concurrency/). SIMPLE_HISTORY_REVERT_DISABLED hides its
+    button; ``history_form_view`` refuses the post itself.
+    """
 
     object_history_template = "admin/history_with_compare.html"
     object_history_list_template = "admin/history_list.html"
@@ -28,6 +34,11 @@ class HistoryAdmin(SimpleHistoryAdmin):
             name="{}_{}_history_compare".format(*info),
         )
         return [compare, *super().get_urls()]
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied("An old version cannot be saved back from its own page.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def history_view(self, request, object_id, extra_context=None):
         compare_url = reverse(

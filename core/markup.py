@@ -5,11 +5,12 @@ stored beside the source; page views only print the stored HTML. Anything
 outside the allowlist below is removed (tags are stripped, their text kept).
 
 Python-Markdown and bleach's html5lib are slower than linear on some shapes of
-text (unclosed brackets, deep lists, long tables, thousands of links in one
-paragraph), so before rendering, text is refused when it is longer than
-``MAX_LENGTH`` or nested deeper than ``MAX_NESTING`` (one linear scan, with a
-message an editor can act on), and a long text is rendered in a forked child
-that is killed after ``RENDER_SECONDS``.
+text (unclosed brackets and links, deep lists, long tables, thousands of links or
+unclosed tags), so before rendering, text is refused when it is longer than
+``MAX_LENGTH``, nested deeper than ``MAX_NESTING`` or has one of the slow shapes
+that core/markup_limits.py measures (linear scans that take milliseconds, each
+with a message an editor can act on), and a long text is rendered in a forked
+child that is killed after ``RENDER_SECONDS``.
 """
 
 import multiprocessing
@@ -23,11 +24,14 @@ from bleach.html5lib_shim import Filter
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
+from core import markup_limits
+
 MAX_LENGTH = 100_000
 MAX_NESTING = 20
 RENDER_SECONDS = 5  # generous for a loaded machine; still bounds a crafted text
-# Below this length every shape the scan lets through renders in milliseconds, so the
-# render runs in process; above it, in a child with a deadline (a fork costs a few ms).
+# Below this length every shape the scans let through renders in well under a second
+# (links packed back to back are the slowest, about 0.6 s), so the render runs in
+# process; above it, in a child with a deadline (a fork costs a few ms).
 IN_PROCESS_LENGTH = 4_000
 # Blockquote markers, list markers and indentation at the start of a line.
 _LINE_CONTAINERS = re.compile(r"(?:[ \t]|>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))*")
@@ -268,7 +272,8 @@ def _nesting(source):
 
 
 def check(source):
-    """Raise MarkupRefused when ``source`` is too long or too deeply nested to render."""
+    """Raise MarkupRefused when ``source`` is too long, too deeply nested or shaped to
+    render too slowly (core/markup_limits.py)."""
     if len(source) > MAX_LENGTH:
         raise MarkupRefused(
             f"This text is {len(source):,} characters long; the limit is {MAX_LENGTH:,}. "
@@ -279,6 +284,9 @@ def check(source):
             f"This text nests brackets, lists or quotations more than {MAX_NESTING} levels "
             "deep. Flatten it (an unclosed “[” counts as a level)."
         )
+    sentence = markup_limits.refusal(source)
+    if sentence:
+        raise MarkupRefused(sentence)
 
 
 def _pipeline(source, section, terms):

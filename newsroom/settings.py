@@ -273,6 +273,8 @@ LOGGING = {
 SITE_NAME = "Newsroom"
 # Editors' admin lives here; move it off the well-known path in production.
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
+# An old version is shown, never saved back from its history page (core/history_admin.py).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 # Markdown previews one editor may have rendering at once, across processes (a 429
 # beyond; articles/admin.py). The story form previews its two Markdown fields together.
 MARKDOWN_PREVIEW_CONCURRENCY = int(os.environ.get("MARKDOWN_PREVIEW_CONCURRENCY", "2"))

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from core.admin_concurrency import OptimisticConcurrencyMixin
 from core.admin_desk import DeskAdminMixin, LabelledDateTimesMixin
 from core.history_admin import HistoryAdmin
 from predictions import services
@@ -53,7 +54,9 @@ def resolve(modeladmin, request, queryset):
 
 
 @admin.register(Question)
-class QuestionAdmin(LabelledDateTimesMixin, DeskAdminMixin, HistoryAdmin):
+class QuestionAdmin(
+    OptimisticConcurrencyMixin, LabelledDateTimesMixin, DeskAdminMixin, HistoryAdmin
+):
     form = QuestionAdminForm
     list_display = ["text", "article", "closes_at", "resolution", "forecasters", "median"]
     list_filter = ["resolution"]

@@ -4,6 +4,7 @@ the codes an editor's authenticator app would show."""
 import importlib
 import re
 from base64 import b32decode
+from html.parser import HTMLParser
 
 from django.apps import apps as django_apps
 from django.urls import reverse
@@ -70,6 +71,82 @@ def article_form(**overrides):
     for prefix in ARTICLE_INLINES:
         data |= management_form(prefix, 0)
     return data | overrides
+
+
+class _FormFields(HTMLParser):
+    """The fields of the page's change form, as a browser would submit it unchanged."""
+
+    SKIPPED_TYPES = {"submit", "button", "image", "reset", "file"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.fields, self.in_form = {}, False
+        self.select = self.textarea = None
+
+    def add(self, name, value):
+        self.fields.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("id") or "").endswith(("_form", "changelist-form")):
+            self.in_form = True
+        if not self.in_form or "disabled" in attrs:
+            return
+        name, kind = attrs.get("name"), (attrs.get("type") or "text").lower()
+        if tag == "input" and name and kind not in self.SKIPPED_TYPES:
+            if kind not in {"checkbox", "radio"} or "checked" in attrs:
+                self.add(name, attrs.get("value", "on" if kind in {"checkbox", "radio"} else ""))
+        elif tag == "select" and name:
+            self.select = {"name": name, "multiple": "multiple" in attrs, "options": []}
+        elif tag == "option" and self.select is not None:
+            self.select["options"].append((attrs.get("value", ""), "selected" in attrs))
+        elif tag == "textarea" and name:
+            self.textarea = [name, ""]
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.in_form = False
+        elif tag == "select" and self.select is not None:
+            chosen = [value for value, selected in self.select["options"] if selected]
+            if not chosen and not self.select["multiple"] and self.select["options"]:
+                chosen = [self.select["options"][0][0]]  # a browser sends the first option
+            self.fields.setdefault(self.select["name"], []).extend(chosen)
+            self.select = None
+        elif tag == "textarea" and self.textarea is not None:
+            name, text = self.textarea
+            # The newline after <textarea> is not part of its value.
+            self.add(name, text[1:] if text.startswith("\n") else text)
+            self.textarea = None
+
+
+def form_data(html):
+    """What the admin form on the page ``html`` sends when saved as it stands (its version
+    included), as {name: [values]}: change it as an editor would, then post it."""
+    parser = _FormFields()
+    parser.feed(html)
+    return parser.fields
+
+
+def change_form_data(client, url):
+    """``form_data`` of the change form at ``url``, as an editor opens it now."""
+    return form_data(client.get(url).content.decode())
+
+
+def loaded_version(client, url):
+    """The version the change form (or list) at ``url`` carries now, to post with data
+    made by hand."""
+    page = client.get(url).content.decode()
+    name, value = re.search(r'name="((?:[\w-]+-)?loaded_version)" value="([^"]*)"', page).groups()
+    return {name: value}
+
+
+def save_change_form(client, url, data, **extra):
+    """Open the change form at ``url``, then save it with ``data``, as an editor would."""
+    return client.post(url, data | loaded_version(client, url), **extra)
 
 
 def app_code(secret, *, steps_ahead=0):

@@ -160,6 +160,7 @@ def test_the_editors_story_forms_are_valid_html(client, editor, fixture_content,
     from django.urls import reverse
 
     from articles.models import Article
+    from tests.admin_forms import change_form_data
 
     article = Article.objects.get(slug="tscm-car-t-first-in-human")
     question = article.question
@@ -179,10 +180,16 @@ def test_the_editors_story_forms_are_valid_html(client, editor, fixture_content,
         {"action": "resolve", "_selected_action": [question.pk]},
     )
     (tmp_path / "admin-resolve.html").write_bytes(resolve.content)
+    # A save refused because someone else changed the story since the form was opened.
+    opened = change_form_data(client, pages["admin-story-change"])
+    Article.objects.filter(pk=article.pk).update(headline="Changed by someone else")
+    refused = client.post(pages["admin-story-change"], opened | {"dek": ["Mine."]})
+    assert "after you opened it" in refused.content.decode()
+    (tmp_path / "admin-story-refused.html").write_bytes(refused.content)
 
     messages = run_vnu(tmp_path)
     errors = [m for m in messages if m.get("type") in ("error", "non-document-error")]
-    assert len(list(tmp_path.glob("*.html"))) == len(pages) + 2
+    assert len(list(tmp_path.glob("*.html"))) == len(pages) + 3
     assert not errors, f"The Nu HTML Checker found {len(errors)} errors:\n" + describe(
         errors, tmp_path
     )

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 
+from core.admin_concurrency import OptimisticConcurrencyMixin
 from core.admin_desk import DeskAdminMixin, NoDeleteFromPickersMixin
 from trust import services
 from trust.forms import (
@@ -49,7 +50,7 @@ class TrustScoreChangeInline(admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(DeskAdminMixin, admin.ModelAdmin):
+class SourceAdmin(OptimisticConcurrencyMixin, DeskAdminMixin, admin.ModelAdmin):
     form = SourceForm
     list_display = ["name", "kind", "trust_score"]
     list_filter = ["kind"]
@@ -66,7 +67,7 @@ class SourceAdmin(DeskAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(OptimisticConcurrencyMixin, admin.ModelAdmin):
     form = CriterionForm
     list_display = ["name", "weight", "position"]
     list_editable = ["weight", "position"]
@@ -92,7 +93,7 @@ class CriterionAdmin(admin.ModelAdmin):
 
 
 @admin.register(MeterComponent)
-class MeterComponentAdmin(admin.ModelAdmin):
+class MeterComponentAdmin(OptimisticConcurrencyMixin, admin.ModelAdmin):
     list_display = ["name", "default_weight", "from_sources", "position"]
     prepopulated_fields = {"slug": ["name"]}
 

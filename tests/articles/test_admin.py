@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
-from tests.admin_forms import WITHOUT_EVIDENCE, article_form
+from tests.admin_forms import WITHOUT_EVIDENCE, article_form, save_change_form
 from tests.factories import make_term, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,8 @@ def test_editor_creates_and_publishes_a_story_that_reaches_the_front_page(client
     assert client.get(reverse("articles:front")).context["lead"] is None
     assert '<a class="term" href="#term-bee">Bees</a> can count' in article.explanation_html
 
-    published = client.post(
+    published = save_change_form(
+        client,
         reverse("admin:articles_article_change", args=[article.pk]),
         article_form(topics=[topic.pk], glossary_terms=[term.pk], status="published")
         | WITHOUT_EVIDENCE,

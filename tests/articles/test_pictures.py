@@ -13,7 +13,7 @@ from PIL import Image
 from articles import images
 from articles.models import Article, ArticleImage
 from tests import query_budgets
-from tests.admin_forms import article_form, rows
+from tests.admin_forms import article_form, rows, save_change_form
 from tests.factories import make_article, make_picture, make_topic, picture_bytes, png_header
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +97,9 @@ def test_a_picture_without_alt_text_is_refused_and_the_story_is_kept_as_it_was(c
     data |= {"topics": [topic.pk for topic in story.topics.all()]}
     data |= rows("images", PICTURE_FIELDS | {"alt": "", "original": upload(picture_bytes())})
 
-    response = client.post(reverse("admin:articles_article_change", args=[story.pk]), data)
+    response = save_change_form(
+        client, reverse("admin:articles_article_change", args=[story.pk]), data
+    )
 
     assert response.status_code == 200
     assert "This field is required." in picture_errors(response)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.admin_forms import article_form, rows
+from tests.admin_forms import article_form, rows, save_change_form
 from tests.factories import make_term, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def story(client, editor):
         "explanation": data["explanation"].replace("four shapes", "four small shapes"),
         "status": "in_review",
     }
-    client.post(change_url(article), edited)
+    save_change_form(client, change_url(article), edited)
     return article, edited
 
 
@@ -70,7 +70,8 @@ def test_the_history_list_says_what_changed_without_none(client, story):
 def test_adding_a_correction_is_recorded_in_the_storys_history(client, story):
     article, data = story
     now = timezone.now()
-    client.post(
+    save_change_form(
+        client,
         change_url(article),
         data
         | rows(
@@ -85,3 +86,18 @@ def test_adding_a_correction_is_recorded_in_the_storys_history(client, story):
     )
     listing = client.get(reverse("admin:articles_article_history", args=[article.pk]))
     assert "Added correction: “The bees were honeybees" in listing.content.decode()
+
+
+def test_an_old_version_is_shown_but_never_saved_back_over_newer_work(client, story):
+    article, edited = story
+    oldest = article.history.order_by("history_id").first()
+    url = reverse("admin:articles_article_simple_history", args=[article.pk, oldest.history_id])
+
+    shown = client.get(url)
+    posted = client.post(url, edited | {"explanation": oldest.explanation})
+
+    assert shown.status_code == 200
+    assert "Revert" not in shown.content.decode()
+    assert posted.status_code == 403
+    article.refresh_from_db()
+    assert "four small shapes" in article.explanation

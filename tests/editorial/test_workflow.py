@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.admin_forms import WITHOUT_EVIDENCE, article_form, rows
+from tests.admin_forms import WITHOUT_EVIDENCE, article_form, rows, save_change_form
 from tests.factories import make_article, make_term, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +82,7 @@ def test_drafts_may_be_incomplete_but_cannot_be_published(client, editor):
     assert client.post(reverse("admin:articles_article_add"), draft).status_code == 302
 
     article = Article.objects.get()
-    refused = client.post(change_url(article), draft | {"status": "published"})
+    refused = save_change_form(client, change_url(article), draft | {"status": "published"})
     text = refused.content.decode()
     assert "To publish, add the explanation." in text
     assert "To publish, add the technical deep dive." in text
@@ -103,7 +103,7 @@ def test_the_full_editorial_flow(client, editor):
     # Draft, then review.
     client.post(reverse("admin:articles_article_add"), data)
     article = Article.objects.get()
-    client.post(change_url(article), data | {"status": "in_review"})
+    save_change_form(client, change_url(article), data | {"status": "in_review"})
     assert Article.objects.get().state == "In review"
 
     # Preview: editors see it with a banner, never cached; readers get a 404.
@@ -116,7 +116,8 @@ def test_the_full_editorial_flow(client, editor):
 
     # Schedule for tomorrow: still hidden, then live by itself at that time.
     tomorrow = timezone.now() + timedelta(days=1)
-    client.post(
+    save_change_form(
+        client,
         change_url(article),
         data
         | {
@@ -140,7 +141,8 @@ def test_the_full_editorial_flow(client, editor):
         updated_at=timezone.now() - timedelta(days=3),
     )
     before = Article.objects.get().updated_at
-    client.post(
+    save_change_form(
+        client,
         change_url(article),
         data
         | {"status": "published"}
@@ -165,7 +167,9 @@ def test_history_records_who_changed_what_and_compares_versions(client, editor):
     data = article_form(topics=[topic.pk])
     client.post(reverse("admin:articles_article_add"), data)
     article = Article.objects.get()
-    client.post(change_url(article), data | {"headline": "Bees learn to count to five"})
+    save_change_form(
+        client, change_url(article), data | {"headline": "Bees learn to count to five"}
+    )
 
     versions = list(article.history.order_by("history_date"))
     assert [v.headline for v in versions[-2:]] == [
@@ -210,7 +214,7 @@ def test_renaming_a_published_story_keeps_its_old_link(client, editor):
         topics=[article.topics.get().pk],
         headline=article.headline,
     )
-    client.post(change_url(article), data | {"slug": "new-name"})
+    save_change_form(client, change_url(article), data | {"slug": "new-name"})
 
     response = client.__class__().get("/articles/old-name/")
     assert response.status_code == 301

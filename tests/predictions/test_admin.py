@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from predictions import services
 from predictions.models import Question, Score
+from tests.admin_forms import save_change_form
 from tests.factories import make_question
 
 pytestmark = pytest.mark.django_db
@@ -119,13 +120,15 @@ def test_changing_a_forecast_questions_text_warns_first_and_is_recorded(client, 
     assert "Warning: 1 reader forecast this question." in client.get(url).content.decode()
 
     new_text = "Will it happen by 2031?"
-    refused = client.post(url, question_data(question, text=new_text))
+    refused = save_change_form(client, url, question_data(question, text=new_text))
     assert refused.status_code == 200
     assert "1 reader forecast this question: to change its text" in refused.content.decode()
     assert Question.objects.get().text == question.text
 
-    saved = client.post(
-        url, question_data(question, text=new_text, change_reason="The agency moved the date.")
+    saved = save_change_form(
+        client,
+        url,
+        question_data(question, text=new_text, change_reason="The agency moved the date."),
     )
     assert saved.status_code == 302
     latest = Question.objects.get().history.first()
@@ -137,7 +140,8 @@ def test_changing_a_forecast_questions_text_warns_first_and_is_recorded(client, 
 def test_a_question_nobody_has_forecast_changes_freely(client, editor):
     question = make_question()
     url = reverse("admin:predictions_question_change", args=[question.pk])
-    assert client.post(url, question_data(question, text="Will it by 2031?")).status_code == 302
+    saved = save_change_form(client, url, question_data(question, text="Will it by 2031?"))
+    assert saved.status_code == 302
 
 
 def test_the_question_slug_fills_itself_from_the_text_on_the_story_form(client, editor):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
-from tests.admin_forms import article_form, rows
+from tests.admin_forms import article_form, loaded_version, rows, save_change_form
 from tests.factories import cite, make_article, make_criteria, make_meter, make_source, make_topic
 from trust.models import Citation, Criterion, CriterionResult, MeterComponent, Source
 
@@ -133,7 +133,8 @@ def test_editing_a_sources_criteria_rescores_it_and_every_story_citing_it(client
     make_meter(article, values=[50, None], weights=[60, 40])
     results = list(CriterionResult.objects.filter(source=source).order_by("criterion__position"))
 
-    response = client.post(
+    response = save_change_form(
+        client,
         reverse("admin:trust_source_change", args=[source.pk]),
         {
             "name": source.name,
@@ -186,7 +187,7 @@ def test_criteria_weights_that_do_not_sum_to_100_are_refused_on_the_list(client,
         "form-1-id": light.pk,
         "form-1-weight": "20",
         "form-1-position": "1",
-    }
+    } | loaded_version(client, reverse("admin:trust_criterion_changelist"))
 
     refused = client.post(reverse("admin:trust_criterion_changelist"), data)
     assert "add up to 90" in refused.content.decode()
@@ -202,7 +203,8 @@ def test_criteria_weights_that_do_not_sum_to_100_are_refused_on_the_list(client,
 
 def test_one_criterion_cannot_break_the_total(client, editor, rubric):
     heavy, _ = rubric["criteria"]
-    response = client.post(
+    response = save_change_form(
+        client,
         reverse("admin:trust_criterion_change", args=[heavy.pk]),
         {
             "name": heavy.name,
@@ -235,7 +237,7 @@ def test_changing_a_source_needs_a_reason_for_its_public_history(client, editor,
              initial=source.score_changes.count())  # fmt: skip
     url = reverse("admin:trust_source_change", args=[source.pk])
 
-    refused = client.post(url, data)
+    refused = save_change_form(client, url, data)
     assert refused.status_code == 200
     assert "Reason for the change</strong>: This field is required." in refused.content.decode()
     assert Source.objects.get().trust_score == 80
@@ -300,7 +302,8 @@ def test_an_editors_reason_for_moving_the_evidence_enters_the_story_history(clie
             initial=1,
         )
     )
-    response = client.post(reverse("admin:articles_article_change", args=[article.pk]), edit)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    response = save_change_form(client, url, edit)
     assert response.status_code == 302, response.context["errors"] if response.context else ""
     latest = article.score_changes.order_by("changed_at").last()
     assert latest.reason == "The phase 2 trial reported"
