@@ -205,7 +205,7 @@ sub vcl_backend_error {
     set beresp.http.Content-Type = "text/html; charset=utf-8";
     set beresp.http.Retry-After = "30";
     call security_headers_backend;
-    synthetic({"<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>Back shortly</title></head><body><h1>We will be back in a moment</h1><p>The site is not answering just now. Please try again in half a minute.</p></body></html>"});
+    synthetic({"<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="color-scheme" content="light dark"><title>Back shortly</title></head><body><h1>We will be back in a moment</h1><p>The site is not answering just now. Please try again in half a minute.</p></body></html>"});
     return (deliver);
 }
 
@@ -246,7 +246,7 @@ sub vcl_synth {
         set req.http.message = "This site could not understand that request.";
     }
     synthetic({"<!doctype html>
-<html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>"} + req.http.title + {" — Newsroom</title></head>
+<html lang="en-GB"><head><meta charset="utf-8"><meta name="color-scheme" content="light dark"><meta name="viewport" content="width=device-width, initial-scale=1"><title>"} + req.http.title + {" — Newsroom</title></head>
 <body><main><h1>"} + req.http.title + {"</h1><p>"} + req.http.message + {"</p><p><a href="/">Go to the front page</a></p></main></body></html>
 "});
     return (deliver);
