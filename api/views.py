@@ -19,7 +19,8 @@ from api import documents, selectors
 from api.forms import ListParameters, StoryListParameters
 from articles.models import Article
 from core import csvsafe, httpcache
-from predictions import calibration
+from predictions import cache_keys, calibration
+from predictions.selectors import questions
 
 PAGE_SIZE = 20
 
@@ -37,15 +38,21 @@ def error_answer(request, message, status=400):
 
 
 def story_keys(request, slug):
-    return [f"story-{slug}", "sources", "questions"]
+    return [cache_keys.story(slug), "sources", "questions"]
 
 
 def list_keys(request, **kwargs):
-    return ["stories", "topics", "sources"]
+    return ["stories", "topics", "sources", cache_keys.CROWD]
+
+
+def activity_seconds(request, **kwargs):
+    """Answers with questions' crowds and states: purged when readers move them
+    (predictions/cache_keys.py), and kept no longer than until a question opens or closes."""
+    return min(httpcache.ACTIVITY_SECONDS, questions.seconds_until_a_question_changes())
 
 
 # Stories carry the crowd forecast: as fresh as the story page is.
-story_answer = httpcache.shared_page(keys=story_keys, seconds=httpcache.ACTIVITY_SECONDS)
+story_answer = httpcache.shared_page(keys=story_keys, seconds=activity_seconds)
 
 
 def _page_of(request, items, parameters):
@@ -79,7 +86,7 @@ def _past_the_end(request, paginator):
 
 # The lists check their own query parameters (api/forms.py): an unknown or repeated one
 # is a JSON 400 that says so, not a redirect.
-@httpcache.shared_page(keys=list_keys, seconds=httpcache.ACTIVITY_SECONDS, parameters=None)
+@httpcache.shared_page(keys=list_keys, seconds=activity_seconds, parameters=None)
 def story_list(request):
     parameters = StoryListParameters(request.GET)
     if not parameters.is_valid():
@@ -135,13 +142,13 @@ def story_inputs_csv(request, article):
 
 
 def question_keys(request, **kwargs):
-    return ["questions"]
+    return ["questions", cache_keys.CROWD]
 
 
-question_answer = httpcache.shared_page(keys=question_keys, seconds=httpcache.ACTIVITY_SECONDS)
+question_answer = httpcache.shared_page(keys=question_keys, seconds=activity_seconds)
 
 
-@httpcache.shared_page(keys=question_keys, seconds=httpcache.ACTIVITY_SECONDS, parameters=None)
+@httpcache.shared_page(keys=question_keys, seconds=activity_seconds, parameters=None)
 def question_list(request):
     parameters = ListParameters(request.GET)
     if not parameters.is_valid():

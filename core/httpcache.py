@@ -6,9 +6,12 @@ without the reader cookie: a page is marked for shared caches
 what it shows in an ``xkey`` header ("story-<slug>", "stories", …). When
 content changes, the app purges those keys in the cache (``purge``), after the
 transaction commits, so the next reader gets the new page at once. Reader
-activity (tallies, the crowd forecast) reaches shared pages through the short
-``s-maxage`` of the pages that show it, never through one purge per vote;
-what is personal comes from the per-reader endpoint, uncached.
+activity (tallies, the crowd forecast) reaches shared pages by a debounced purge
+of the keys it touches (core/activity_purges.py: at most one per key every few
+seconds, never one per vote), so a page nobody changes stays cached for hours.
+A page that shows something due to change at a known moment (a question that
+opens or closes) is kept no longer than that moment (``expires_by``). What is
+personal comes from the per-reader endpoint, uncached.
 
 A page names the query parameters it takes. The HTTP cache drops tracking parameters
 and sorts the rest; a request with a parameter the page does not take is redirected
@@ -28,6 +31,7 @@ from functools import wraps
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponsePermanentRedirect
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.encoding import escape_uri_path
 from django.utils.http import urlencode
@@ -38,8 +42,9 @@ SURROGATE_KEY_HEADER = "xkey"
 # A page reached with this query parameter shows the reader's own choices (the landing
 # page of a form posted without JavaScript): rendered for them, never shared.
 PERSONAL_PARAMETER = "saved"
-# Pages that show reader activity: a vote reaches every reader within this many seconds.
-ACTIVITY_SECONDS = 5
+# Pages that show reader activity: purged within seconds when it moves (see above), so
+# a shared cache may keep them for hours.
+ACTIVITY_SECONDS = 6 * 60 * 60
 # Pages that change only when editors change something (and are purged when they do).
 EDITORIAL_SECONDS = 600
 # How long the cache may serve a stale page while it fetches a fresh one, and how long it
@@ -50,6 +55,29 @@ PURGE_TIMEOUT_SECONDS = 1
 
 def is_personal(request):
     return PERSONAL_PARAMETER in request.GET
+
+
+def expires_by(request, moment):
+    """The page being rendered shows something that changes at ``moment`` (a question
+    opening or closing): shared caches keep it no longer than until then."""
+    if moment is None:
+        return
+    earliest = getattr(request, "shared_until", None)
+    if earliest is None or moment < earliest:
+        request.shared_until = moment
+
+
+def shows(request, *keys):
+    """The page being rendered also shows what ``keys`` name (a panel of another app):
+    purging any of them empties it too."""
+    request.shown_keys = {*getattr(request, "shown_keys", ()), *keys}
+
+
+def _seconds_left(request, seconds):
+    until = getattr(request, "shared_until", None)
+    if until is None:
+        return seconds
+    return min(seconds, (until - timezone.now()).total_seconds())
 
 
 def mark_private(response):
@@ -128,7 +156,9 @@ def shared_page(*, keys, seconds=EDITORIAL_SECONDS, parameters=()):
             if not shareable:
                 return response if response.has_header("Cache-Control") else mark_private(response)
             ttl = seconds(request, **kwargs) if callable(seconds) else seconds
-            return mark_shared(request, response, keys=keys(request, **kwargs), seconds=ttl)
+            ttl = _seconds_left(request, ttl)
+            named = [*keys(request, **kwargs), *getattr(request, "shown_keys", ())]
+            return mark_shared(request, response, keys=named, seconds=ttl)
 
         return wrapper
 
@@ -157,14 +187,15 @@ def _send_purge(url, keys):
         logger.warning("Purge of %s at %s failed: %s", " ".join(keys), url, error)
 
 
+def send_purge(keys):
+    """Empty every page that shows one of ``keys``, in every cache, now."""
+    for url in settings.HTTP_CACHE_PURGE_URLS:
+        _send_purge(url, keys)
+
+
 def purge(*keys):
     """Empty every page that shows one of ``keys``, in every cache, once the data is saved."""
     keys = sorted({key for key in keys if key})
     if not keys or not settings.HTTP_CACHE_PURGE_URLS:
         return
-
-    def send():
-        for url in settings.HTTP_CACHE_PURGE_URLS:
-            _send_purge(url, keys)
-
-    transaction.on_commit(send)
+    transaction.on_commit(lambda: send_purge(keys))

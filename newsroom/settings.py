@@ -313,6 +313,10 @@ FORECAST_CHANGE_THRESHOLD = int(os.environ.get("FORECAST_CHANGE_THRESHOLD", "10"
 AGGREGATE_DEBOUNCE_SECONDS = float(os.environ.get("AGGREGATE_DEBOUNCE_SECONDS", "1"))
 # Each process that takes reader writes folds them in from a small background thread.
 SETTLE_IN_BACKGROUND = True
+# Reader activity reaches the shared pages that show it by one purge per page every this
+# many seconds at most (core/activity_purges.py): longer than the settler's second and a
+# replica's allowed lag, well within the ten seconds a vote may take to show to everyone.
+ACTIVITY_PURGE_SECONDS = float(os.environ.get("ACTIVITY_PURGE_SECONDS", "3"))
 # Readers appear on the leaderboard after this many scored questions.
 LEADERBOARD_MIN_RESOLVED = int(os.environ.get("LEADERBOARD_MIN_RESOLVED", "3"))
 

@@ -189,6 +189,16 @@ class Question(models.Model):
     def status(self):
         return self.status_at(timezone.now())
 
+    def next_change_at(self, moment=None):
+        """When the question's status next changes by the clock (it opens or closes), or
+        None when only an editor can change it now."""
+        moment = moment or timezone.now()
+        if self.resolution:
+            return None
+        if moment < self.opens_at:
+            return self.opens_at
+        return self.closes_at if moment < self.closes_at else None
+
     @property
     def is_scored(self):
         return self.resolution in {self.Resolution.YES, self.Resolution.NO}

@@ -15,10 +15,11 @@ from django.db.models import Max
 from django.utils import timezone
 
 from articles.models import Article, Topic
-from core import httpcache
+from core import activity_purges, httpcache
 from predictions import (
     aggregate_statements,
     aggregation,
+    cache_keys,
     forecast_statements,
     interest,
     read_statements,
@@ -58,6 +59,7 @@ def cast_read(*, article, reader_id, choice, now=None):
         read_statements.INSERT_READ, **values, interest=interest.read_interest(now)
     ) or _change_read(values)
     settling.settler.wake()
+    _read_moved(article)
     if row is None:  # the reader's read was this already
         return Read.objects.get(article=article, reader_id=reader_id)
     read_id, cast_at = row
@@ -99,6 +101,12 @@ def withdraw_read(*, article, reader_id):
     if not removed:
         raise ValidationError("You have no read on this story to withdraw.")
     settling.settler.wake()
+    _read_moved(article)
+
+
+def _read_moved(article):
+    """The story's tallies and its topics' interest moved: their pages follow soon."""
+    activity_purges.purge_soon(cache_keys.story(article.slug), cache_keys.INTEREST)
 
 
 @transaction.atomic
@@ -160,9 +168,15 @@ def _forecast_changed(question):
 
 def _settle_soon(question):
     """Recompute the question's aggregate in this write if that is due (at most once a
-    second per question), else the settler does within a second."""
+    second per question), else the settler does within a second; the pages that show
+    the crowd follow soon after."""
     if not (settling.due(question.pk) and settling.settle_question(question.pk)):
         settling.settler.wake()
+    activity_purges.purge_soon(
+        cache_keys.story(question.article.slug),
+        cache_keys.question(question.slug),
+        cache_keys.CROWD,
+    )
 
 
 # A double submit's later forecast meets the one that stood first: it runs again and

@@ -15,7 +15,7 @@ from core.httpcache import PERSONAL_PARAMETER
 from core.origins import origin_of
 from core.ratelimit import body_limited, rate_limited
 from core.readers import known_reader_id, page_reader_id, reader_action
-from predictions import panels, services
+from predictions import cache_keys, panels, services
 from predictions.forms import ForecastForm, ReadForm
 from predictions.handles import handle_for
 from predictions.models import Question
@@ -120,19 +120,28 @@ def my_panels(request, slug):
     return httpcache.mark_private(response)
 
 
-activity_page = httpcache.shared_page(
-    keys=lambda request, **kwargs: ["questions", "topics"], seconds=httpcache.ACTIVITY_SECONDS
-)
+def activity_seconds(request, **kwargs):
+    """Pages of many questions are kept no longer than until one of them opens or closes."""
+    return min(httpcache.ACTIVITY_SECONDS, questions.seconds_until_a_question_changes())
 
 
-@activity_page
+def questions_keys(request, **kwargs):
+    return ["questions", "topics", cache_keys.CROWD, cache_keys.INTEREST]
+
+
+def question_keys(request, slug):
+    return ["questions", "topics", cache_keys.question(slug)]
+
+
+@httpcache.shared_page(keys=questions_keys, seconds=activity_seconds)
 def question_list(request):
     return render(request, "predictions/question_list.html", questions.question_lists())
 
 
-@activity_page
+@httpcache.shared_page(keys=question_keys, seconds=httpcache.ACTIVITY_SECONDS)
 def question_detail(request, slug):
     question = get_object_or_404(Question.objects.public().select_related("article"), slug=slug)
+    httpcache.expires_by(request, question.next_change_at())
     view = questions.prediction_view(question, page_reader_id(request))
     return render(request, "predictions/question_detail.html", {"question": question, "view": view})
 
@@ -173,7 +182,7 @@ def leaderboard(request):
     )
 
 
-@activity_page
+@httpcache.shared_page(keys=questions_keys, seconds=activity_seconds)
 def community(request):
     return render(
         request,

@@ -40,18 +40,21 @@ FORECAST_POST = 8
 # An author's page: the author, their stories, the stories' topics and lead images, the
 # page count, the corrections on their stories, the next scheduled story's time.
 AUTHOR_PAGE = 7
-# The JSON API (api/): the page of stories with their assessments, its count, their topics.
-API_STORY_LIST = 3
+# The JSON API (api/). Each answer that carries questions' crowds or states also asks,
+# in one query, when the next question opens or closes: a shared cache keeps it no
+# longer (api/views.py: activity_seconds).
+# The page of stories with their assessments, its count, their topics; the next change.
+API_STORY_LIST = 4
 # The story; its citations with sources, components, assessment, score history, sources'
-# verdicts, the question and its history.
-API_STORY = 9
+# verdicts, the question and its history; the next change.
+API_STORY = 10
 # The story; citations with sources, components, assessment, score history, sources'
-# verdicts.
-API_STORY_INPUTS = 6
-# The page of questions with their stories, and its count.
-API_QUESTION_LIST = 2
-# The question with its story, and its history.
-API_QUESTION = 2
+# verdicts; the next change.
+API_STORY_INPUTS = 7
+# The page of questions with their stories, and its count; the next change.
+API_QUESTION_LIST = 3
+# The question with its story, and its history; the next change.
+API_QUESTION = 3
 # The source, its verdicts, their criteria, its trust history, the stories citing it.
 API_SOURCE = 5
 # Calibration: resolved questions with stories and assessments, their histories, and the

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from articles import meters
@@ -30,6 +30,18 @@ class PredictionView:
     scores: ScoreSummary | None = None
     crowd_change: changes.Change | None = None
     meter_change: changes.MeterChange | None = None
+
+
+def seconds_until_a_question_changes(now=None):
+    """Seconds until the next question opens or closes by the clock (inf when none will):
+    one query."""
+    now = now or timezone.now()
+    moments = Question.objects.filter(resolution="").aggregate(
+        opens=Min("opens_at", filter=Q(opens_at__gt=now)),
+        closes=Min("closes_at", filter=Q(opens_at__lte=now, closes_at__gt=now)),
+    )
+    found = [moment for moment in moments.values() if moment is not None]
+    return min((moment - now).total_seconds() for moment in found) if found else float("inf")
 
 
 def question_of(article):

@@ -5,9 +5,10 @@ from datetime import UTC, datetime, time
 from django import template
 from django.utils import timezone
 
+from core import httpcache
 from core.httpcache import PERSONAL_PARAMETER
 from core.readers import page_reader_id
-from predictions import panels
+from predictions import cache_keys, panels
 from predictions.selectors import reads
 
 register = template.Library()
@@ -27,10 +28,14 @@ def community_read(context, article):
 
 @register.inclusion_tag(panels.FORECAST_TEMPLATE, takes_context=True)
 def prediction_panel(context, article):
-    reader_id, saved = _page_state(context["request"], "forecast")
+    request = context["request"]
+    reader_id, saved = _page_state(request, "forecast")
     form = context.get("forecast_form")
     panel = panels.prediction_panel_context(article, reader_id, form=form, saved=saved)
-    return {"request": context["request"], **panel}
+    if panel["question"] is not None:
+        # The panel's form and crowd change when the question opens or closes.
+        httpcache.expires_by(request, panel["question"].next_change_at())
+    return {"request": request, **panel}
 
 
 @register.inclusion_tag("predictions/components/histogram.html")
@@ -133,7 +138,8 @@ def reads_sparkline(topic, weekly):
     }
 
 
-@register.inclusion_tag("predictions/components/readers_want_covered.html")
-def readers_want_covered(limit=5):
+@register.inclusion_tag("predictions/components/readers_want_covered.html", takes_context=True)
+def readers_want_covered(context, limit=5):
     """The front page's list of topics by reader interest: one indexed query."""
+    httpcache.shows(context["request"], cache_keys.INTEREST)
     return {"topics": reads.most_wanted_topics(limit)}

@@ -163,3 +163,13 @@ def test_slow_clients_hold_the_cache_not_the_app(cache_url):
     finally:
         for client in slow:
             client.close()
+
+
+def test_a_story_nobody_changes_stays_in_the_cache_past_the_old_five_seconds(cache_url):
+    story = make_article()
+    url = cache_url + story.get_absolute_url()
+    assert fetch(url)[1]["X-Cache"] == "miss"
+    time.sleep(6)
+    status, headers, _ = fetch(url)
+    assert (status, headers["X-Cache"]) == (200, "hit")
+    assert int(headers["Age"]) >= 6

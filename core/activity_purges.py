@@ -1,0 +1,98 @@
+"""Reader activity reaches shared pages by a debounced purge of the keys it touches.
+
+A vote or a forecast changes what a few pages show (the story's tallies, the crowd).
+Rather than keep those pages for seconds only, or purge them once per vote, a write
+asks for its keys to be purged soon (``purge_soon``): each key is purged once,
+ACTIVITY_PURGE_SECONDS after the first change since its last purge, with every change
+made meanwhile. The due keys wait in a Redis sorted set (score: when they are due),
+shared by every process and app node; a key already waiting is not moved, so a stream
+of votes purges a story at most once per window. A background thread in each process
+that took a write sends what is due; removing a key from the set is atomic, so exactly
+one process sends each purge. The window also outlasts the settler's second and a
+replica's bounded lag, so the page fetched after the purge shows the change.
+
+Without Redis, a write purges its keys at once (after its commit): more purges, never
+a stale page.
+"""
+
+import logging
+import threading
+import time
+
+from django.conf import settings
+from django.db import transaction
+
+from core import httpcache, shared_redis
+from core.shared_redis import REDIS_ERRORS
+
+logger = logging.getLogger(__name__)
+
+DUE = "purges:due"
+IDLE_ROUNDS_BEFORE_SLEEP = 30
+ROUND_SECONDS = 0.25
+
+
+def purge_soon(*keys):
+    """Purge ``keys`` from the HTTP cache soon after this transaction commits."""
+    keys = sorted({key for key in keys if key})
+    if keys and settings.HTTP_CACHE_PURGE_URLS:
+        transaction.on_commit(lambda: _schedule(keys))
+
+
+def _schedule(keys):
+    due = time.time() + settings.ACTIVITY_PURGE_SECONDS
+    try:
+        shared_redis.client().zadd(DUE, dict.fromkeys(keys, due), nx=True)
+    except REDIS_ERRORS as error:
+        logger.warning("Purging at once, Redis unavailable: %s", error)
+        httpcache.send_purge(keys)
+        return
+    purger.wake()
+
+
+def send_due(now=None):
+    """Purge every key whose time has come; the number of keys this process sent."""
+    client = shared_redis.client()
+    due = client.zrangebyscore(DUE, "-inf", now or time.time())
+    if not due:
+        return 0
+    pipe = client.pipeline(transaction=False)
+    for key in due:
+        pipe.zrem(DUE, key)
+    mine = [key.decode() for key, removed in zip(due, pipe.execute(), strict=True) if removed]
+    if mine:
+        httpcache.send_purge(mine)
+    return len(mine)
+
+
+def waiting():
+    return shared_redis.client().zcard(DUE)
+
+
+class _Purger:
+    """One background thread per process, started by the first write that needs it, which
+    sleeps again once nothing has waited for a while."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.thread = None
+
+    def wake(self):
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self.run, name="purger", daemon=True)
+                self.thread.start()
+
+    def run(self):
+        idle = 0
+        while idle < IDLE_ROUNDS_BEFORE_SLEEP:
+            time.sleep(ROUND_SECONDS)
+            try:
+                send_due()
+                idle = 0 if waiting() else idle + 1
+            except REDIS_ERRORS as error:  # the next write purges at once or wakes us again
+                logger.warning("Sending due purges failed: %s", error)
+                return
+
+
+purger = _Purger()

@@ -1,0 +1,119 @@
+"""Reader activity reaches shared pages by a debounced purge (core/activity_purges.py):
+pages keep for hours, and a burst of votes empties a story's page once, not once a vote."""
+
+import threading
+import time
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.utils import timezone
+
+from core import activity_purges, httpcache
+from predictions import services
+from tests.factories import make_article, make_question
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class PurgeRecorder:
+    """An HTTP server that records the keys of each PURGE it is sent."""
+
+    def __init__(self):
+        self.purges = []
+        recorder = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_PURGE(self):  # noqa: N802 (the method's name)
+                recorder.purges.append(set(self.headers["xkey"].split()))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def purged(self, key):
+        return sum(key in keys for keys in self.purges)
+
+
+@pytest.fixture
+def recorder(settings):
+    recorder = PurgeRecorder()
+    settings.HTTP_CACHE_PURGE_URLS = [recorder.url]
+    settings.ACTIVITY_PURGE_SECONDS = 0.5
+    yield recorder
+    recorder.server.shutdown()
+
+
+def wait_until(condition, seconds=5):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {seconds} s"
+        time.sleep(0.05)
+
+
+def test_a_burst_of_votes_purges_the_story_once_with_every_vote_in_it(recorder):
+    story = make_article(slug="burst")
+    recorder.purges.clear()  # the editor's purge of the new story
+    for n in range(20):
+        services.cast_read(article=story, reader_id=f"reader-{n}", choice="promising")
+
+    wait_until(lambda: recorder.purged("story-burst"))
+    time.sleep(1)  # no second purge follows for the same burst
+
+    assert recorder.purged("story-burst") == 1
+    assert recorder.purged("interest") == 1
+    assert activity_purges.waiting() == 0
+
+
+def test_votes_after_a_purge_get_a_purge_of_their_own(recorder):
+    story = make_article(slug="later")
+    recorder.purges.clear()
+    services.cast_read(article=story, reader_id="first", choice="promising")
+    wait_until(lambda: recorder.purged("story-later") == 1)
+    services.cast_read(article=story, reader_id="second", choice="overhyped")
+    wait_until(lambda: recorder.purged("story-later") == 2)
+
+
+def test_a_forecast_purges_its_story_its_question_and_the_lists_of_crowds(recorder):
+    question = make_question(slug="will-it")
+    recorder.purges.clear()
+    services.submit_forecast(question=question, reader_id="r", probability=40)
+    wait_until(lambda: recorder.purges)
+    assert recorder.purges[0] >= {f"story-{question.article.slug}", "question-will-it", "crowd"}
+
+
+def test_without_redis_a_vote_purges_at_once(recorder, settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"},
+    }
+    story = make_article(slug="no-redis")
+    recorder.purges.clear()
+    services.cast_read(article=story, reader_id="r", choice="promising")
+    assert recorder.purged("story-no-redis") == 1
+
+
+def test_a_story_page_is_kept_for_hours_and_its_question_page_until_it_closes(client):
+    question = make_question(closes_at=timezone.now() + timedelta(seconds=120))
+
+    story = client.get(question.article.get_absolute_url())
+    page = client.get(question.get_absolute_url())
+
+    def s_maxage(response):
+        return int(response["Cache-Control"].split("s-maxage=")[1].split(",")[0])
+
+    assert 100 < s_maxage(story) <= 120
+    assert 100 < s_maxage(page) <= 120
+    assert f"question-{question.slug}" in page["xkey"].split()
+    unlimited = make_article()
+    assert s_maxage(client.get(unlimited.get_absolute_url())) == httpcache.ACTIVITY_SECONDS
+
+
+def test_the_front_page_names_the_interest_its_panel_shows(client):
+    make_article()
+    assert "interest" in client.get("/")["xkey"].split()
