@@ -1,5 +1,5 @@
-"""POST data for the editors' admin forms, as the admin's own pages would send it, and
-the codes an editor's authenticator app would show."""
+"""POST data for the editors' admin forms, as the admin's own pages would send it, the
+codes an editor's authenticator app would show, and an editor's log-in in a browser."""
 
 import importlib
 import re
@@ -183,3 +183,12 @@ def admin_login(client, username, password, *, code="", next_url="/admin/", **ex
         {"username": username, "password": password, "otp_token": code, "next": next_url},
         **extra,
     )
+
+
+def log_in_in_browser(page, username, password, *, then="/admin/"):
+    """Log ``username`` in through the admin's form in a Playwright page, landing on ``then``."""
+    page.goto(f"/admin/login/?next={then}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**{then}")

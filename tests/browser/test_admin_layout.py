@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 
+from tests.admin_forms import log_in_in_browser
 from tests.browser.test_accessibility import axe_violations, describe
 from tests.browser.test_admin_preview import recreate_editors_group
 from tests.factories import (
@@ -41,11 +42,7 @@ def desk(browser, live_server):
         context = browser.new_context(base_url=live_server.url, viewport=DESK, color_scheme=scheme)
         contexts.append(context)
         page = context.new_page()
-        page.goto("/admin/login/")
-        page.get_by_label("Username").fill("editor")
-        page.get_by_label("Password").fill("a-long-editor-password")
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url("**/admin/")
+        log_in_in_browser(page, "editor", "a-long-editor-password")
         return page
 
     yield open_page, article

@@ -7,7 +7,7 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 
-from tests.admin_forms import recreate_editors_group
+from tests.admin_forms import log_in_in_browser, recreate_editors_group
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,11 +18,7 @@ def editor_on_the_story_form(page):
     recreate_editors_group()
     with mock.patch.dict(os.environ, {"NEWSROOM_EDITOR_PASSWORD": "a-long-editor-password"}):
         call_command("create_editor", "editor", stdout=StringIO())
-    page.goto(f"/admin/login/?next={STORY_FORM}")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill("a-long-editor-password")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"**{STORY_FORM}")
+    log_in_in_browser(page, "editor", "a-long-editor-password", then=STORY_FORM)
     return page.locator("#id_explanation ~ .markdown-preview .markdown-preview__body")
 
 

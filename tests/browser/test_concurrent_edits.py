@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Article
-from tests.admin_forms import recreate_editors_group
+from tests.admin_forms import log_in_in_browser, recreate_editors_group
 from tests.browser.test_accessibility import axe_violations, describe
 from tests.browser.test_admin_layout import DESK, wait_for_autocompletes
 from tests.factories import (
@@ -47,11 +47,7 @@ def newsroom(browser, live_server):
         context = browser.new_context(base_url=live_server.url, viewport=DESK)
         contexts.append(context)
         page = context.new_page()
-        page.goto("/admin/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url("**/admin/")
+        log_in_in_browser(page, username, PASSWORD)
         return page
 
     yield editor, story

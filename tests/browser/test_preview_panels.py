@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Article
+from tests.admin_forms import log_in_in_browser
 from tests.browser.test_admin_preview import recreate_editors_group
 from tests.factories import make_article, make_question
 
@@ -20,11 +21,7 @@ def editor_page(browser, live_server, *, javascript):
         call_command("create_editor", "editor", stdout=StringIO())
     context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript)
     page = context.new_page()
-    page.goto("/admin/login/?next=/admin/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill("a-long-editor-password")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
+    log_in_in_browser(page, "editor", "a-long-editor-password")
     return page
 
 

@@ -7,23 +7,12 @@ import csv
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.factories import cite, make_article, make_criteria, make_meter, make_source
 from tests.trust.test_retractions import notice, run_import, write_csv
 from trust.models import DOI_FORMAT, Citation
 
 pytestmark = pytest.mark.django_db
 
 MARKUP_DOI = '10.1000/x"><script>alert(1)</script>'
-
-
-@pytest.fixture
-def story():
-    criteria = make_criteria()
-    article = make_article()
-    cite(article, make_source(meets=criteria), title="The big trial", doi="10.1000/big.1")
-    cite(article, make_source(meets=criteria[:1]), title="The small study", doi="10.1000/small.2")
-    make_meter(article, values=[40, None], weights=[50, 50])
-    return article
 
 
 def statuses(article):
