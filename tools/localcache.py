@@ -36,13 +36,13 @@ PARAMETERS = {
     "idle_send_timeout": "10",
     "thread_pool_min": "50",
     "thread_pool_max": "2000",
-    # A request head up to 64 kB with header lines up to 16 kB reaches the VCL, which
+    # A request head up to 128 kB with header lines up to 16 kB reaches the VCL, which
     # answers anything oversized with the site's own 414 or 431 page; beyond these
     # Varnish refuses the request itself. The client workspace must hold the head.
-    "http_req_size": "64k",
+    "http_req_size": "128k",
     "http_req_hdr_len": "16k",
     "http_max_hdr": "128",
-    "workspace_client": "128k",
+    "workspace_client": "192k",
 }
 
 

@@ -124,13 +124,15 @@ def test_a_polite_crawler_is_never_slowed(cluster):
 def test_oversized_requests_get_the_sites_own_pages_never_gunicorns(cluster):
     base = cluster.layout.base_url
     long_url = fetch(base + "/" + "a" * 9000)
+    very_long_url = fetch(base + "/" + "a" * 100_000)
     big_header = fetch(base + "/", headers={"X-Big": "a" * 9000})
     just_long = fetch(base + "/" + "a" * 5000)
 
     assert long_url[0] == 414 and "That address is too long" in long_url[2]
+    assert very_long_url[0] == 414 and "That address is too long" in very_long_url[2]
     assert big_header[0] == 431 and "larger than this site accepts" in big_header[2]
     assert just_long[0] == 404 and "Page not found" in just_long[2]
-    for _, headers, body in (long_url, big_header, just_long):
+    for _, headers, body in (long_url, very_long_url, big_header, just_long):
         assert headers["Server"] is None
         assert "gunicorn" not in body.lower()
         assert headers["Content-Security-Policy"]
