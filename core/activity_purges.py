@@ -6,7 +6,9 @@ asks for its keys to be purged soon (``purge_soon``): each key is purged once,
 ACTIVITY_PURGE_SECONDS after the first change since its last purge, with every change
 made meanwhile. The due keys wait in a Redis sorted set (score: when they are due),
 shared by every process and app node; a key already waiting is not moved, so a stream
-of votes purges a story at most once per window. A background thread in each process
+of votes purges a story at most once per window. A process remembers until when the keys
+it put there wait, so the votes of a busy story cost no Redis round trip but the first
+of each window. A background thread in each process
 that took a write sends what is due; removing a key from the set is atomic, so exactly
 one process sends each purge. The window also outlasts the settler's second and a
 replica's bounded lag, so the page fetched after the purge shows the change.
@@ -39,15 +41,34 @@ def purge_soon(*keys):
         transaction.on_commit(lambda: _schedule(keys))
 
 
+# Key -> when its purge is due, as DUE said when this process last asked: until then the
+# key waits there. At most one entry per story and question.
+_waiting_until = {}
+
+
 def _schedule(keys):
-    due = time.time() + settings.ACTIVITY_PURGE_SECONDS
+    now = time.time()
+    keys = [key for key in keys if _waiting_until.get(key, 0) <= now]
+    if not keys:
+        return
+    due = now + settings.ACTIVITY_PURGE_SECONDS
     try:
-        shared_redis.client().zadd(DUE, dict.fromkeys(keys, due), nx=True)
+        pipe = shared_redis.client().pipeline(transaction=False)
+        pipe.zadd(DUE, dict.fromkeys(keys, due), nx=True)
+        pipe.zmscore(DUE, keys)  # another process's earlier time stands where it asked first
+        _, dues = pipe.execute()
     except REDIS_ERRORS as error:
         logger.warning("Purging at once, Redis unavailable: %s", error)
         httpcache.send_purge(keys)
         return
+    _waiting_until.update((key, key_due or 0) for key, key_due in zip(keys, dues, strict=True))
     purger.wake()
+
+
+def forget_waiting():
+    """Forget what this process believes waits in DUE: after Redis was emptied (a test's
+    clean slate; a restart costs at most one window of purges otherwise)."""
+    _waiting_until.clear()
 
 
 def send_due(now=None):

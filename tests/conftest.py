@@ -8,15 +8,18 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.urls import reverse
 
+from core import activity_purges
 from tests.site_content import load_site_content
 from tools.liveserver import CHROMIUM_ARGS, CHROMIUM_PATH
 
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with no cached pages, page versions or rate-limit counts."""
+    """Each test starts with no cached pages, page versions, rate-limit counts or purges
+    waiting."""
     for cache in caches.all():
         cache.clear()
+    activity_purges.forget_waiting()
 
 
 @pytest.fixture

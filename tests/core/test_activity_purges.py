@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.utils import timezone
 
-from core import activity_purges, httpcache
+from core import activity_purges, httpcache, shared_redis
 from predictions import services
 from tests.factories import make_article, make_question
 
@@ -117,3 +117,15 @@ def test_a_story_page_is_kept_for_hours_and_its_question_page_until_it_closes(cl
 def test_the_front_page_names_the_interest_its_panel_shows(client):
     make_article()
     assert "interest" in client.get("/")["xkey"].split()
+
+
+def test_a_purge_another_process_set_earlier_is_the_one_waited_for(recorder):
+    story = make_article(slug="shared")
+    recorder.purges.clear()
+    # Another node asked first: its purge is due sooner than this process's would be.
+    shared_redis.client().zadd(activity_purges.DUE, {"story-shared": time.time() + 0.2})
+    services.cast_read(article=story, reader_id="here", choice="promising")
+    wait_until(lambda: recorder.purged("story-shared") == 1)
+    # Past that purge, this process's next vote asks again rather than trust its own guess.
+    services.cast_read(article=story, reader_id="next", choice="promising")
+    wait_until(lambda: recorder.purged("story-shared") == 2)
