@@ -14,7 +14,9 @@ one process sends each purge. The window also outlasts the settler's second and 
 replica's bounded lag, so the page fetched after the purge shows the change.
 
 Without Redis, a write purges its keys at once (after its commit): more purges, never
-a stale page.
+a stale page. The purges are soft (core/httpcache.py: send_purge): the first reader after
+one gets the page as it was while the cache fetches the new one, so a story being voted
+on never makes its readers wait on a render.
 """
 
 import logging
@@ -59,7 +61,7 @@ def _schedule(keys):
         _, dues = pipe.execute()
     except REDIS_ERRORS as error:
         logger.warning("Purging at once, Redis unavailable: %s", error)
-        httpcache.send_purge(keys)
+        httpcache.send_purge(keys, soft=True)
         return
     _waiting_until.update((key, key_due or 0) for key, key_due in zip(keys, dues, strict=True))
     purger.wake()
@@ -82,7 +84,7 @@ def send_due(now=None):
         pipe.zrem(DUE, key)
     mine = [key.decode() for key, removed in zip(due, pipe.execute(), strict=True) if removed]
     if mine:
-        httpcache.send_purge(mine)
+        httpcache.send_purge(mine, soft=True)
     return len(mine)
 
 

@@ -39,6 +39,7 @@ from django.utils.http import urlencode
 logger = logging.getLogger(__name__)
 
 SURROGATE_KEY_HEADER = "xkey"
+SOFT_PURGE_HEADER = "xkey-softpurge"
 # A page reached with this query parameter shows the reader's own choices (the landing
 # page of a form posted without JavaScript): rendered for them, never shared.
 PERSONAL_PARAMETER = "saved"
@@ -175,10 +176,11 @@ def private_page(view):
     return wrapper
 
 
-def _send_purge(url, keys):
-    request = urllib.request.Request(
-        url, method="PURGE", headers={SURROGATE_KEY_HEADER: " ".join(keys)}
-    )
+def _send_purge(url, keys, *, soft):
+    headers = {SURROGATE_KEY_HEADER: " ".join(keys)}
+    if soft:
+        headers[SOFT_PURGE_HEADER] = "1"
+    request = urllib.request.Request(url, method="PURGE", headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=PURGE_TIMEOUT_SECONDS) as answer:
             answer.read()
@@ -187,10 +189,12 @@ def _send_purge(url, keys):
         logger.warning("Purge of %s at %s failed: %s", " ".join(keys), url, error)
 
 
-def send_purge(keys):
-    """Empty every page that shows one of ``keys``, in every cache, now."""
+def send_purge(keys, *, soft=False):
+    """Empty every page that shows one of ``keys``, in every cache, now. A soft purge only
+    marks them stale: the next reader gets the stale copy at once while the cache fetches
+    a fresh one (for reader activity; an editor's change must never be served again)."""
     for url in settings.HTTP_CACHE_PURGE_URLS:
-        _send_purge(url, keys)
+        _send_purge(url, keys, soft=soft)
 
 
 def purge(*keys):

@@ -12,7 +12,9 @@ vcl 4.1;
 #   time to live, stale-while-revalidate the grace (see core/httpcache.py).
 # - Pages are the same for every reader who is not an editor: cookies are dropped from
 #   page requests, except for editors (a session cookie) and the few personal URLs.
-# - The app purges by surrogate key: PURGE with an "xkey" header, from loopback only.
+# - The app purges by surrogate key: PURGE with an "xkey" header, from loopback only; with
+#   "xkey-softpurge: 1" the pages are only marked stale (reader activity): the next reader
+#   gets the stale copy at once while a fresh one is fetched, so no one waits on a render.
 # - Request bodies are read whole before the app sees them, with a size limit.
 # This file is a template for Python's string.Template: a doubled dollar is one dollar.
 # (tools/localcache.py fills $$BACKENDS; "$$$$" stands for "$$".)
@@ -64,7 +66,11 @@ sub vcl_recv {
         if (client.ip !~ purgers) {
             return (synth(403, "Forbidden"));
         }
-        set req.http.purged = xkey.purge(req.http.xkey);
+        if (req.http.xkey-softpurge) {
+            set req.http.purged = xkey.softpurge(req.http.xkey);
+        } else {
+            set req.http.purged = xkey.purge(req.http.xkey);
+        }
         return (synth(200, "Purged " + req.http.purged));
     }
     if (req.method == "POST" || req.method == "PUT" || req.method == "PATCH") {

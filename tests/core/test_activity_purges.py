@@ -17,15 +17,18 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 class PurgeRecorder:
-    """An HTTP server that records the keys of each PURGE it is sent."""
+    """An HTTP server that records the keys of each PURGE it is sent, and whether it was
+    soft (the pages only marked stale)."""
 
     def __init__(self):
         self.purges = []
+        self.soft = []
         recorder = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_PURGE(self):  # noqa: N802 (the method's name)
                 recorder.purges.append(set(self.headers["xkey"].split()))
+                recorder.soft.append(self.headers["xkey-softpurge"] == "1")
                 self.send_response(200)
                 self.end_headers()
 
@@ -59,6 +62,7 @@ def wait_until(condition, seconds=5):
 def test_a_burst_of_votes_purges_the_story_once_with_every_vote_in_it(recorder):
     story = make_article(slug="burst")
     recorder.purges.clear()  # the editor's purge of the new story
+    recorder.soft.clear()
     for n in range(20):
         services.cast_read(article=story, reader_id=f"reader-{n}", choice="promising")
 
@@ -67,6 +71,7 @@ def test_a_burst_of_votes_purges_the_story_once_with_every_vote_in_it(recorder):
 
     assert recorder.purged("story-burst") == 1
     assert recorder.purged("interest") == 1
+    assert recorder.soft == [True]  # readers get the page as it was while it is fetched
     assert activity_purges.waiting() == 0
 
 

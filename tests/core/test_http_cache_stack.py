@@ -173,3 +173,18 @@ def test_a_story_nobody_changes_stays_in_the_cache_past_the_old_five_seconds(cac
     status, headers, _ = fetch(url)
     assert (status, headers["X-Cache"]) == (200, "hit")
     assert int(headers["Age"]) >= 6
+
+
+def test_a_soft_purge_serves_the_page_as_it_was_while_the_cache_fetches_it_again(cache_url):
+    story = make_article()
+    url = cache_url + story.get_absolute_url()
+    fetch(url)
+    status, _, body = fetch(
+        cache_url + "/",
+        method="PURGE",
+        headers={"xkey": f"story-{story.slug}", "xkey-softpurge": "1"},
+    )
+    assert (status, body) == (200, "Purged 1")
+    stale = fetch(url)
+    assert stale[1]["X-Cache"] == "hit"  # served at once, from the stale copy
+    assert wait_for(lambda: fetch(url)[1]["Age"] == "0" or int(fetch(url)[1]["Age"]) < 2, 5) < 5
