@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from api import documents, selectors
 from api.forms import ListParameters, StoryListParameters
-from articles.models import Article
+from articles.models import Article, story_cache_key
 from core import csvsafe, httpcache
 from predictions import cache_keys, calibration
 from predictions.selectors import questions
@@ -38,7 +38,7 @@ def error_answer(request, message, status=400):
 
 
 def story_keys(request, slug):
-    return [cache_keys.story(slug), "sources", "questions"]
+    return [story_cache_key(slug), "sources", "questions"]
 
 
 def list_keys(request, **kwargs):

@@ -127,6 +127,12 @@ class Author(models.Model):
 
 
 # What a reader's vote or forecast needs of its story: who it is and whether it is public.
+def story_cache_key(slug):
+    """The HTTP cache's surrogate key of a story's page and of everything that shows it
+    (core/httpcache.py)."""
+    return f"story-{slug}"
+
+
 READER_WRITE_FIELDS = ("slug", "status", "published_at")
 READER_WRITE_COLUMNS = ("id", *READER_WRITE_FIELDS)
 

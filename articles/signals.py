@@ -7,7 +7,7 @@ skips save() but still sends pre_save and m2m_changed: fixtures end up rendered.
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from articles.models import Article, Author, Correction, GlossaryTerm, Topic
+from articles.models import Article, Author, Correction, GlossaryTerm, Topic, story_cache_key
 from core import httpcache
 
 DERIVED_FIELDS = Article.RENDERED_FIELDS
@@ -57,11 +57,11 @@ def purge_cached_pages(sender, instance, **kwargs):
     """Pages that show stories leave the HTTP cache (core/httpcache.py) once this is saved."""
     story = instance if isinstance(instance, Article) else getattr(instance, "article", None)
     topics = ["topics"] if isinstance(instance, Topic) else []
-    httpcache.purge("stories", *topics, *([f"story-{story.slug}"] if story else []))
+    httpcache.purge("stories", *topics, *([story_cache_key(story.slug)] if story else []))
 
 
 @receiver(post_save, sender=Author)
 def purge_author_pages(sender, instance, **kwargs):
     """An author's page, and the stories whose bylines link to it, leave the HTTP cache."""
     stories = instance.articles.values_list("slug", flat=True)
-    httpcache.purge(f"author-{instance.slug}", *(f"story-{slug}" for slug in stories))
+    httpcache.purge(f"author-{instance.slug}", *(story_cache_key(slug) for slug in stories))

@@ -11,7 +11,15 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from articles import images, search, selectors
-from articles.models import Article, ArticleRedirect, Author, Correction, GlossaryTerm, Topic
+from articles.models import (
+    Article,
+    ArticleRedirect,
+    Author,
+    Correction,
+    GlossaryTerm,
+    Topic,
+    story_cache_key,
+)
 from core import httpcache
 from core.admin_site import is_editor
 from core.errors import bad_request_response
@@ -96,7 +104,7 @@ class FrontPageView(ForgivingPaginationMixin, ListView):
 
 
 def story_keys(request, slug):
-    return [f"story-{slug}", "topics"]
+    return [story_cache_key(slug), "topics"]
 
 
 # The story shows reader activity (its tallies, the crowd forecast): a short s-maxage.

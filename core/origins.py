@@ -12,6 +12,7 @@ nothing else, and the address cannot be read back. An IPv6 client is grouped by 
 import hashlib
 import hmac
 import ipaddress
+from functools import lru_cache
 
 from django.conf import settings
 from django.utils.encoding import force_bytes
@@ -35,8 +36,14 @@ def network_of(address):
     return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
 
 
+@lru_cache(maxsize=2)
+def _key(secret_key):
+    """The HMAC key, derived once per SECRET_KEY (every forecast asks for it)."""
+    return hashlib.sha256(SALT + force_bytes(secret_key)).digest()
+
+
 def origin_of_address(address):
-    key = hashlib.sha256(SALT + force_bytes(settings.SECRET_KEY)).digest()
+    key = _key(settings.SECRET_KEY)
     digest = hmac.new(key, force_bytes(network_of(address)), hashlib.sha256).hexdigest()
     return digest[:LENGTH]
 

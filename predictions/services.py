@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from articles.models import Article, Topic
+from articles.models import Article, Topic, story_cache_key
 from core import activity_purges, httpcache
 from predictions import (
     aggregate_statements,
@@ -106,7 +106,7 @@ def withdraw_read(*, article, reader_id):
 
 def _read_moved(article):
     """The story's tallies and its topics' interest moved: their pages follow soon."""
-    activity_purges.purge_soon(cache_keys.story(article.slug), cache_keys.INTEREST)
+    activity_purges.purge_soon(story_cache_key(article.slug), cache_keys.INTEREST)
 
 
 @transaction.atomic
@@ -173,7 +173,7 @@ def _settle_soon(question):
     if not (settling.due(question.pk) and settling.settle_question(question.pk)):
         settling.settler.wake()
     activity_purges.purge_soon(
-        cache_keys.story(question.article.slug),
+        story_cache_key(question.article.slug),
         cache_keys.question(question.slug),
         cache_keys.CROWD,
     )
@@ -233,7 +233,7 @@ def resolve_question(*, question, resolution, note, now=None):
     question.resolved_at = now or timezone.now()
     question.save(update_fields=["resolution", "resolution_note", "resolved_at"])
     Score.objects.filter(question=question).delete()
-    httpcache.purge(f"story-{question.article.slug}", "questions")
+    httpcache.purge(story_cache_key(question.article.slug), "questions")
     if not question.is_scored:
         return question
     scores = scoring.score_readers(

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article, Correction
+from articles.models import Article, Correction, story_cache_key
 from core import httpcache
 from trust import history, rubric
 from trust.models import (
@@ -109,7 +109,7 @@ def rescore_article(*, article, reason="Evidence reviewed by an editor"):
     if record_score_change(article=article, reason=reason) is not None:
         # Every card shows the score: the listings change with it.
         httpcache.purge("stories")
-    httpcache.purge(f"story-{article.slug}", "sources")
+    httpcache.purge(story_cache_key(article.slug), "sources")
     return score
 
 
