@@ -5,7 +5,10 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-MANAGE := $(BIN)/python manage.py
+# The settings read the environment only: tools/devenv.py supplies the checkout's own
+# database and Redis (unless DATABASE_URL or REDIS_URL is set) to the commands that need them.
+DEVENV := $(PYTHON) -m tools.devenv
+MANAGE := $(DEVENV) $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -78,7 +81,7 @@ run: content static redis ## Bring up the site (cache, app, database, Redis) on 
 	echo "==> Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the app and the cache)" && \
 	trap '$(PYTHON) -m tools.localcache stop --port $(PORT)' EXIT && \
 	HTTP_CACHE_PURGE_URLS=http://127.0.0.1:$(PORT)/ CLIENT_IP_HEADER=HTTP_X_FORWARDED_FOR \
-	$(BIN)/gunicorn --config newsroom/gunicorn_conf.py --bind unix:$$socket newsroom.wsgi
+	$(DEVENV) $(BIN)/gunicorn --config newsroom/gunicorn_conf.py --bind unix:$$socket newsroom.wsgi
 
 cluster: install static system-deps ## Two app nodes behind Varnish on :8000, Redis, a primary and a replica
 	@$(BIN)/python -m tools.cluster start
@@ -103,7 +106,7 @@ migrations-check: install db ## Fail when models changed without a migration
 
 test: system-deps node-deps redis check ## Run the whole test suite (browser tests included)
 	@echo "==> Running the test suite"
-	@$(BIN)/pytest $(PYTEST_ARGS)
+	@$(DEVENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install ## Lint and check formatting with ruff
 	@echo "==> Linting"

@@ -1,8 +1,9 @@
 """Newsroom settings, read from the environment (see README: Configuration).
 
-Safe by default: unless NEWSROOM_ENV=development, a missing SECRET_KEY,
-ALLOWED_HOSTS, DATABASE_URL or REDIS_URL stops start-up with a clear message, and DEBUG
-is off unless asked for.
+Safe by default: a missing DATABASE_URL or REDIS_URL stops start-up with a clear
+message, and so does a missing SECRET_KEY or ALLOWED_HOSTS unless NEWSROOM_ENV=development;
+DEBUG is off unless asked for. Nothing here knows the development servers: on a
+developer's machine the make targets supply their URLs (tools/devenv.py).
 """
 
 import os
@@ -13,8 +14,6 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from tools import localdb, localredis
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 ENVIRONMENT = os.environ.get("NEWSROOM_ENV", "production")
@@ -23,12 +22,18 @@ if ENVIRONMENT not in {"production", "development"}:
 DEVELOPMENT = ENVIRONMENT == "development"
 
 
-def _required(name, development_default):
+def _required(name, development_default=None):
+    """The variable's value; in development, ``development_default`` when it has one."""
     value = os.environ.get(name)
     if value:
         return value
-    if DEVELOPMENT:
+    if DEVELOPMENT and development_default is not None:
         return development_default
+    if DEVELOPMENT:
+        raise ImproperlyConfigured(
+            f"{name} is not set. The make targets set it to the checkout's own server; "
+            'outside them, run eval "$(python3 -m tools.devenv)" first.'
+        )
     raise ImproperlyConfigured(
         f"{name} is not set. Set it, or set NEWSROOM_ENV=development for local defaults."
     )
@@ -155,9 +160,9 @@ TEMPLATES = [
     },
 ]
 
-# One PostgreSQL database everywhere. Without DATABASE_URL, development uses
-# the checkout's private cluster (python -m tools.localdb start).
-_DATABASE_URL = _required("DATABASE_URL", localdb.url())
+# One PostgreSQL database everywhere. On a developer's machine the make targets set
+# DATABASE_URL to the checkout's private cluster (tools/devenv.py).
+_DATABASE_URL = _required("DATABASE_URL")
 if not _DATABASE_URL.startswith(("postgres://", "postgresql://", "pgsql://")):
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://…).")
 DATABASES = {
@@ -239,8 +244,9 @@ STORAGES = {
 
 # Redis holds what every process must agree on: rate-limit counts and debounce marks.
 # Pages are cached by the HTTP cache in front (HTTP_CACHE_PURGE_URLS), not in Django.
-# Development and tests use the checkout's private Redis (python -m tools.localredis).
-REDIS_URL = _required("REDIS_URL", localredis.url())
+# On a developer's machine the make targets set REDIS_URL to the checkout's private
+# Redis (tools/devenv.py).
+REDIS_URL = _required("REDIS_URL")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -1,11 +1,15 @@
 """Test settings: the real settings and database, with faster, explicit test parts."""
 
 import os
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
-os.environ.setdefault("NEWSROOM_ENV", "development")
+from tools import devenv
+
+# The checkout's own PostgreSQL and Redis, as the make targets supply them.
+for _name, _value in devenv.values().items():
+    os.environ.setdefault(_name, _value)
 
 from newsroom.settings import *  # noqa: E402,F403
-from tools import localredis  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -29,7 +33,18 @@ DATABASES["default"]["TEST"] = {"NAME": "test_newsroom" + os.environ.get("TEST_D
 # starts empty (tests/conftest.py clears it). TEST_REDIS_DB gives a concurrent suite
 # (one with TEST_DB_SUFFIX) a database of its own, 2-15.
 _REDIS_DB = os.environ.get("TEST_REDIS_DB", "2" if os.environ.get("TEST_DB_SUFFIX") else "1")
-CACHES["default"]["LOCATION"] = localredis.url(db=int(_REDIS_DB))  # noqa: F405
+
+
+def _redis_database(url, number):
+    """REDIS_URL pointed at database ``number`` (a unix URL's ?db=, a TCP URL's path)."""
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        query = dict(parse_qsl(parts.query)) | {"db": number}
+        return f"unix://{parts.path}?{urlencode(query)}"
+    return parts._replace(path=f"/{number}").geturl()
+
+
+CACHES["default"]["LOCATION"] = _redis_database(REDIS_URL, _REDIS_DB)  # noqa: F405
 
 # Each forecast recomputes its question's aggregate at once, as a lone reader would see it.
 AGGREGATE_DEBOUNCE_SECONDS = 0

@@ -16,7 +16,6 @@ from django.urls import reverse
 
 from articles.models import Article, GlossaryTerm, Topic
 from predictions.models import Question
-from tools import localdb, localredis
 from trust.models import Source
 
 pytestmark = pytest.mark.django_db
@@ -164,8 +163,6 @@ def production_environment(**extra):
         NEWSROOM_ENV="production",
         SECRET_KEY=secrets.token_urlsafe(60),
         ALLOWED_HOSTS="news.example.org",
-        DATABASE_URL=localdb.url(),
-        REDIS_URL=localredis.url(),
         **extra,
     )
     return environment

@@ -9,7 +9,7 @@ import signal
 import sys
 import time
 
-from tools import chaos
+from tools import chaos, localredis
 from tools.chaos.cluster import AppServer, ThrowawayCluster
 from tools.chaos.faults import run_chaos
 from tools.chaos.report import check_integrity, summarise_statuses
@@ -27,6 +27,7 @@ def configure_django(database_url, secret_key):
     os.environ.update(
         NEWSROOM_ENV="development",
         DATABASE_URL=database_url,
+        REDIS_URL=localredis.url(db=3),
         SECRET_KEY=secret_key,
         DJANGO_SETTINGS_MODULE="newsroom.settings",
         LOG_LEVEL="ERROR",

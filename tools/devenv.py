@@ -1,0 +1,42 @@
+"""The development values the settings read from the environment, for one command.
+
+The settings read the environment only: production supplies DATABASE_URL and
+REDIS_URL, and on a developer's machine this script supplies the checkout's private
+cluster and Redis (tools/localdb.py, tools/localredis.py) unless they are already set.
+
+    python3 -m tools.devenv COMMAND [ARGS...]   run COMMAND with them (the Makefile does)
+    python3 -m tools.devenv                     print them as shell exports:
+                                                eval "$(python3 -m tools.devenv)"
+
+Standard library only, like the two scripts it asks.
+"""
+
+import os
+import shlex
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tools import localdb, localredis  # noqa: E402
+
+
+def values():
+    """NEWSROOM_ENV, DATABASE_URL and REDIS_URL: each as set, else the checkout's own."""
+    return {
+        "NEWSROOM_ENV": os.environ.get("NEWSROOM_ENV") or "development",
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or localdb.url(),
+        "REDIS_URL": os.environ.get("REDIS_URL") or localredis.url(),
+    }
+
+
+def main(argv):
+    if len(argv) == 1:
+        for name, value in values().items():
+            print(f"export {name}={shlex.quote(value)}")  # noqa: T201
+        return
+    os.execvpe(argv[1], argv[1:], os.environ | values())
+
+
+if __name__ == "__main__":
+    main(sys.argv)
