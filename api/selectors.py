@@ -14,7 +14,6 @@ from django.db.models import Prefetch
 from articles import meters
 from predictions import calibration
 from predictions.models import AggregatePoint, Question
-from trust.meters import score_readings
 
 
 @dataclass(frozen=True)
@@ -74,7 +73,7 @@ def meter_calibration():
         .prefetch_related(Prefetch("aggregate_history", queryset=AggregatePoint.objects.all()))
         .order_by("-resolved_at", "pk")
     )
-    histories = score_readings([question.article_id for question in questions])
+    histories = meters.readings([question.article_id for question in questions])
     claims = []
     for question in questions:
         meter, after_close = _meter_at_close(histories.get(question.article_id, []), question)

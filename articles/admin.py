@@ -10,7 +10,7 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 from simple_history.utils import update_change_reason
 
-from articles import images, services, writing
+from articles import extensions, images, services, writing
 from articles.forms import ArticleAdminForm
 from articles.models import Article, ArticleImage, Author, Correction, GlossaryTerm, Topic
 from core import leases, markup
@@ -140,11 +140,26 @@ def record_inline_changes(article, formsets):
         update_change_reason(article, "; ".join(said)[:100])
 
 
+def _added_columns():
+    return [column for part in extensions.admin_parts() for column in part.columns]
+
+
+def _column(column):
+    """A column of the stories' list for an extension's AdminColumn."""
+
+    def show(article):
+        value = getattr(article, column.annotation)
+        return column.empty if value is None else value
+
+    show.__name__ = column.name
+    return admin.display(description=column.description, ordering=column.annotation)(show)
+
+
 class ArticleAdmin(
     OptimisticConcurrencyMixin, LabelledDateTimesMixin, DeskAdminMixin, HistoryAdmin
 ):
-    """The story form's own fields. The project registers it (newsroom/admin.py), adding
-    the evidence and question inlines of the apps above this one."""
+    """The story form: its own fields, and the inlines, desk sections and list columns
+    the registered extensions add (articles/extensions.py)."""
 
     form = ArticleAdminForm
     list_display = ["headline", "state", "is_lead", "published_at", "updated_at"]
@@ -155,7 +170,6 @@ class ArticleAdmin(
     autocomplete_fields = ["topics", "glossary_terms", "author", "follows_up"]
     readonly_fields = ["checklist", "created_at", "updated_at", "reading_time_minutes"]
     inlines = [ArticleImageInline, CorrectionInline]
-    desk_sections = (STORY_SECTION, PUBLISHING_SECTION)
     actions = [publish, unpublish, pin_lead, unpin_lead]
     fieldsets = [
         ("Story", {"fields": ["headline", "slug", "dek", "byline", "author", "topics"]}),
@@ -304,6 +318,28 @@ class ArticleAdmin(
                     messages.ERROR,
                 )
 
+    @property
+    def desk_sections(self):
+        added = [part.section for part in extensions.admin_parts()]
+        return (STORY_SECTION, *added, PUBLISHING_SECTION)
+
+    def get_inlines(self, request, obj):
+        added = [inline for part in extensions.admin_parts() for inline in part.inlines]
+        return [*self.inlines, *added]
+
+    def get_list_display(self, request):
+        return [*self.list_display, *(_column(column) for column in _added_columns())]
+
+    def get_queryset(self, request):
+        columns = {column.annotation: column.expression for column in _added_columns()}
+        return super().get_queryset(request).annotate(**columns)
+
     def related_saved(self, article, formsets):
-        """After the story's inlines are saved, before publishing: the project composes
-        the apps' updates here (newsroom/admin.py rescores the story)."""
+        """After the story's inlines are saved, before publishing: each extension's
+        update (trust re-scores the story)."""
+        for part in extensions.admin_parts():
+            if part.after_save:
+                part.after_save(article, formsets)
+
+
+admin.site.register(Article, ArticleAdmin)

@@ -1,16 +1,16 @@
-"""A story's rating at a given time, which the articles app cannot know: a hook for the
-app above that rates stories.
+"""A story's rating over time, which the articles app cannot know: the readings of the
+extension that rates stories (articles/extensions.py; trust's score history).
 
-The reality meter and its history belong to trust, which articles must not import,
-and predictions (which must not import trust either) asks what the meter said when a
-reader forecast and what it says now. The project registers a provider at start-up
-(newsroom/apps.py): given story ids, each story's readings, oldest first, in one
-query. Without a provider every story has no readings, and nothing is said of them.
+predictions (which must not import trust) asks what the meter said when a reader
+forecast and what it says now; the calibration page asks what it said when a question
+closed. Without a registered source every story has no readings, and nothing is said
+of them.
 """
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+
+from articles import extensions
 
 
 @dataclass(frozen=True)
@@ -23,15 +23,13 @@ class Reading:
     band: str = ""
 
 
-Provider = Callable[[Iterable[int]], dict[int, list[Reading]]]
-
-_provider: Provider | None = None
-
-
-def register(provider):
-    """Make ``provider`` the source of every story's readings."""
-    global _provider
-    _provider = provider
+def readings(story_ids):
+    """{story id: [Reading, …]}, oldest first, in one query; {} without a source."""
+    source = extensions.readings_source()
+    story_ids = list(story_ids)
+    if source is None or not story_ids:
+        return {}
+    return source(story_ids)
 
 
 def reading_at(readings, moment):
@@ -42,12 +40,9 @@ def reading_at(readings, moment):
 
 def then_and_now(moments):
     """For {story id: moment}, {story id: (reading at that moment, latest reading)}, in one
-    query; a story with no readings (or no provider registered) is left out."""
-    if _provider is None or not moments:
-        return {}
-    histories = _provider(list(moments))
+    query; a story with no readings (or no source registered) is left out."""
     return {
-        story_id: (reading_at(readings, moments[story_id]), readings[-1])
-        for story_id, readings in histories.items()
-        if readings
+        story_id: (reading_at(story_readings, moments[story_id]), story_readings[-1])
+        for story_id, story_readings in readings(moments).items()
+        if story_readings
     }

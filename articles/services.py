@@ -1,34 +1,13 @@
 """Editorial writes with rules: publishing, unpublishing, pinning the lead, renaming."""
 
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from articles import extensions
+from articles.extensions import PublishCheck
 from articles.models import Article, ArticleRedirect
 from core import httpcache
-
-
-@dataclass(frozen=True)
-class PublishCheck:
-    """One item of the publish checklist, added by the app that owns what it checks.
-
-    ``problems(article)`` returns plain sentences, empty when the item passes. Evidence
-    checks are waived by an explicit, recorded "publish without evidence".
-    """
-
-    label: str
-    problems: object
-    evidence: bool = False
-
-
-# The apps above this one add their items, by label, when they are ready (trust/apps.py).
-PUBLISH_CHECKS = {}
-
-
-def add_publish_check(label, problems, *, evidence=False):
-    PUBLISH_CHECKS[label] = PublishCheck(label, problems, evidence)
 
 
 def picture_problems(article):
@@ -42,14 +21,16 @@ def picture_problems(article):
     ]
 
 
-add_publish_check("Alt text, caption, credit and licence on every picture", picture_problems)
+PICTURE_CHECK = PublishCheck(
+    "Alt text, caption, credit and licence on every picture", picture_problems
+)
 
 
 def publish_checklist(article):
     """Each checklist item as (label, problems, waived), for the editor's form."""
     own = article.publication_problems(topic_count=article.topics.count())
     items = [("The story: headline, standfirst, byline, both sections, a topic", own, False)]
-    for check in PUBLISH_CHECKS.values():
+    for check in [PICTURE_CHECK, *extensions.publish_checks()]:
         waived = check.evidence and article.published_without_evidence
         items.append((check.label, [] if waived else check.problems(article), waived))
     return items

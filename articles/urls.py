@@ -5,7 +5,9 @@ from articles import feeds, views
 
 app_name = "articles"
 
-_other_patterns = [
+urlpatterns = [
+    path("", views.FrontPageView.as_view(), name="front"),
+    path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author"),
     path("topics/", views.TopicListView.as_view(), name="topics"),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic"),
@@ -20,25 +22,6 @@ _other_patterns = [
 # Pictures are served here while they live in this site's storage; a MEDIA_URL on another
 # host (object storage) serves them there instead.
 if settings.MEDIA_URL.startswith("/"):
-    _other_patterns.append(
+    urlpatterns.append(
         path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", views.media_file, name="media")
     )
-
-
-def patterns(
-    *, front_template="articles/front_page.html", story_template="articles/article_detail.html"
-):
-    """The app's URLs. A project composing more onto the front page and the story (panels of
-    the apps above this one) passes templates that extend these two."""
-    return [
-        path("", views.FrontPageView.as_view(template_name=front_template), name="front"),
-        path(
-            "articles/<slug:slug>/",
-            views.ArticleDetailView.as_view(template_name=story_template),
-            name="detail",
-        ),
-        *_other_patterns,
-    ]
-
-
-urlpatterns = patterns()

@@ -2,17 +2,18 @@ from django.apps import AppConfig
 
 
 class NewsroomConfig(AppConfig):
-    """The composition root: the Editors group's migration, the composed admin, commands,
-    and what the apps above articles add to its story cards and to a story's meter."""
+    """The composition root: the Editors group's migration, project commands, and the one
+    place that says what the apps above articles add to a story (articles/extensions.py)."""
 
     default = True
     name = "newsroom"
     verbose_name = "Newsroom"
 
     def ready(self):
-        from articles import cards, meters
-        from trust.cards import REALITY_SCORE_CARD
-        from trust.meters import score_readings
+        from api.extension import OPEN_DATA
+        from articles import extensions
+        from predictions.extension import READERS
+        from trust.extension import EVIDENCE
 
-        cards.register(REALITY_SCORE_CARD)
-        meters.register(score_readings)
+        # In page order: the evidence, then the reader panels, then the open-data links.
+        extensions.register(EVIDENCE, READERS, OPEN_DATA)

@@ -4,7 +4,6 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from articles import urls as article_urls
 from newsroom.health import healthz
 from newsroom.sitemaps import SITEMAPS
 
@@ -14,19 +13,7 @@ handler404 = "newsroom.views.page_not_found"
 handler500 = "core.errors.server_error"
 
 urlpatterns = [
-    # The story and the front page compose the evidence and reader panels (templates/newsroom/).
-    path(
-        "",
-        include(
-            (
-                article_urls.patterns(
-                    front_template="newsroom/front_page.html",
-                    story_template="newsroom/story_page.html",
-                ),
-                article_urls.app_name,
-            )
-        ),
-    ),
+    path("", include("articles.urls")),
     path("", include("trust.urls")),
     path("", include("predictions.urls")),
     path("", include("api.urls")),

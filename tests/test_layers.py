@@ -46,3 +46,38 @@ def test_a_package_imports_only_the_layers_below_it(package):
     assert modules > 1, f"{package} was not read"
     forbidden = {name: where for name, where in imports.items() if name not in ALLOWED[package]}
     assert forbidden == {}
+
+
+def calls_to_register_story_extensions(path):
+    """Lines of ``path`` that register story extensions (articles/extensions.py)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    direct = any(
+        isinstance(node, ast.ImportFrom)
+        and node.module == "articles.extensions"
+        and any(alias.name == "register" for alias in node.names)
+        for node in ast.walk(tree)
+    )
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and (
+            (
+                isinstance(node.func, ast.Attribute)
+                and node.func.attr == "register"
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "extensions"
+            )
+            or (direct and isinstance(node.func, ast.Name) and node.func.id == "register")
+        )
+    ]
+
+
+def test_only_the_composition_root_fills_the_story_extension_point():
+    callers = {
+        str(path.relative_to(REPO)): lines
+        for package in [*ALLOWED, "tests"]
+        for path in sorted((REPO / package).rglob("*.py"))
+        if (lines := calls_to_register_story_extensions(path))
+    }
+    assert list(callers) == ["newsroom/apps.py"]

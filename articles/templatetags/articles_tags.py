@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from articles import cards, search
+from articles import cards, extensions, search
 from core import markup
 from core.jsonld import image_object, jsonld_script
 
@@ -184,6 +184,18 @@ def story_prose(html):
     place, and tables scroll sideways with a cue."""
     html = markup.terms_in_place(html)
     return mark_safe(html.replace("<table>", SCROLLING_TABLE).replace("</table>", "</table></div>"))
+
+
+@register.simple_tag(takes_context=True)
+def panels(context, slot):
+    """The panels the registered extensions draw in ``slot`` (articles/extensions.py),
+    each its app's template rendered with this page's context."""
+    engine = context.template.engine
+    return mark_safe(
+        "".join(
+            engine.get_template(name).render(context) for name in extensions.panel_templates(slot)
+        )
+    )
 
 
 @register.simple_tag

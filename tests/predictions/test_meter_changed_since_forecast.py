@@ -7,7 +7,7 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import meters
+from articles import extensions, meters
 from core.readers import COOKIE_NAME, signed_reader_cookie
 from predictions import changes, services
 from predictions.models import Question
@@ -20,7 +20,6 @@ from tests.factories import (
     make_question,
     make_source,
 )
-from trust.meters import score_readings
 from trust.models import CriterionResult
 from trust.services import rescore_source
 
@@ -183,11 +182,11 @@ def test_the_readers_panel_reads_the_meter_in_one_query(
 
 
 @pytest.fixture
-def without_the_projects_provider():
+def without_the_projects_provider(monkeypatch):
     """The articles app on its own: no app above has registered the meter's history."""
-    meters.register(None)
-    yield
-    meters.register(score_readings)
+    unrated = [known for known in extensions.registered() if known.readings is None]
+    assert len(unrated) < len(extensions.registered())
+    monkeypatch.setattr(extensions, "_registered", unrated)
 
 
 def test_without_a_registered_provider_the_panel_says_nothing_of_the_meter(
