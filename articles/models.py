@@ -43,10 +43,6 @@ class Topic(models.Model):
     description = models.TextField(
         blank=True, help_text="One or two plain sentences shown on the topic page."
     )
-    # Written by the predictions app as readers vote, so that ordering topics by
-    # reader interest is a column read. Stored relative to a fixed epoch: see
-    # predictions/interest.py for why it never needs a decay job.
-    reader_interest = models.FloatField(default=0, editable=False, db_index=True)
 
     objects = TopicQuerySet.as_manager()
 

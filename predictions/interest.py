@@ -3,7 +3,7 @@
 A read at time t is worth 2^(-(now - t) / h) now, for a half-life h. Written
 as 2^((t - EPOCH) / h) x 2^(-(now - EPOCH) / h), the first factor is fixed
 when the read is cast and the second is the same for every topic. So each
-Topic keeps the sum of the first factors (``reader_interest``): ordering by it
+TopicInterest keeps the sum of the first factors (``amount``): ordering by it
 orders by current weight, adding or withdrawing a read is one increment, and
 the current weight is that sum times the common decay factor. Floats hold
 2^1000, about 80 years of 30-day half-lives past the epoch.

@@ -318,8 +318,23 @@ class Score(models.Model):
         return f"Brier {self.brier:.3f} on {self.question}"
 
 
+class TopicInterest(models.Model):
+    """Readers' interest in a topic: the sum of its reads' interest, stored relative to a
+    fixed epoch (predictions/interest.py says why it never needs a decay job), so that
+    ordering topics by interest is an indexed column read. predictions owns this table;
+    a topic nobody has read has no row."""
+
+    topic = models.OneToOneField(
+        Topic, on_delete=models.CASCADE, primary_key=True, related_name="interest"
+    )
+    amount = models.FloatField(default=0, db_index=True)
+
+    def __str__(self):
+        return f"{self.amount:g} for {self.topic_id}"
+
+
 class PendingInterest(models.Model):
-    """Topic interest a read added or took back, not yet folded into Topic.reader_interest.
+    """Topic interest a read added or took back, not yet folded into TopicInterest.
 
     A read only appends rows here, so readers of one hot story never queue on their
     topics' rows; predictions/settling.py folds them in, about once a second.

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from articles.models import Article, Topic, story_cache_key
+from articles.models import Article, story_cache_key
 from core import activity_purges, httpcache
 from predictions import (
     aggregate_statements,
@@ -36,6 +36,7 @@ from predictions.models import (
     ReadTally,
     Score,
     StaleAggregate,
+    TopicInterest,
 )
 
 
@@ -122,9 +123,10 @@ def rebuild_topic_interest():
         (topic_id, cast_at) for article_id, cast_at in reads for topic_id in topics_of[article_id]
     )
     PendingInterest.objects.all().delete()
-    for topic in Topic.objects.order_by("pk"):
-        topic.reader_interest = totals.get(topic.pk, 0.0)
-        topic.save(update_fields=["reader_interest"])
+    TopicInterest.objects.all().delete()
+    TopicInterest.objects.bulk_create(
+        TopicInterest(topic_id=topic_id, amount=amount) for topic_id, amount in totals.items()
+    )
     counts = defaultdict(lambda: defaultdict(int))
     for article_id, choice in Read.objects.values_list("article_id", "choice").iterator(
         chunk_size=10_000

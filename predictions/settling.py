@@ -2,7 +2,7 @@
 
 A read appends its topics' interest (PendingInterest) and a forecast marks its
 question's aggregate stale (StaleAggregate); neither waits on a shared row.
-``settle()`` folds the interest into Topic.reader_interest in one statement and
+``settle()`` folds the interest into TopicInterest in one statement and
 recomputes each stale question's community forecast, under a PostgreSQL
 advisory lock so that one process at a time does it. It runs in the write that
 finds the question not recomputed within the last AGGREGATE_DEBOUNCE_SECONDS,
@@ -22,11 +22,16 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from articles.models import Topic
 from core import shared_redis
 from core.shared_redis import REDIS_ERRORS
 from predictions import aggregate_statements, aggregation
-from predictions.models import AggregatePoint, PendingInterest, Question, StaleAggregate
+from predictions.models import (
+    AggregatePoint,
+    PendingInterest,
+    Question,
+    StaleAggregate,
+    TopicInterest,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -37,9 +42,9 @@ IDLE_ROUNDS_BEFORE_SLEEP = 10
 
 FOLD_INTEREST = f"""
 WITH moved AS (DELETE FROM {PendingInterest._meta.db_table} RETURNING topic_id, amount)
-UPDATE {Topic._meta.db_table} SET reader_interest = reader_interest + totals.amount
-FROM (SELECT topic_id, sum(amount) AS amount FROM moved GROUP BY topic_id) AS totals
-WHERE {Topic._meta.db_table}.id = totals.topic_id
+INSERT INTO {TopicInterest._meta.db_table} AS stored (topic_id, amount)
+SELECT topic_id, sum(amount) FROM moved GROUP BY topic_id
+ON CONFLICT (topic_id) DO UPDATE SET amount = stored.amount + EXCLUDED.amount
 """
 
 

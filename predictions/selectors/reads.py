@@ -9,8 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, F, Sum
+from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from articles.models import Topic
@@ -128,8 +128,10 @@ def community_direction(weeks=8, now=None):
         if row["article__topics"] is not None and week in starts:
             weekly[row["article__topics"]][starts.index(week)] += row["reads"]
     ranked, unread = [], []
-    for topic in Topic.objects.order_by("-reader_interest", "name"):
-        weight = interest.current_weight(topic.reader_interest, now)
+    for topic in Topic.objects.annotate(interest_amount=Coalesce("interest__amount", 0.0)).order_by(
+        "-interest_amount", "name"
+    ):
+        weight = interest.current_weight(topic.interest_amount, now)
         if weight <= 0:
             unread.append(topic)
             continue
@@ -155,7 +157,11 @@ class WantedTopic:
 
 def most_wanted_topics(limit):
     now = timezone.now()
-    topics = Topic.objects.filter(reader_interest__gt=0).order_by("-reader_interest")[:limit]
+    topics = (
+        Topic.objects.filter(interest__amount__gt=0)
+        .annotate(interest_amount=F("interest__amount"))
+        .order_by("-interest_amount")[:limit]
+    )
     return [
-        WantedTopic(topic, interest.current_weight(topic.reader_interest, now)) for topic in topics
+        WantedTopic(topic, interest.current_weight(topic.interest_amount, now)) for topic in topics
     ]

@@ -6,6 +6,7 @@ import pytest
 from django.db.models import Count
 
 from articles.models import Article, Correction, GlossaryTerm, Topic
+from tests.factories import topic_interests
 from tests.site_content import load_site_content
 from trust.models import ScoreChange
 
@@ -102,13 +103,13 @@ def test_reloading_keeps_topic_weights_and_invents_no_score_history():
     article = Article.objects.get(slug="tscm-car-t-first-in-human")
     services.cast_read(article=article, reader_id="r1", choice="promising")
     settling.settle()
-    weights = dict(Topic.objects.values_list("slug", "reader_interest"))
+    weights = topic_interests("slug")
     history = TrustScoreChange.objects.count()
     story_history = list(ScoreChange.objects.values_list("pk", "score", "state"))
 
     load_site_content()
 
-    assert dict(Topic.objects.values_list("slug", "reader_interest")) == pytest.approx(weights)
+    assert topic_interests("slug") == pytest.approx(weights)
     assert weights["cancer"] > 0
     assert TrustScoreChange.objects.count() == history
     assert list(ScoreChange.objects.values_list("pk", "score", "state")) == story_history

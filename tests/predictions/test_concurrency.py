@@ -9,11 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from articles.models import Topic
 from core.readers import signed_reader_cookie
 from predictions import aggregation, services, settling
 from predictions.models import Forecast, Question, Read, ReadChoice, ReadTally
-from tests.factories import make_article, make_question, make_topic
+from tests.factories import make_article, make_question, make_topic, topic_interests
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -90,9 +89,9 @@ def test_fifty_readers_at_once_leave_exactly_fifty_reads(live_server, unlimited)
 
 def assert_weights_match_raw_reads():
     settling.settle()
-    stored = dict(Topic.objects.values_list("pk", "reader_interest"))
+    stored = topic_interests()
     services.rebuild_topic_interest()
-    assert dict(Topic.objects.values_list("pk", "reader_interest")) == pytest.approx(stored)
+    assert topic_interests() == pytest.approx(stored)
 
 
 def test_simultaneous_forecasts_leave_the_aggregate_the_raw_rows_give(live_server, unlimited):

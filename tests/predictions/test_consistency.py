@@ -7,7 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from predictions import consistency, services, settling
-from predictions.models import AggregatePoint, Question, ReadTally, Score
+from predictions.models import AggregatePoint, Question, ReadTally, Score, TopicInterest
 from tests.factories import make_article, make_question
 
 
@@ -55,7 +55,9 @@ def drop_tally(activity):
 
 
 def tamper_interest(activity):
-    activity["stories"][0].topics.update(reader_interest=F("reader_interest") * 1.01)
+    TopicInterest.objects.filter(topic__in=activity["stories"][0].topics.all()).update(
+        amount=F("amount") * 1.01
+    )
 
 
 def tamper_aggregate(activity):

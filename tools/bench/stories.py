@@ -63,14 +63,13 @@ class Stories(BulkLoad):
         self.topic_ids = self._new_ids(Topic, sizes["topics"])
         self._copy(
             Topic,
-            ["id", "name", "slug", "description", "reader_interest"],
+            ["id", "name", "slug", "description"],
             (
                 (
                     pk,
                     f"Synthetic topic {n:03d}",
                     f"{SLUG_PREFIX}topic-{n:03d}",
                     f"A made-up topic, number {n}, in the benchmark's synthetic data set.",
-                    0.0,
                 )
                 for n, pk in enumerate(self.topic_ids, start=1)
             ),

@@ -182,7 +182,8 @@ class SyntheticDataSet(Stories, Evidence, Forecasts):
             .values_list("article__topics", "cast_at")
             .iterator(chunk_size=50_000)
         )
+        table = self._table(predictions.TopicInterest)
+        self.cursor.execute(f"DELETE FROM {table}")
         self.cursor.executemany(
-            f"UPDATE {self._table(Topic)} SET reader_interest = %s WHERE id = %s",
-            [(totals.get(pk, 0.0), pk) for pk in Topic.objects.values_list("pk", flat=True)],
+            f"INSERT INTO {table} (topic_id, amount) VALUES (%s, %s)", list(totals.items())
         )
