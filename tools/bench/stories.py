@@ -8,7 +8,8 @@ Markdown 20,000 times would take longer than everything else.
 import math
 from datetime import timedelta
 
-from articles.models import WORDS_PER_MINUTE, Article, GlossaryTerm, Topic
+from articles.models import Article, GlossaryTerm, Topic
+from articles.rendering import WORDS_PER_MINUTE
 from tools.bench.bulk import BulkLoad
 
 SLUG_PREFIX = "synthetic-"
