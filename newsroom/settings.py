@@ -315,7 +315,7 @@ FORECAST_REVEAL_MIN_FORECASTERS = int(os.environ.get("FORECAST_REVEAL_MIN_FORECA
 # "Changed since your forecast" once the crowd median moves by more than this many points.
 FORECAST_CHANGE_THRESHOLD = int(os.environ.get("FORECAST_CHANGE_THRESHOLD", "10"))
 # A question's community forecast is recomputed at most this often under a stream of
-# forecasts (predictions/settling.py); 0 recomputes it on every forecast.
+# forecasts (predictions/services/settling.py); 0 recomputes it on every forecast.
 AGGREGATE_DEBOUNCE_SECONDS = float(os.environ.get("AGGREGATE_DEBOUNCE_SECONDS", "1"))
 # Each process that takes reader writes folds them in from a small background thread.
 SETTLE_IN_BACKGROUND = True

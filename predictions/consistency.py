@@ -15,7 +15,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles.models import Article, Topic
-from predictions import aggregate_statements, aggregation, interest, models, scoring
+from predictions import aggregation, interest, models, scoring
+from predictions.services import crowd
 
 AGGREGATE_FIELDS = ("forecasters", "median", "lower_quartile", "upper_quartile")
 # What a question stores until its first forecast (the model's defaults).
@@ -63,7 +64,7 @@ def tally_differences():
 
 
 def interest_differences():
-    """Each topic's interest, stored plus what is pending (predictions/settling.py folds it
+    """Each topic's interest, stored plus what is pending (predictions/services/settling.py folds it
     in within a second), against its reads."""
     expected = interest.topic_interest(
         models.Read.objects.filter(article__topics__isnull=False)
@@ -118,7 +119,7 @@ def _question_differences(question, forecasts, points, scores):
     by_day = aggregation.replay(
         (
             reader_id,
-            aggregate_statements.origin_key(origin, reader_id),
+            crowd.origin_key(origin, reader_id),
             probability,
             timezone.localdate(made_at),
         )

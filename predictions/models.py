@@ -337,7 +337,7 @@ class PendingInterest(models.Model):
     """Topic interest a read added or took back, not yet folded into TopicInterest.
 
     A read only appends rows here, so readers of one hot story never queue on their
-    topics' rows; predictions/settling.py folds them in, about once a second.
+    topics' rows; predictions/services/settling.py folds them in, about once a second.
     """
 
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")

@@ -35,7 +35,7 @@ READ_POST = 2
 # standing forecast, stores the new one and marks the aggregate stale; then settling it
 # in a transaction of its own (BEGIN, COMMIT): the lock, the stale mark, the standing
 # forecasts with the latest forecast's time, and the stored aggregate with the day's
-# history point (predictions/aggregate_statements.py).
+# history point (predictions/services/crowd.py).
 FORECAST_POST = 8
 # An author's page: the author, their stories, the stories' topics and lead images, the
 # page count, the corrections on their stories, the next scheduled story's time.

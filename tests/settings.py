@@ -49,5 +49,5 @@ CACHES["default"]["LOCATION"] = _redis_database(REDIS_URL, _REDIS_DB)  # noqa: F
 # Each forecast recomputes its question's aggregate at once, as a lone reader would see it.
 AGGREGATE_DEBOUNCE_SECONDS = 0
 # No background settling thread in the test process: tests settle explicitly
-# (predictions.settling.settle), as "once writes settle" says.
+# (predictions.services.settling.settle), as "once writes settle" says.
 SETTLE_IN_BACKGROUND = False

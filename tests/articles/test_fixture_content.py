@@ -97,7 +97,8 @@ def test_demo_forecasts_are_labelled_replaceable_and_scored(client):
 
 
 def test_reloading_keeps_topic_weights_and_invents_no_score_history():
-    from predictions import services, settling
+    from predictions import services
+    from predictions.services import settling
     from trust.models import TrustScoreChange
 
     article = Article.objects.get(slug="tscm-car-t-first-in-human")

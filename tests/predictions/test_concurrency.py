@@ -10,8 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from core.readers import signed_reader_cookie
-from predictions import aggregation, services, settling
+from predictions import aggregation, services
 from predictions.models import Forecast, Question, Read, ReadChoice, ReadTally
+from predictions.services import settling
 from tests.factories import make_article, make_question, make_topic, topic_interests
 
 pytestmark = pytest.mark.django_db(transaction=True)

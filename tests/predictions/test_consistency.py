@@ -6,8 +6,9 @@ import pytest
 from django.db.models import F
 from django.utils import timezone
 
-from predictions import consistency, services, settling
+from predictions import consistency, services
 from predictions.models import AggregatePoint, Question, ReadTally, Score, TopicInterest
+from predictions.services import settling
 from tests.factories import make_article, make_question
 
 

@@ -15,8 +15,9 @@ from django.utils import timezone
 from articles.models import Article
 from core import httpcache
 from core.readers import COOKIE_NAME, MARKER_COOKIE_NAME, signed_reader_cookie
-from predictions import interest, services, settling
+from predictions import interest, services
 from predictions.models import Read, ReadChoice, ReadTally, TopicInterest
+from predictions.services import settling
 from tests import query_budgets
 from tests.factories import make_article, make_question, make_topic, topic_interests
 

@@ -13,8 +13,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from predictions import aggregation, scoring
-from predictions.aggregate_statements import origin_key
 from predictions.models import AggregatePoint, Forecast, Question, Score
+from predictions.services.crowd import origin_key
 from tools.bench.bulk import BulkLoad, apportion
 from tools.bench.stories import READER_PREFIX, SLUG_PREFIX
 

@@ -42,8 +42,8 @@ def check_integrity(traffic):
     from django.db.models import Count
 
     from predictions import consistency as predictions_consistency
-    from predictions import settling
     from predictions.models import Forecast, Read
+    from predictions.services import settling
     from trust import consistency as trust_consistency
 
     findings = []

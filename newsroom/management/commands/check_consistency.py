@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from predictions import consistency as predictions_consistency
-from predictions import settling
+from predictions.services import settling
 from trust import consistency as trust_consistency
 
 

@@ -9,9 +9,10 @@ import random
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from predictions import services, settling
+from predictions import services
 from predictions.models import SYNTHETIC_READER_PREFIX as DEMO_PREFIX
 from predictions.models import Forecast, Question
+from predictions.services import settling
 
 
 class Command(BaseCommand):

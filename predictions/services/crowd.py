@@ -1,6 +1,6 @@
 """The SQL of settling one question's community forecast: three statements.
 
-predictions/settling.py runs them inside the question's advisory lock: take the
+predictions/services/settling.py runs them inside the question's advisory lock: take the
 stale mark; read the standing forecasts, oldest first, with the time of the
 question's newest forecast of any kind; store the aggregate on the question and
 the day's point of history in one statement. Written as SQL because a forecast

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from core import shared_redis
 from core.shared_redis import REDIS_ERRORS
-from predictions import aggregate_statements, aggregation
+from predictions import aggregation
 from predictions.models import (
     AggregatePoint,
     PendingInterest,
@@ -32,6 +32,7 @@ from predictions.models import (
     StaleAggregate,
     TopicInterest,
 )
+from predictions.services import crowd
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ ON CONFLICT (topic_id) DO UPDATE SET amount = stored.amount + EXCLUDED.amount
 
 def recompute_aggregate(*, question, now=None):
     """Store the community forecast from the standing forecasts, and a point of history."""
-    standing, _ = aggregate_statements.standing(question.pk)
+    standing, _ = crowd.standing(question.pk)
     _store(question, standing, now)
 
 
@@ -58,7 +59,7 @@ def _store(question, standing, now):
     stored = dataclasses.asdict(aggregation.aggregate(aggregation.one_per_origin(standing)))
     # An UPDATE, not save(): a derived aggregate is not an editor's change, so it fires no
     # re-render of the criteria and writes no history row per forecast.
-    aggregate_statements.store(question.pk, timezone.localdate(now or timezone.now()), stored)
+    crowd.store(question.pk, timezone.localdate(now or timezone.now()), stored)
     for name, value in stored.items():
         setattr(question, name, value)
 
@@ -99,8 +100,8 @@ def settle_question(question_id):
         if not _try_lock(QUESTION_LOCK_BASE + question_id):
             return False
         # The stale mark cascades with its question, so a question that had one exists.
-        if aggregate_statements.take_stale_mark(question_id):
-            standing, latest = aggregate_statements.standing(question_id)
+        if crowd.take_stale_mark(question_id):
+            standing, latest = crowd.standing(question_id)
             _store(Question(pk=question_id), standing, latest)
     return True
 
