@@ -135,6 +135,8 @@ def shared_page(*, keys, seconds=EDITORIAL_SECONDS, parameters=()):
     200 answer to GET or HEAD are marked private. ``parameters`` names the query
     parameters the page takes (the rest are redirected away before the view runs);
     None leaves every parameter to the view, which must refuse those it does not take.
+    A shared page is drawn for nobody: the view sees ``request.reader_id`` None unless
+    the page is personal (core/readers.py).
     """
 
     def decorator(view):
@@ -144,6 +146,8 @@ def shared_page(*, keys, seconds=EDITORIAL_SECONDS, parameters=()):
                 redirect = untaken_parameters_redirect(request, parameters)
                 if redirect is not None:
                     return redirect
+            if not is_personal(request):
+                request.reader_id = None
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()

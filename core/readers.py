@@ -1,5 +1,10 @@
 """Reader identity without accounts: a random id in a signed, long-lived cookie.
 
+One spelling everywhere: ``request.reader_id``. ReaderMiddleware sets it on every
+request to the reader of a valid cookie, else None; a shared page is drawn for nobody
+(core.httpcache.shared_page sets it to None there); a writing view gets a new reader on
+its first action (``reader_action``).
+
 The cookie is set the first time a reader acts (votes, forecasts); pages that
 only read never set it. A cookie that fails its signature is refused rather
 than silently replaced, so tampering cannot hop between identities.
@@ -16,7 +21,7 @@ from functools import wraps
 from django.conf import settings
 from django.core import signing
 
-from core import httpcache, ratelimit
+from core import ratelimit
 from core.errors import bad_request_response
 
 COOKIE_NAME = "reader"
@@ -37,7 +42,7 @@ def signed_reader_cookie(reader_id):
     return signing.get_cookie_signer(salt=COOKIE_NAME + SALT).sign(reader_id)
 
 
-def reader_id(request):
+def _cookie_reader_id(request):
     """The reader's id from a valid cookie, None without one; raises on a forged cookie."""
     if not request.COOKIES.get(COOKIE_NAME):  # none, or emptied by a clearing answer
         return None
@@ -47,24 +52,19 @@ def reader_id(request):
         raise ForgedReaderCookie from error
 
 
-def known_reader_id(request):
-    """For pages that only read: the reader if the cookie is valid, else nobody."""
-    try:
-        return reader_id(request)
-    except ForgedReaderCookie:
-        return None
+class ReaderMiddleware:
+    """Give every request ``request.reader_id`` (the valid cookie's reader, else None) and
+    ``request.reader_cookie_forged`` (a cookie that failed its signature)."""
 
+    def __init__(self, get_response):
+        self.get_response = get_response
 
-def page_reader_id(request):
-    """The reader a page is rendered for: only on personal pages, never on shared ones.
-
-    Shared pages are the same bytes for every reader (core/httpcache.py); a page is
-    personal when reached through the per-reader endpoint (``request.personal``) or as
-    the landing page of a form posted without JavaScript.
-    """
-    if getattr(request, "personal", False) or httpcache.is_personal(request):
-        return known_reader_id(request)
-    return None
+    def __call__(self, request):
+        try:
+            request.reader_id, request.reader_cookie_forged = _cookie_reader_id(request), False
+        except ForgedReaderCookie:
+            request.reader_id, request.reader_cookie_forged = None, True
+        return self.get_response(request)
 
 
 def _new_readers_paused(request):
@@ -91,9 +91,7 @@ def reader_action(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        try:
-            existing = reader_id(request)
-        except ForgedReaderCookie:
+        if request.reader_cookie_forged:
             # The browser cannot clear an HttpOnly cookie itself: this answer does, so the
             # reader's next vote starts a fresh identity instead of meeting this page again.
             response = bad_request_response(
@@ -104,6 +102,7 @@ def reader_action(view):
             response.delete_cookie(COOKIE_NAME, samesite="Lax")
             response.delete_cookie(MARKER_COOKIE_NAME, samesite="Lax")
             return response
+        existing = request.reader_id
         if existing is None:
             paused = _new_readers_paused(request)
             if paused is not None:

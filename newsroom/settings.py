@@ -123,6 +123,8 @@ MIDDLEWARE = [
     "core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # request.reader_id: the reader of a valid reader cookie, else None (core/readers.py).
+    "core.readers.ReaderMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: marks request.user as verified by a second factor, or not.

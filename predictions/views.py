@@ -14,7 +14,7 @@ from core.errors import bad_request_response, wants_json
 from core.httpcache import PERSONAL_PARAMETER
 from core.origins import origin_of
 from core.ratelimit import body_limited, rate_limited
-from core.readers import known_reader_id, page_reader_id, reader_action
+from core.readers import reader_action
 from predictions import cache_keys, panels, services
 from predictions.forms import ForecastForm, ReadForm
 from predictions.handles import handle_for
@@ -97,7 +97,7 @@ def forecast(request, slug):
             {
                 "question": question,
                 "forecast_form": form,
-                "view": questions.prediction_view(question, known_reader_id(request)),
+                "view": questions.prediction_view(question, request.reader_id),
             },
             status=400,
         )
@@ -114,8 +114,7 @@ def forecast(request, slug):
 def my_panels(request, slug):
     """The per-reader endpoint: a story's reader panels as this reader sees them."""
     article = get_object_or_404(Article.objects.published(), slug=slug)
-    request.personal = True
-    reader_id = known_reader_id(request)
+    reader_id = request.reader_id
     response = JsonResponse({"panels": panels.render_panels(request, article, reader_id)})
     return httpcache.mark_private(response)
 
@@ -142,13 +141,13 @@ def question_list(request):
 def question_detail(request, slug):
     question = get_object_or_404(Question.objects.public().select_related("article"), slug=slug)
     httpcache.expires_by(request, question.next_change_at())
-    view = questions.prediction_view(question, page_reader_id(request))
+    view = questions.prediction_view(question, request.reader_id)
     return render(request, "predictions/question_detail.html", {"question": question, "view": view})
 
 
 @httpcache.private_page
 def track_record(request):
-    reader_id = known_reader_id(request)
+    reader_id = request.reader_id
     context = records.track_record(reader_id) if reader_id else {}
     context["handle"] = handle_for(reader_id) if reader_id else None
     context["change_threshold"] = settings.FORECAST_CHANGE_THRESHOLD
@@ -157,7 +156,7 @@ def track_record(request):
 
 @httpcache.private_page
 def track_record_csv(request):
-    reader_id = known_reader_id(request)
+    reader_id = request.reader_id
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="newsroom-forecasts.csv"'
     table = records.export_table(reader_id)
@@ -170,7 +169,7 @@ def track_record_csv(request):
 @httpcache.private_page
 def leaderboard(request):
     rows = [row | {"handle": handle_for(row["reader_id"])} for row in records.leaderboard()]
-    reader_id = known_reader_id(request)
+    reader_id = request.reader_id
     return render(
         request,
         "predictions/leaderboard.html",

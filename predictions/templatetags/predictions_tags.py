@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from core import httpcache
 from core.httpcache import PERSONAL_PARAMETER
-from core.readers import page_reader_id
 from predictions import cache_keys, panels
 from predictions.selectors import reads
 
@@ -16,7 +15,7 @@ register = template.Library()
 
 def _page_state(request, panel):
     """Whom a page's panel is for (nobody on shared pages) and whether it was just saved."""
-    return page_reader_id(request), request.GET.get(PERSONAL_PARAMETER) == panel
+    return request.reader_id, request.GET.get(PERSONAL_PARAMETER) == panel
 
 
 @register.inclusion_tag(panels.COMMUNITY_TEMPLATE, takes_context=True)
