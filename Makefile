@@ -11,12 +11,14 @@ DEVENV := $(PYTHON) -m tools.devenv
 MANAGE := $(DEVENV) $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist workers for `make test` and `make test-fast`: one per core.
+TEST_WORKERS ?= auto
 
 # Local commands run in development mode (see README: Configuration).
 export NEWSROOM_ENV ?= development
 
 .DEFAULT_GOAL := help
-.PHONY: help system-deps install node-deps db db-stop db-status redis stop migrate content static run test \
+.PHONY: help system-deps install node-deps db db-stop db-status redis stop migrate content static run test test-fast \
         lint fmt check migrations-check bench screenshots lighthouse chaos backup restore \
         cluster cluster-stop cluster-status cluster-chaos
 
@@ -104,9 +106,13 @@ migrations-check: install db ## Fail when models changed without a migration
 	@$(MANAGE) makemigrations --check --dry-run -v 0 || \
 		(echo "Models changed without a migration: run makemigrations." && exit 1)
 
-test: system-deps node-deps redis check ## Run the whole test suite (browser tests included)
-	@echo "==> Running the test suite"
-	@$(DEVENV) $(BIN)/pytest $(PYTEST_ARGS)
+test: system-deps node-deps redis check ## Run the whole suite: the fast set and the system set
+	@echo "==> Running the test suite on $(TEST_WORKERS) workers"
+	@$(DEVENV) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+test-fast: install db redis ## Run the fast set only: every test but the system set (see README)
+	@echo "==> Running the fast set on $(TEST_WORKERS) workers"
+	@$(DEVENV) $(BIN)/pytest -m "not system" -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: install ## Lint and check formatting with ruff
 	@echo "==> Linting"

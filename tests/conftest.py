@@ -9,8 +9,41 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from core import activity_purges
-from tests.site_content import load_site_content
+from tests import content_snapshot
 from tools.liveserver import CHROMIUM_ARGS, CHROMIUM_PATH
+
+# The system set (pytest -m system): tests that start what the fast set runs without, a
+# browser and a live server, Varnish, a cluster, servers of their own, the benchmark or
+# the HTML checker. Everything else runs inside a transaction against the test database.
+SYSTEM_FIXTURES = {"live_server", "cluster"}
+SYSTEM_MODULES = {
+    "tests/core/test_localdb.py",
+    "tests/security/test_chaos_smoke.py",
+    "tests/security/test_database_outage.py",
+    "tests/test_bench_smoke.py",
+    "tests/test_html_validity.py",
+}
+# Tests that share a resource run on one worker under pytest-xdist (--dist loadgroup):
+# the session's cluster, and the chaos tools' Redis database.
+XDIST_GROUPS = {
+    "tests/cluster/": "cluster",
+    "tests/security/test_chaos_smoke.py": "chaos",
+    "tests/security/test_database_outage.py": "chaos",
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    root = config.rootpath
+    for item in items:
+        path = item.path.relative_to(root).as_posix()
+        if path in SYSTEM_MODULES or SYSTEM_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.system)
+        group = next(
+            (name for prefix, name in XDIST_GROUPS.items() if path.startswith(prefix)), None
+        )
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(autouse=True)
@@ -24,8 +57,9 @@ def empty_cache():
 
 @pytest.fixture
 def fixture_content(db):
-    """The site's real fixture stories, loaded the way `make run` loads them."""
-    load_site_content()
+    """The site's real fixture stories, loaded the way `make run` loads them (once per
+    session; tests/content_snapshot.py copies the same rows back for each later test)."""
+    content_snapshot.load()
 
 
 @pytest.fixture(scope="session")

@@ -29,10 +29,12 @@ WHITENOISE_AUTOREFRESH = True
 # Two suites can share the development server: TEST_DB_SUFFIX=_b names the second's database.
 DATABASES["default"]["TEST"] = {"NAME": "test_newsroom" + os.environ.get("TEST_DB_SUFFIX", "")}  # noqa: F405
 
-# The checkout's real Redis, in a database of the tests' own (the site uses 0): each test
-# starts empty (tests/conftest.py clears it). TEST_REDIS_DB gives a concurrent suite
-# (one with TEST_DB_SUFFIX) a database of its own, 2-15.
-_REDIS_DB = os.environ.get("TEST_REDIS_DB", "2" if os.environ.get("TEST_DB_SUFFIX") else "1")
+# The checkout's real Redis, in a database of the tests' own (the site uses 0, the chaos
+# tools 3, the benchmark 4): each test starts empty (tests/conftest.py clears it). Under
+# pytest-xdist each worker (gw0, gw1, …) takes the next database from the base, 5;
+# TEST_REDIS_DB gives a concurrent suite (one with TEST_DB_SUFFIX) another base.
+_REDIS_DB = int(os.environ.get("TEST_REDIS_DB", "8" if os.environ.get("TEST_DB_SUFFIX") else "5"))
+_REDIS_DB += int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
 
 
 def _redis_database(url, number):

@@ -103,6 +103,8 @@ def start():
             *_listen_options(folder),
             "--save", "",
             "--appendonly", "no",
+            # The suite gives each pytest-xdist worker a database of its own (tests/settings.py).
+            "--databases", "64",
             "--daemonize", "yes",
             "--dir", str(folder),
             "--pidfile", str(folder / "redis.pid"),
