@@ -21,7 +21,7 @@ from articles.models import (
     story_cache_key,
 )
 from core import httpcache
-from core.admin_site import is_editor
+from core.editors import is_editor
 from core.errors import bad_request_response
 
 STORIES_PER_PAGE = 12

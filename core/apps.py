@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.contrib.admin import apps as admin_apps
 
 
 class CoreConfig(AppConfig):
@@ -7,8 +6,3 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Core"
-
-
-class EditorsAdminConfig(admin_apps.AdminConfig):
-    default = False
-    default_site = "core.admin_site.EditorsAdminSite"

@@ -1,4 +1,12 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class EditorsAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the editors' site (newsroom/admin_site.py) as its default."""
+
+    default = False
+    default_site = "newsroom.admin_site.EditorsAdminSite"
 
 
 class NewsroomConfig(AppConfig):

@@ -85,8 +85,8 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
-    # The admin site that only lets in the Editors group (core/admin_site.py).
-    "core.apps.EditorsAdminConfig",
+    # The admin site that only lets in the Editors group (newsroom/admin_site.py).
+    "newsroom.apps.EditorsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -105,7 +105,7 @@ INSTALLED_APPS = [
     "api",
     # Admin login throttling (see "Admin login throttling" below).
     "axes",
-    # Editors' second factor, a TOTP authenticator app (core/second_factor.py).
+    # Editors' second factor, a TOTP authenticator app (newsroom/second_factor.py).
     "django_otp",
     "django_otp.plugins.otp_totp",
     # The composition root: the Editors group, the composed story admin, project commands.
@@ -382,7 +382,7 @@ CONTENT_SECURITY_POLICY = {
 # Admin login throttling (django-axes): after ADMIN_LOGIN_FAILURE_LIMIT failed logins for
 # one username from one address, that pair is locked out for ADMIN_LOCKOUT_MINUTES; after
 # ADMIN_ADDRESS_FAILURE_LIMIT from one address across usernames, the address is (counted
-# from axes' records by core/admin_site.py, whose docstring gives the reset commands).
+# from axes' records by newsroom/admin_site.py, whose docstring gives the reset commands).
 AXES_FAILURE_LIMIT = int(os.environ.get("ADMIN_LOGIN_FAILURE_LIMIT", "5"))
 ADMIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("ADMIN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("ADMIN_LOCKOUT_MINUTES", "15")))

@@ -10,7 +10,7 @@ from django.apps import apps as django_apps
 from django.urls import reverse
 from django_otp.oath import totp
 
-from core import second_factor
+from newsroom import second_factor
 
 ARTICLE_INLINES = [
     "corrections",

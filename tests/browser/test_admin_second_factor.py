@@ -4,7 +4,7 @@ size, enrolling, and axe-core on the login and enrolment pages in light and dark
 import pytest
 from django.contrib.auth.models import Group, User
 
-from core.admin_site import EDITORS_GROUP
+from core.editors import EDITORS_GROUP
 from tests.admin_forms import app_code, enrol, recreate_editors_group, secret_on_page
 from tests.browser.test_accessibility import DESKTOP, PHONE, axe_violations, describe, new_page
 

@@ -283,12 +283,12 @@ def test_the_reset_commands_in_the_admin_site_docstring_let_an_editor_back_in(
 ):
     from django.core.management import call_command
 
-    import core.admin_site
+    import newsroom.admin_site
 
     for _ in range(5):
         failed_login(client)
     assert failed_login(client, password="the-right-password").status_code == 429
-    assert "manage.py axes_reset_username USERNAME" in core.admin_site.__doc__
+    assert "manage.py axes_reset_username USERNAME" in newsroom.admin_site.__doc__
     call_command("axes_reset_username", "desk-7q2x")
     assert failed_login(client, password="the-right-password").status_code == 302
 
@@ -296,6 +296,6 @@ def test_the_reset_commands_in_the_admin_site_docstring_let_an_editor_back_in(
     for name in range(20):
         failed_login(client, username=f"sprayed-{name}")
     assert failed_login(client, password="the-right-password").status_code == 429
-    assert "manage.py axes_reset_ip ADDRESS" in core.admin_site.__doc__
+    assert "manage.py axes_reset_ip ADDRESS" in newsroom.admin_site.__doc__
     call_command("axes_reset_ip", "10.0.0.1")
     assert failed_login(client, password="the-right-password").status_code == 302

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from core.admin_site import EDITORS_GROUP
+from core.editors import EDITORS_GROUP
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ locked-out editor in at once::
     python manage.py axes_reset_username USERNAME   # that editor, from every address
     python manage.py axes_reset_ip ADDRESS          # everyone at that address
 
-An editor with a second factor (core/second_factor.py) also gives the code from their
+An editor with a second factor (newsroom/second_factor.py) also gives the code from their
 authenticator app; a wrong or replayed code fails the login and counts like a wrong
 password. A superuser in production is sent to enrol one before any other admin page.
 """
@@ -34,18 +34,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from core import second_factor
+from core.editors import EDITORS_GROUP, is_editor
 from core.ratelimit import client_address
-
-EDITORS_GROUP = "Editors"
-
-
-def is_editor(user):
-    return (
-        user.is_active
-        and user.is_staff
-        and (user.is_superuser or user.groups.filter(name=EDITORS_GROUP).exists())
-    )
+from newsroom import second_factor
 
 
 def code_field(label, help_text=""):
