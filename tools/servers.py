@@ -118,12 +118,18 @@ class Gunicorn:
         self.base_url = None if socket else f"http://127.0.0.1:{self.port}"
         self.process = None
 
+    def command(self):
+        return [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONF)] + [
+            "--bind",
+            self.bind,
+            self.app,
+        ]
+
     def launch(self):
         """Start gunicorn without waiting for it (wait_until_ready waits)."""
         with open(self.log_path, "w") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "--config", GUNICORN_CONF]
-                + ["--bind", self.bind, self.app],
+                self.command(),
                 cwd=CHECKOUT,
                 env=self.env,
                 stdout=log,
@@ -164,8 +170,11 @@ class Gunicorn:
         log = self.log_path.read_text(errors="replace")
         return f"the end of {self.log_path}:\n{log[-characters:]}"
 
+    def pid(self):
+        return self.process.pid
+
     def workers(self):
-        pid = self.process.pid
+        pid = self.pid()
         return [
             int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
         ]

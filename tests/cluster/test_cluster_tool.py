@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.cluster import layout
+from tools.cluster import faults, layout
 from tools.cluster.cluster import Cluster, ClusterError
 
 PARTS = ["cache", "node1", "node2", "redis", "primary", "replica"]
@@ -75,3 +75,13 @@ def test_the_nodes_listen_only_on_sockets_that_the_cache_alone_may_reach(cluster
         check=False,
     )
     assert probe.returncode != 0
+
+
+def test_a_killed_node_is_started_again_by_its_supervisor_and_serves(cluster):
+    node = cluster.nodes[1]
+    killed = node.pid()
+
+    node.kill()
+
+    assert faults.wait_for(lambda: node.pid() not in (None, killed) and node.answers(), 15)
+    assert cluster.status()[node.name]["state"] == "serving"

@@ -9,6 +9,7 @@ import pytest
 from tests.cluster.conftest import HELD_BACK_SECONDS, Reader, request
 from tools.cluster import faults
 from tools.cluster.nodes import Node
+from tools.cluster.supervision import Supervisor
 
 MINE = "reads__choice--mine"
 
@@ -89,13 +90,16 @@ def test_editors_with_a_session_read_the_primary(cluster, held_back, story):
 
 @pytest.fixture
 def strict_node(cluster):
-    """A third node that accepts one second of replay lag."""
+    """A third node that accepts one second of replay lag: a supervisor of its own, which
+    gives it that environment."""
     env = cluster.node_env() | {"DATABASE_REPLICA_MAX_LAG_SECONDS": "1"}
-    node = Node(cluster.layout.root / "strict-node", env=env)
+    folder = cluster.layout.root / "strict-node"
+    node = Node(folder, env=env, supervisor=Supervisor(folder))
     node.launch()
     node.wait_until_answering()
     yield node
     node.stop()
+    node.supervisor.shutdown()
 
 
 def test_reads_go_to_the_primary_while_the_replica_lags_beyond_the_bound(

@@ -6,6 +6,7 @@ from tools import localcache, servers
 from tools.cluster.database import Database, Replica
 from tools.cluster.layout import is_listening
 from tools.cluster.nodes import Node
+from tools.cluster.supervision import Supervisor
 
 CONTENT_COMMANDS = [("migrate", "--no-input", "-v", "0"), ("load_content",)]
 DEMO_FORECASTS = ("seed_demo_forecasts",)
@@ -26,8 +27,9 @@ class Cluster:
             "NEWSROOM_REDIS_PORT": str(layout.redis_port),
         }
         self.extra_env = node_env or {}
+        self.supervisor = Supervisor(layout.root)
         self.nodes = [
-            Node(layout.folder(f"node{number}"), env={})
+            Node(layout.folder(f"node{number}"), env={}, supervisor=self.supervisor)
             for number in range(1, layout.node_count + 1)
         ]
 
@@ -106,7 +108,7 @@ class Cluster:
         if load_content or collect_static:
             # No cache to purge yet: the first pages it stores are already the new ones.
             content_env = self.node_env(with_replica=False) | {"HTTP_CACHE_PURGE_URLS": ""}
-            manager = Node(self.layout.folder("node1"), env=content_env)
+            manager = servers.Gunicorn(env=content_env, log_path=os.devnull)
             commands = [*CONTENT_COMMANDS, *([DEMO_FORECASTS] if demo_forecasts else [])]
             commands = commands if load_content else []
             commands += [COLLECT_STATIC] if collect_static and static_is_stale() else []
@@ -132,16 +134,12 @@ class Cluster:
         backends = [f"unix:{node.socket}" for node in self.nodes]
         localcache.start(self.layout.cache_port, backends, folder=self.cache_folder())
 
-    def start_node(self, node):
-        node.env = self.node_env()
-        node.launch()
-        node.wait_until_answering()
-
     def stop(self, say=servers.say):
         say("cluster: stopping Varnish, the app nodes, the replica, the primary and Redis")
         localcache.stop(self.layout.cache_port, self.cache_folder())
         for node in self.nodes:
             node.stop()
+        self.supervisor.shutdown()
         for database in (self.replica, self.primary):
             if database.pid() is not None:
                 database.stop()
