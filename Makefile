@@ -78,12 +78,12 @@ static: install ## Collect static files with hashed names
 
 run: content static redis ## Bring up the site (cache, app, database, Redis) on http://127.0.0.1:8000
 	@socket=$$($(PYTHON) -m tools.localcache socket --port $(PORT)); \
-	echo "==> Starting the HTTP cache (Varnish) on $(HOST):$(PORT) in front of gunicorn on $$socket"; \
+	echo "==> Starting the HTTP cache (Varnish) on $(HOST):$(PORT) in front of gunicorn on $$socket, under supervisord"; \
 	$(PYTHON) -m tools.localcache start --host $(HOST) --port $(PORT) --backend unix:$$socket && \
 	echo "==> Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the app and the cache)" && \
 	trap '$(PYTHON) -m tools.localcache stop --port $(PORT)' EXIT && \
 	HTTP_CACHE_PURGE_URLS=http://127.0.0.1:$(PORT)/ CLIENT_IP_HEADER=HTTP_X_FORWARDED_FOR \
-	$(DEVENV) $(BIN)/gunicorn --config newsroom/gunicorn_conf.py --bind unix:$$socket newsroom.wsgi
+	$(DEVENV) $(BIN)/python -m tools.supervision --socket $$socket
 
 cluster: install static system-deps ## Two app nodes behind Varnish on :8000, Redis, a primary and a replica
 	@$(BIN)/python -m tools.cluster start

@@ -18,6 +18,7 @@ from tools.liveserver import CHROMIUM_ARGS, CHROMIUM_PATH
 SYSTEM_FIXTURES = {"live_server", "cluster"}
 SYSTEM_MODULES = {
     "tests/core/test_localdb.py",
+    "tests/core/test_supervision.py",
     "tests/security/test_chaos_smoke.py",
     "tests/security/test_database_outage.py",
     "tests/test_bench_smoke.py",

@@ -9,7 +9,7 @@ import pytest
 from tests.cluster.conftest import HELD_BACK_SECONDS, Reader, request
 from tools.cluster import faults
 from tools.cluster.nodes import Node
-from tools.cluster.supervision import Supervisor
+from tools.supervision import Supervisor
 
 MINE = "reads__choice--mine"
 

@@ -6,7 +6,7 @@ from tools import localcache, servers
 from tools.cluster.database import Database, Replica
 from tools.cluster.layout import is_listening
 from tools.cluster.nodes import Node
-from tools.cluster.supervision import Supervisor
+from tools.supervision import Supervisor
 
 CONTENT_COMMANDS = [("migrate", "--no-input", "-v", "0"), ("load_content",)]
 DEMO_FORECASTS = ("seed_demo_forecasts",)

@@ -1,6 +1,6 @@
 """The app nodes: gunicorn processes that share nothing but the addresses they are given.
 
-Each node is a program of the cluster's supervisor (tools/cluster/supervision.py), so it
+Each node is a program of the cluster's supervisor (tools/supervision.py), so it
 outlives the command that started it and comes back by itself when it dies.
 """
 

@@ -1,19 +1,27 @@
-"""The app nodes under a supervisor: a node that dies is started again within seconds,
-as a production supervisor does it (systemd's Restart=always; docs/runtime.md).
+"""gunicorn under a supervisor: an app that dies is started again within seconds, as a
+production supervisor does it (systemd's Restart=always; docs/runtime.md).
 
-Each cluster runs one supervisord (the well-kept `supervisor` from PyPI) in its root
-folder, started with the nodes' environment by the first node that launches. Each
-node is one of its programs: started when the cluster asks (autostart is off, so
-the cluster brings the database up first), started again whenever it exits without
-being asked to, and stopped or killed as a process group (gunicorn's master with its
-workers).
+supervisord (the well-kept `supervisor` from PyPI) runs in a folder of its own with the
+app's environment, and each app is one of its programs: started again whenever it
+exits without being asked to, stopped or killed as a process group (gunicorn's master
+with its workers). `make cluster` runs one per cluster in the background, started by
+the first node that launches, whose programs start when the cluster asks (after the
+database); `make run` runs one in the foreground:
+
+    python -m tools.supervision --socket PATH    gunicorn on the unix socket PATH,
+                                                 under supervisord, until Ctrl-C
 """
 
+import argparse
+import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
-from tools import servers
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tools import servers  # noqa: E402
 
 READY_TIMEOUT_SECONDS = 10
 
@@ -38,7 +46,7 @@ PROGRAM = """
 [program:{name}]
 command={command}
 directory={checkout}
-autostart=false
+autostart={autostart}
 autorestart=true
 startsecs=1
 startretries=1000
@@ -57,8 +65,8 @@ class Supervisor:
         self.config = root / "supervisord.conf"
         self.programs = {}
 
-    def add(self, name, command, log_path):
-        self.programs[name] = (command, log_path)
+    def add(self, name, command, log_path, *, autostart=False):
+        self.programs[name] = (command, log_path, autostart)
 
     def _write_config(self):
         programs = "".join(
@@ -67,8 +75,9 @@ class Supervisor:
                 command=" ".join(command),
                 checkout=servers.CHECKOUT,
                 log=log_path,
+                autostart=str(autostart).lower(),
             )
-            for name, (command, log_path) in self.programs.items()
+            for name, (command, log_path, autostart) in self.programs.items()
         )
         self.config.write_text(CONFIG.format(root=self.root) + programs)
 
@@ -118,3 +127,26 @@ class Supervisor:
     def shutdown(self):
         if self.is_running():
             self.ctl("shutdown")
+
+    def run_in_foreground(self, env):
+        """Become supervisord, in the foreground with its programs started; Ctrl-C stops
+        them and it."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._write_config()
+        os.chdir(servers.CHECKOUT)
+        supervisord = [sys.executable, "-m", "supervisor.supervisord", "-n", "-c", str(self.config)]
+        os.execve(sys.executable, supervisord, env)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m tools.supervision")
+    parser.add_argument("--socket", required=True, help="the unix socket gunicorn binds")
+    socket = Path(parser.parse_args(argv).socket)
+    app = servers.Gunicorn(env=os.environ, log_path="/dev/stdout", socket=socket)
+    supervisor = Supervisor(socket.parent.parent / "supervisor")
+    supervisor.add("gunicorn", app.command(), "/dev/stdout", autostart=True)
+    supervisor.run_in_foreground(dict(os.environ))
+
+
+if __name__ == "__main__":
+    main()
