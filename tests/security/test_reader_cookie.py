@@ -23,6 +23,8 @@ def vote(client, article):
         "garbage",
         signing.TimestampSigner(key="another-key" * 5, salt=COOKIE_NAME + SALT).sign("r1"),
     ],
+    # Named: a signed value holds the time, and pytest-xdist's workers must agree on ids.
+    ids=["garbage", "signed-with-another-key"],
 )
 def test_a_bad_reader_cookie_is_cleared_and_the_next_vote_starts_afresh(client, cookie):
     article = make_article()
