@@ -95,7 +95,7 @@ cluster-status: ## One JSON object: each part of the cluster, its pid, port and 
 	@$(BIN)/python -m tools.cluster status
 
 cluster-chaos: install static system-deps ## Faults on a throwaway cluster under load, and a table of what survived
-	@$(BIN)/python -m tools.cluster chaos $(CLUSTER_CHAOS_ARGS)
+	@$(BIN)/python -m tools.faults cluster $(CLUSTER_CHAOS_ARGS)
 
 check: lint migrations-check ## Django's system check, missing migrations and the linter
 	@echo "==> Running Django's system check"
@@ -133,7 +133,7 @@ lighthouse: install db node-deps ## Lighthouse scores for the front page and a s
 	@$(BIN)/python tools/lighthouse.py
 
 chaos: install db ## Kill workers and restart PostgreSQL under load; check no write is lost
-	@$(BIN)/python -m tools.chaos $(CHAOS_ARGS)
+	@$(BIN)/python -m tools.faults one-node $(CHAOS_ARGS)
 
 backup: install db ## Dump the database to var/backups/ (pg_dump, custom format)
 	@$(BIN)/python tools/backup.py backup $(BACKUP_ARGS)

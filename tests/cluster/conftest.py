@@ -11,8 +11,8 @@ import urllib.parse
 import pytest
 
 from tools import servers
-from tools.chaos.traffic import SyntheticReader
-from tools.cluster import faults
+from tools.faults import cluster as faults
+from tools.faults.traffic import SyntheticReader
 
 REPLICA_LAG_BOUND = 30
 PIN_SECONDS = 5

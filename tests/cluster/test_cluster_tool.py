@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tools.cluster import faults, layout
+from tools.cluster import layout
 from tools.cluster.cluster import Cluster, ClusterError
+from tools.faults import cluster as faults
 
 PARTS = ["cache", "node1", "node2", "redis", "primary", "replica"]
 NODES = ["node1", "node2"]

@@ -1,12 +1,12 @@
 """Each fault of `make cluster-chaos`, briefly, under mixed read and write load.
 
 Every acknowledged write is stored exactly once and nothing unsent is stored
-(tools/cluster/table.py); readers of pages see no 5xx beyond requests in flight.
+(tools/faults/table.py); readers of pages see no 5xx beyond requests in flight.
 """
 
 import pytest
 
-from tools.cluster import faults
+from tools.faults import cluster as faults
 
 SECONDS = 5
 THREADS = 4

@@ -7,8 +7,8 @@ it shows is what the node read, from the replica or the primary.
 import pytest
 
 from tests.cluster.conftest import HELD_BACK_SECONDS, Reader, request
-from tools.cluster import faults
 from tools.cluster.nodes import Node
+from tools.faults import cluster as faults
 from tools.supervision import Supervisor
 
 MINE = "reads__choice--mine"

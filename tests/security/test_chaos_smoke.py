@@ -3,16 +3,18 @@
 import subprocess
 import sys
 
-from tools import chaos, servers
+from tools import servers
+from tools.faults.integrity import allowed_final_reads, forecasts_match
+from tools.faults.traffic import Attempt
 
 
 def attempt(value, outcome):
-    return chaos.Attempt("forecast", "reader", "question", value, outcome, None)
+    return Attempt("forecast", "reader", "question", value, outcome, None)
 
 
 def test_a_short_chaos_run_loses_and_duplicates_nothing():
     result = subprocess.run(
-        [sys.executable, "-m", "tools.chaos", "--smoke"],
+        [sys.executable, "-m", "tools.faults", "one-node", "--smoke"],
         cwd=servers.CHECKOUT,
         capture_output=True,
         text=True,
@@ -29,27 +31,27 @@ def test_a_short_chaos_run_loses_and_duplicates_nothing():
 
 def test_a_lost_acknowledged_forecast_is_caught():
     sent = [attempt(30, "acked"), attempt(40, "acked")]
-    assert chaos.forecasts_match(sent, [30, 40])
-    assert not chaos.forecasts_match(sent, [30])  # one lost
-    assert not chaos.forecasts_match(sent, [30, 40, 40])  # one duplicated
-    assert not chaos.forecasts_match(sent, [40, 30])  # out of order
-    assert not chaos.forecasts_match(sent, [30, 40, 55])  # never sent
+    assert forecasts_match(sent, [30, 40])
+    assert not forecasts_match(sent, [30])  # one lost
+    assert not forecasts_match(sent, [30, 40, 40])  # one duplicated
+    assert not forecasts_match(sent, [40, 30])  # out of order
+    assert not forecasts_match(sent, [30, 40, 55])  # never sent
 
 
 def test_a_write_whose_answer_was_lost_may_or_may_not_be_stored():
     sent = [attempt(30, "unknown"), attempt(30, "acked"), attempt(50, "refused")]
-    assert chaos.forecasts_match(sent, [30])
-    assert chaos.forecasts_match(sent, [30, 30])
-    assert not chaos.forecasts_match(sent, [30, 50])  # a refused write was stored
-    assert not chaos.forecasts_match(sent, [])
+    assert forecasts_match(sent, [30])
+    assert forecasts_match(sent, [30, 30])
+    assert not forecasts_match(sent, [30, 50])  # a refused write was stored
+    assert not forecasts_match(sent, [])
 
 
 def test_a_read_must_end_as_the_last_acknowledged_write_or_a_later_unanswered_one():
     def read(value, outcome):
-        return chaos.Attempt("read", "reader", "story", value, outcome, None)
+        return Attempt("read", "reader", "story", value, outcome, None)
 
-    assert chaos.allowed_final_reads([read("promising", "acked")]) == {"promising"}
-    assert chaos.allowed_final_reads(
+    assert allowed_final_reads([read("promising", "acked")]) == {"promising"}
+    assert allowed_final_reads(
         [read("promising", "unknown"), read("overhyped", "acked"), read(None, "unknown")]
     ) == {"overhyped", None}
-    assert chaos.allowed_final_reads([read("promising", "refused")]) == {None}
+    assert allowed_final_reads([read("promising", "refused")]) == {None}

@@ -1,6 +1,6 @@
 """PostgreSQL stops for real: readers get a 503 within seconds, and the site comes back.
 
-A throwaway cluster and a gunicorn of their own (the pieces of tools/chaos/), so the
+A throwaway cluster and a gunicorn of their own (the pieces of tools/faults/one_node.py), so the
 development and test databases are never touched.
 """
 
@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 
 from core.readers import signed_reader_cookie
-from tools import chaos
+from tools.faults.one_node import AppServer, ThrowawayCluster
 
 logger = logging.getLogger(__name__)
 
@@ -27,11 +27,11 @@ READER_COOKIE = signed_reader_cookie("0123456789abcdef0123456789abcdef")
 
 @pytest.fixture(scope="module")
 def site():
-    cluster = chaos.ThrowawayCluster()
+    cluster = ThrowawayCluster()
     server = None
     try:
         cluster.start()
-        server = chaos.AppServer(
+        server = AppServer(
             cluster.url,
             workers=1,
             secret_key=settings.SECRET_KEY,

@@ -1,6 +1,6 @@
 """`make cluster`: the site as it runs on several machines, on this one's loopback.
 
-    python -m tools.cluster start|stop|status|chaos
+    python -m tools.cluster start|stop|status
 
 Each component is its own process set with its own port and folder under
 ``var/cluster/`` (a folder under /tmp when the postgres OS user cannot enter the
@@ -10,9 +10,9 @@ PostgreSQL primary with one streaming replica (``pg_basebackup -R``, hot
 standby). The nodes read pages from the replica and write to the primary
 (core/replicas.py). ``start`` loads the fixture content as ``make run`` does,
 starts only what is not running and refuses when something else holds a port;
-``status`` prints one JSON object; ``chaos`` runs the faults of
-tools/cluster/faults.py on a throwaway cluster of its own.
+``status`` prints one JSON object. Its faults are tools/faults/cluster.py's
+(`make cluster-chaos`).
 
 Modules: layout.py (ports and folders), database.py (primary and replica),
-nodes.py (the app nodes), cluster.py (the whole), faults.py and table.py (chaos).
+nodes.py (the app nodes, under tools/supervision.py), cluster.py (the whole).
 """

@@ -1,4 +1,4 @@
-"""`python -m tools.cluster start|stop|status|chaos`: tools/cluster/__init__.py says what."""
+"""`python -m tools.cluster start|stop|status`: tools/cluster/__init__.py says what."""
 
 import argparse
 import json
@@ -13,13 +13,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m tools.cluster", description=package.__doc__.split("\n\n")[0]
     )
-    parser.add_argument("command", choices=["start", "stop", "status", "chaos"])
-    parser.add_argument("--seconds", type=float, default=20, help="chaos: traffic per fault")
+    parser.add_argument("command", choices=["start", "stop", "status"])
     options = parser.parse_args(argv)
-    if options.command == "chaos":
-        from tools.cluster.faults import run
-
-        return run(seconds_per_fault=options.seconds)
     cluster = Cluster(layout.default())
     if options.command == "start":
         try:

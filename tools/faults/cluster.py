@@ -1,10 +1,10 @@
 """`make cluster-chaos`: each fault under mixed read and write load, and what survived it.
 
 A throwaway cluster (its own folder and free ports) is loaded with the fixture
-content. For each fault, synthetic readers (tools/chaos/traffic.py) read pages,
+content. For each fault, synthetic readers (tools/faults/traffic.py) read pages,
 vote and forecast through Varnish for ``seconds``; a third of the way in the
 fault strikes, and the part is brought back. Afterwards the primary's rows are
-held against what the readers were told (tools/cluster/table.py): every
+held against what the readers were told (tools/faults/table.py): every
 acknowledged write stored exactly once, nothing stored that was not sent. The
 stored aggregates are then checked against the raw rows (check_consistency).
 The faults:
@@ -19,6 +19,7 @@ The faults:
 - an edit on one node: its purge empties the shared cache for readers of both.
 """
 
+import argparse
 import json
 import secrets
 import shutil
@@ -32,9 +33,10 @@ from pathlib import Path
 from django.core import signing
 
 from tools import localcache, servers
-from tools.chaos.traffic import SyntheticReader, Traffic, run_traffic
-from tools.cluster import layout, table
+from tools.cluster import layout
 from tools.cluster.cluster import Cluster
+from tools.faults import table
+from tools.faults.traffic import SyntheticReader, Traffic, run_traffic
 
 RECOVERY_TIMEOUT_SECONDS = 60
 DOWN_SECONDS = 2.0
@@ -275,3 +277,9 @@ def run(*, seconds_per_fault=20, threads=6):
         return 0 if ok and all(row.ok for row in rows) else 1
     finally:
         remove(cluster)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m tools.faults cluster")
+    parser.add_argument("--seconds", type=float, default=20, help="traffic per fault")
+    return run(seconds_per_fault=parser.parse_args(argv).seconds)

@@ -2,13 +2,13 @@
 
 A write the readers were told was stored (acknowledged) must be stored exactly
 once; one whose answer was lost (5xx, no answer) may or may not be
-(tools/chaos/report.py says how each is judged).
+(tools/faults/report.py says how each is judged).
 """
 
 import collections
 from dataclasses import dataclass
 
-from tools.chaos.report import allowed_final_reads, forecasts_match
+from tools.faults.integrity import allowed_final_reads, forecasts_match
 
 COLUMNS = [
     ("fault", "fault"),

@@ -1,19 +1,118 @@
-"""`python -m tools.chaos`: the command line; tools/chaos/__init__.py says what it does."""
+"""`make chaos`, one node: kill gunicorn workers and restart PostgreSQL under load; lose nothing.
+
+Starts a throwaway PostgreSQL cluster of its own (the project's localdb script,
+with its data in a temporary folder, on a free port), migrates it and
+loads the fixture content, and serves it with gunicorn in production mode on a
+free 127.0.0.1 port. Synthetic readers then read pages, vote and forecast
+from several threads while the script SIGKILLs gunicorn workers and restarts
+PostgreSQL (a clean restart and a crash restart). Every write the server
+acknowledged (a 200 or a 302) is recorded with its reader and payload.
+
+Afterwards it checks that every acknowledged write is stored exactly once,
+that nothing was stored that was never sent, and that the stored aggregates
+(read tallies, topic interest, community forecasts) equal those recomputed
+from the raw rows. Writes that failed (5xx, a dropped connection) may or may
+not have been stored, and both are accepted. It prints what it did and what
+it found, and exits 1 on any lost or duplicated write or wrong aggregate.
+
+    python -m tools.faults one-node [--seconds 60] [--workers 3] [--threads 12] [--smoke]
+
+Loopback only; bounded in time; the cluster, the server and the temporary
+files are removed on the way out, also after an error or Ctrl-C. The
+development database is never touched. It runs `collectstatic` into the
+checkout's staticfiles/ first (as `make static` does), which production mode
+serves from.
+"""
 
 import argparse
 import collections
 import contextlib
 import os
+import random
 import secrets
+import shutil
 import signal
 import sys
+import tempfile
 import time
+from pathlib import Path
 
-from tools import chaos, localredis
-from tools.chaos.cluster import AppServer, ThrowawayCluster
-from tools.chaos.faults import run_chaos
-from tools.chaos.report import check_integrity, summarise_statuses
-from tools.chaos.traffic import Traffic, run_traffic
+from tools import localredis, servers
+from tools.cluster.database import Database
+from tools.faults.integrity import check_integrity, summarise_statuses
+from tools.faults.traffic import Traffic, run_traffic
+
+
+class ThrowawayCluster(Database):
+    """A PostgreSQL cluster of its own (tools/localdb.py) in a temporary folder, on a free
+    port: never the development one."""
+
+    def __init__(self):
+        self.root = Path(tempfile.mkdtemp(prefix="newsroom-chaos-"))
+        # The postgres OS user (the server's, when we are root) must be able to enter it.
+        self.root.chmod(0o755)
+        super().__init__(self.root / ".localdb", servers.free_port())
+
+    def crash(self):
+        """Stop as a power cut would: no checkpoint, WAL recovery on the next start."""
+        self.stop(mode="immediate")
+
+    def remove(self):
+        self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+class AppServer(servers.Gunicorn):
+    """gunicorn serving the site in production mode against the throwaway cluster."""
+
+    def __init__(self, database_url, *, workers, secret_key, log_path):
+        env = os.environ | {
+            "NEWSROOM_ENV": "production",
+            "SECRET_KEY": secret_key,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": localredis.url(db=3),
+            # Plain HTTP on loopback: no redirect to https.
+            "SECURE_SSL_REDIRECT": "0",
+            # Every synthetic reader shares 127.0.0.1: lift the per-address write limit.
+            "READER_WRITE_LIMIT": "1000000",
+            "WEB_CONCURRENCY": str(workers),
+            "THREADS": "4",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONUNBUFFERED": "1",
+        }
+        super().__init__("newsroom.wsgi", env=env, log_path=log_path)
+
+
+def run_chaos(server, cluster, *, seconds, started, log):
+    """Kill a worker and restart PostgreSQL at set moments of the run."""
+    plan = [
+        (0.15, "kill"),
+        (0.35, "restart"),
+        (0.55, "kill"),
+        (0.75, "crash"),
+    ]
+    for fraction, action in plan:
+        delay = started + fraction * seconds - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        at = time.monotonic() - started
+        if action == "kill":
+            victim = random.choice(server.workers())
+            os.kill(victim, signal.SIGKILL)
+            log.append(f"{at:5.1f} s  SIGKILL gunicorn worker {victim}")
+        else:
+            down = time.monotonic()
+            if action == "restart":
+                cluster.stop()
+                how = "restarted PostgreSQL (fast shutdown)"
+            else:
+                cluster.crash()
+                how = "crashed PostgreSQL (immediate shutdown, WAL recovery on start)"
+            time.sleep(min(2.0, seconds * 0.05))  # requests meet a database that is away
+            cluster.start()
+            log.append(f"{at:5.1f} s  {how}; down {time.monotonic() - down:.1f} s")
+
 
 RECOVERY_TIMEOUT_SECONDS = 30
 
@@ -39,7 +138,7 @@ def configure_django(database_url, secret_key):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(
-        prog="python -m tools.chaos", description=chaos.__doc__.split("\n\n")[0]
+        prog="python -m tools.faults one-node", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("--seconds", type=float, default=60, help="length of the traffic")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
@@ -139,7 +238,3 @@ def main(argv=None):
             connections.close_all()
         cluster.remove()
         say("chaos: stopped the server and removed the throwaway cluster")
-
-
-if __name__ == "__main__":
-    sys.exit(main())
