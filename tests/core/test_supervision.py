@@ -4,21 +4,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 from tools import servers
+from tools.faults.cluster import wait_for
 from tools.supervision import Supervisor
 
 SECONDS = 20
-
-
-def wait_for(condition):
-    deadline = time.monotonic() + SECONDS
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_a_killed_app_is_started_again_and_an_interrupt_stops_everything(tmp_path):
@@ -33,7 +24,7 @@ def test_a_killed_app_is_started_again_and_an_interrupt_stops_everything(tmp_pat
     )
     supervisor = Supervisor(tmp_path / "supervisor")
     try:
-        assert wait_for(lambda: servers.answers_at(str(socket), "/healthz"))
+        assert wait_for(lambda: servers.answers_at(str(socket), "/healthz"), SECONDS)
         killed = supervisor.pid("gunicorn")
 
         os.killpg(killed, signal.SIGKILL)
