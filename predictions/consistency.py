@@ -3,7 +3,7 @@
 ``differences()`` reads each kind of raw row once (reads, forecasts) and recomputes
 with the functions the services use, so that a tally, a topic's interest, a question's
 community forecast and history, or a score that drifted from its rows shows up as a
-line of text. ``manage.py check_consistency``, tools/chaos/ and the tests call it.
+line of text. ``manage.py check_consistency``, tools/faults/ and the tests call it.
 """
 
 import math
