@@ -56,6 +56,11 @@ class ForecastForm(forms.Form):
                 "Enter a whole number of per cent from 1 to 99, such as 35 for 35 %."
             )
         value = int(match.group(1))
+        if value > 100:
+            raise forms.ValidationError(
+                f"{value} is more than 100 %: forecasts run from 1 % to 99 %, how likely "
+                "you think “yes” is."
+            )
         if not 1 <= value <= 99:
             raise forms.ValidationError(
                 "Forecasts run from 1 % to 99 %: nothing is certain, so 0 and 100 are not allowed."

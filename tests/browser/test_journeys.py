@@ -5,6 +5,7 @@ covered in test_reader_panels.py; here they run at the phone size.
 """
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 
@@ -62,6 +63,14 @@ def is_visible_below_the_sticky_bar(page, selector):
         and box["y"] >= sticky_bar_bottom(page) - 1
         and (box["y"] < viewport["height"])
     )
+
+
+def test_a_long_search_without_spaces_stays_within_the_screen(reader):
+    page = reader
+    pasted = "https://example.org/" + "x" * 2000
+    page.goto("/search/?" + urlencode({"q": pasted}))
+    assert page.get_by_role("status").first.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
 def test_reading_a_story_from_the_front_page(reader):

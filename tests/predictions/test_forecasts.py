@@ -164,6 +164,24 @@ def test_bad_probabilities_are_refused_and_nothing_stored(client, value):
     assert not Forecast.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "value, sentence",
+    [
+        ("0", "nothing is certain, so 0 and 100 are not allowed"),
+        ("100", "nothing is certain, so 0 and 100 are not allowed"),
+        ("150", "150 is more than 100 %"),
+        ("101", "101 is more than 100 %"),
+    ],
+)
+def test_an_out_of_range_forecast_is_told_what_is_wrong_with_it(client, value, sentence):
+    question = make_question()
+    response = client.post(forecast_url(question), {"probability": value})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert sentence in page
+    assert value in ("0", "100") or "nothing is certain" not in page
+
+
 def test_percent_sign_and_spaces_are_accepted():
     from predictions.forms import ForecastForm
 
