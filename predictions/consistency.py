@@ -11,10 +11,9 @@ from collections import defaultdict
 from itertools import groupby
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from articles.models import Article, Topic
+from articles.models import Article
 from predictions import aggregation, interest, models, scoring
 from predictions.services import crowd
 
@@ -78,9 +77,9 @@ def interest_differences():
     )
     return [
         f"interest of topic {slug}: stored {stored!r}, the reads give {expected.get(pk, 0.0)!r}"
-        for pk, slug, stored in Topic.objects.order_by("slug")
-        .annotate(stored=Coalesce("interest__amount", 0.0))
-        .values_list("pk", "slug", "stored")
+        for pk, slug, stored in models.TopicInterest.of_topics()
+        .order_by("slug")
+        .values_list("pk", "slug", "interest_amount")
         if not _close(stored + pending.get(pk, 0.0), expected.get(pk, 0.0))
     ]
 

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -331,6 +332,13 @@ class TopicInterest(models.Model):
 
     def __str__(self):
         return f"{self.amount:g} for {self.topic_id}"
+
+    @staticmethod
+    def of_topics(topics=None):
+        """``topics`` (every topic by default), each with ``interest_amount``: its stored
+        interest, 0 for a topic nobody has read."""
+        topics = Topic.objects.all() if topics is None else topics
+        return topics.annotate(interest_amount=Coalesce("interest__amount", 0.0))
 
 
 class PendingInterest(models.Model):

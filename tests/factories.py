@@ -3,18 +3,17 @@
 import itertools
 from datetime import timedelta
 
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles.models import Article, GlossaryTerm, Topic
+from predictions.models import TopicInterest
 
 _numbers = itertools.count(1)
 
 
 def topic_interests(key="pk"):
     """Every topic's stored reader interest (0 for a topic nobody has read), by ``key``."""
-    amounts = Topic.objects.annotate(amount=Coalesce("interest__amount", 0.0))
-    return dict(amounts.values_list(key, "amount"))
+    return dict(TopicInterest.of_topics().values_list(key, "interest_amount"))
 
 
 def make_topic(**overrides):

@@ -9,13 +9,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Sum
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from articles.models import Topic
 from predictions import interest
-from predictions.models import Read, ReadChoice, ReadTally
+from predictions.models import Read, ReadChoice, ReadTally, TopicInterest
 
 
 @dataclass(frozen=True)
@@ -128,9 +128,7 @@ def community_direction(weeks=8, now=None):
         if row["article__topics"] is not None and week in starts:
             weekly[row["article__topics"]][starts.index(week)] += row["reads"]
     ranked, unread = [], []
-    for topic in Topic.objects.annotate(interest_amount=Coalesce("interest__amount", 0.0)).order_by(
-        "-interest_amount", "name"
-    ):
+    for topic in TopicInterest.of_topics().order_by("-interest_amount", "name"):
         weight = interest.current_weight(topic.interest_amount, now)
         if weight <= 0:
             unread.append(topic)
@@ -158,9 +156,7 @@ class WantedTopic:
 def most_wanted_topics(limit):
     now = timezone.now()
     topics = (
-        Topic.objects.filter(interest__amount__gt=0)
-        .annotate(interest_amount=F("interest__amount"))
-        .order_by("-interest_amount")[:limit]
+        TopicInterest.of_topics().filter(interest_amount__gt=0).order_by("-interest_amount")[:limit]
     )
     return [
         WantedTopic(topic, interest.current_weight(topic.interest_amount, now)) for topic in topics
