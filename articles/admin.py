@@ -307,7 +307,10 @@ class ArticleAdmin(
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         record_inline_changes(form.instance, formsets)
-        self.related_saved(form.instance, formsets)
+        # Each extension's update once its inlines are saved (trust re-scores the story).
+        for part in extensions.admin_parts():
+            if part.after_save:
+                part.after_save(form.instance, formsets)
         if self.asks_to_publish(form):
             try:
                 services.publish(article=form.instance)
@@ -333,13 +336,6 @@ class ArticleAdmin(
     def get_queryset(self, request):
         columns = {column.annotation: column.expression for column in _added_columns()}
         return super().get_queryset(request).annotate(**columns)
-
-    def related_saved(self, article, formsets):
-        """After the story's inlines are saved, before publishing: each extension's
-        update (trust re-scores the story)."""
-        for part in extensions.admin_parts():
-            if part.after_save:
-                part.after_save(article, formsets)
 
 
 admin.site.register(Article, ArticleAdmin)

@@ -6,8 +6,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from tools import devenv
 
 # The checkout's own PostgreSQL and Redis, as the make targets supply them.
-for _name, _value in devenv.values().items():
-    os.environ.setdefault(_name, _value)
+os.environ.update(devenv.values())
 
 from newsroom.settings import *  # noqa: E402,F403
 

@@ -18,7 +18,7 @@ from pathlib import Path
 CHECKOUT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(CHECKOUT))
 
-from tools import localredis, servers  # noqa: E402  (standard library only)
+from tools import devenv, servers  # noqa: E402  (standard library only)
 from tools.servers import say  # noqa: E402
 
 # Debian's Chromium, headless, as root and on a closed network: without the
@@ -70,15 +70,18 @@ def ensure_database(url):
 
 
 def server_environment(url):
-    return os.environ | {
-        "NEWSROOM_ENV": "development",
-        "DATABASE_URL": url,
-        "REDIS_URL": os.environ.get("REDIS_URL") or localredis.url(),
-        "DEBUG": "0",  # real error pages and hashed static files, as in production
-        "WEB_CONCURRENCY": "2",
-        "THREADS": "4",
-        "PYTHONUNBUFFERED": "1",
-    }
+    return (
+        os.environ
+        | devenv.values()
+        | {
+            "NEWSROOM_ENV": "development",
+            "DATABASE_URL": url,
+            "DEBUG": "0",  # real error pages and hashed static files, as in production
+            "WEB_CONCURRENCY": "2",
+            "THREADS": "4",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
 
 
 def manage(env, *args):

@@ -119,7 +119,12 @@ class Gunicorn:
         self.process = None
 
     def command(self):
-        return [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONF)] + [
+        return [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config",
+            GUNICORN_CONF,
             "--bind",
             self.bind,
             self.app,

@@ -82,6 +82,9 @@ class Supervisor:
         self.config.write_text(CONFIG.format(root=self.root) + programs)
 
     def ctl(self, *args):
+        """supervisorctl's answer; empty when this supervisor was never started."""
+        if not self.config.exists():
+            return ""
         return subprocess.run(
             [sys.executable, "-m", "supervisor.supervisorctl", "-c", str(self.config), *args],
             capture_output=True,
@@ -90,7 +93,7 @@ class Supervisor:
         ).stdout.strip()
 
     def is_running(self):
-        return self.config.exists() and self.ctl("pid").isdigit()
+        return self.ctl("pid").isdigit()
 
     def ensure_running(self, env):
         """Start supervisord with ``env`` for its programs, unless it runs already."""
@@ -111,9 +114,7 @@ class Supervisor:
             time.sleep(0.1)
 
     def pid(self, name):
-        """The program's running pid, or None."""
-        if not self.is_running():
-            return None
+        """The program's running pid, or None (also when supervisord is not running)."""
         answer = self.ctl("pid", name)
         return int(answer) if answer.isdigit() and int(answer) > 0 else None
 
@@ -121,12 +122,10 @@ class Supervisor:
         self.ctl("start", name)
 
     def stop(self, name):
-        if self.is_running():
-            self.ctl("stop", name)
+        self.ctl("stop", name)
 
     def shutdown(self):
-        if self.is_running():
-            self.ctl("shutdown")
+        self.ctl("shutdown")
 
     def run_in_foreground(self, env):
         """Become supervisord, in the foreground with its programs started; Ctrl-C stops
