@@ -78,11 +78,25 @@ class AdminPart:
 
 
 @dataclass(frozen=True)
+class ShareImage:
+    """A picture drawn for a story that has no lead picture, so that a link preview, a
+    feed item or a search result still shows one (articles/previews.py): ``url(story)``
+    is where it is served (a path), ``alt(story)`` what it shows, in words; every one is
+    ``width`` by ``height`` pixels of ``type``."""
+
+    url: Callable[[object], str]
+    alt: Callable[[object], str]
+    width: int
+    height: int
+    type: str
+
+
+@dataclass(frozen=True)
 class StoryExtension:
     """Everything one app adds to a story. ``readings(story_ids)`` gives each story's
     meter over time ({id: [articles.meters.Reading, …]}, oldest first, in one query);
     ``panels`` maps a slot (``SLOTS``) to the template drawn there with the page's
-    context."""
+    context; ``share_image`` draws the picture of a story without one."""
 
     name: str
     card: Card | None = None
@@ -90,6 +104,7 @@ class StoryExtension:
     publish_checks: tuple[PublishCheck, ...] = ()
     panels: Mapping[str, str] = field(default_factory=dict)
     admin: AdminPart | None = None
+    share_image: ShareImage | None = None
 
     def __post_init__(self):
         unknown = set(self.panels) - set(SLOTS)
@@ -107,6 +122,8 @@ def register(*extensions):
             raise ValueError(f"A story extension named {extension.name!r} is registered.")
         if extension.readings and any(known.readings for known in _registered):
             raise ValueError("A story's meter has one source; another is registered.")
+        if extension.share_image and any(known.share_image for known in _registered):
+            raise ValueError("A story has one drawn picture; another is registered.")
         _registered.append(extension)
 
 
@@ -121,6 +138,11 @@ def cards():
 def readings_source():
     """The registered ``readings`` callable, or None."""
     return next((extension.readings for extension in _registered if extension.readings), None)
+
+
+def share_image():
+    """The registered ``ShareImage``, or None."""
+    return next((extension.share_image for extension in _registered if extension.share_image), None)
 
 
 def publish_checks():

@@ -1,21 +1,25 @@
 """RSS and Atom feeds of the latest stories, for the whole site and for each topic."""
 
+import dataclasses
 import re
 from html import unescape
 from urllib.parse import urljoin
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from articles import cards
-from articles.models import Article, Topic
+from articles import cards, previews
+from articles.models import Article, ArticleImage, Topic
 
 STORIES_IN_FEED = 20
+# Media RSS: the namespace feed readers read an item's picture from, in RSS and Atom alike.
+MEDIA_RSS = "http://search.yahoo.com/mrss/"
 # A link-bearing attribute in the sanitised HTML of core/markup.py (always double-quoted).
 _LINK_ATTRIBUTE = re.compile(r'\b(srcset|href|src)="([^"]*)"')
 
@@ -39,7 +43,43 @@ def absolute_links(html, *, base):
     return _LINK_ATTRIBUTE.sub(resolve, html)
 
 
+class PictureElements:
+    """Each item's picture (articles/previews.py) as Media RSS ``media:content``, with its
+    credit, for the feed reader to show. Not its alt text: feed parsers read a
+    ``media:description`` as the item's content."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        picture = item.get("picture")
+        if picture is None:
+            return
+        handler.startElement(
+            "media:content",
+            {
+                "url": picture.url,
+                "type": picture.type,
+                "medium": "image",
+                "width": str(picture.width),
+                "height": str(picture.height),
+            },
+        )
+        if picture.credit:
+            handler.addQuickElement("media:credit", picture.credit)
+        handler.endElement("media:content")
+
+
+class RssWithPictures(PictureElements, Rss201rev2Feed):
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:media": MEDIA_RSS}
+
+
+class AtomWithPictures(PictureElements, Atom1Feed):
+    def root_attributes(self):
+        return {**super().root_attributes(), "xmlns:media": MEDIA_RSS}
+
+
 class LatestStoriesFeed(Feed):
+    feed_type = RssWithPictures
     description = "Science news told twice — plainly and in depth — with the evidence."
     item_guid_is_permalink = True
 
@@ -64,7 +104,12 @@ class LatestStoriesFeed(Feed):
                 "updated_at",
             )
             .annotate(**cards.annotations())
-            .prefetch_related("topics")
+            .prefetch_related(
+                "topics",
+                Prefetch(
+                    "images", queryset=ArticleImage.objects.filter(role=ArticleImage.Role.LEAD)
+                ),
+            )
             .latest_first()[:STORIES_IN_FEED]
         )
 
@@ -72,7 +117,7 @@ class LatestStoriesFeed(Feed):
         return item.headline
 
     def get_feed(self, obj, request):
-        """The feed, with every link in its items' HTML made absolute.
+        """The feed, with every link in its items' HTML, and their pictures, made absolute.
 
         A feed reader has no page to resolve "/glossary/…" or "#term-…" against, so each
         is resolved against the item's own link, which Feed has already made absolute
@@ -81,7 +126,13 @@ class LatestStoriesFeed(Feed):
         feed = super().get_feed(obj, request)
         for item in feed.items:
             item["description"] = absolute_links(item["description"], base=item["link"])
+            if item["picture"] is not None:
+                url = urljoin(item["link"], item["picture"].url)
+                item["picture"] = dataclasses.replace(item["picture"], url=url)
         return feed
+
+    def item_extra_kwargs(self, item):
+        return {"picture": previews.picture_of(item)}
 
     def item_description(self, item):
         """The standfirst, what other apps add to the card (a rating), the explanation."""
@@ -107,7 +158,7 @@ class LatestStoriesFeed(Feed):
 
 
 class LatestStoriesAtomFeed(LatestStoriesFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomWithPictures
     subtitle = LatestStoriesFeed.description
 
 
@@ -129,7 +180,7 @@ class TopicStoriesFeed(LatestStoriesFeed):
 
 
 class TopicStoriesAtomFeed(TopicStoriesFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomWithPictures
 
     def subtitle(self, topic):
         return self.description(topic)

@@ -7,6 +7,8 @@ One place, so that a panel that adds a query changes one number, on purpose.
 # corrections, pictures, its follow-ups; citations with sources, meter components,
 # assessment, score history; read tally; question; related stories (their scores joined in).
 ARTICLE_PAGE = 13
+# The same when its parts are kept rendered (core/fragments.py): the story's row only.
+ARTICLE_PAGE_KEPT = 1
 # The same, rendered for one reader (the landing page of a form posted without
 # JavaScript): their read, their forecast, the crowd's history now shown to them, and the
 # meter's history since their forecast.
@@ -15,9 +17,15 @@ ARTICLE_PAGE_WITH_READER = 17
 # count, the topic list, the most wanted topics; and the next scheduled story's time,
 # which bounds how long the shared cache keeps the page.
 FRONT_PAGE = 7
+# Page 1 when its parts are kept (core/fragments.py): the most wanted topics (a panel that
+# names keys of its own, drawn every time) and the next scheduled story's time.
+FRONT_PAGE_KEPT = 2
 # A topic or a glossary term with a page of its stories (their scores joined in), their
 # topics and lead images, the count, and the next scheduled story's time.
 LISTING_PAGE = 6
+# Page 1 of the same when its parts are kept (core/fragments.py): the topic or term, and
+# the next scheduled story's time.
+LISTING_PAGE_KEPT = 2
 # Question with its story, the history (the page is the same for every reader).
 QUESTION_PAGE = 2
 # The per-reader endpoint: the story, its tally, the reader's read, the question with the
@@ -45,9 +53,9 @@ AUTHOR_PAGE = 7
 # longer (api/views.py: activity_seconds).
 # The page of stories with their assessments, its count, their topics; the next change.
 API_STORY_LIST = 4
-# The story; its citations with sources, components, assessment, score history, sources'
-# verdicts, the question and its history; the next change.
-API_STORY = 10
+# The story; its lead picture; its citations with sources, components, assessment, score
+# history, sources' verdicts, the question and its history; the next change.
+API_STORY = 11
 # The story; citations with sources, components, assessment, score history, sources'
 # verdicts; the next change.
 API_STORY_INPUTS = 7

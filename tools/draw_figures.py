@@ -1,13 +1,17 @@
-"""Draw the fixture stories' figures: SVG bar charts of trials' published numbers.
+"""Draw the fixture stories' figures: SVG charts of the numbers the stories report.
 
-Each chart is written as SVG by this script, from the numbers the story itself
-reports, then rendered to PNG by headless Chromium at twice its size. Both files
-go to fixtures/figures/ and are committed; fixtures/figures.yaml attaches the PNGs
-to their stories with their credits. Run it again after changing a chart:
+Two kinds of chart: bars (one measure per group, with reference lines where a limit
+matters) and dots (how many of a trial's patients reached its goal, one dot each). Each
+is written as SVG by this script, from the numbers the story reports and its cited
+source publishes, then rendered to PNG by headless Chromium at twice its size; a text
+that runs past the chart's edge stops the run. Both files go to fixtures/figures/ and are
+committed; fixtures/figures.yaml attaches the PNGs to their stories with their alt text
+and credits. Run it again after changing a chart:
 
     .venv/bin/python -m tools.draw_figures
 """
 
+import math
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -17,8 +21,16 @@ from tools.liveserver import CHROMIUM_ARGS, CHROMIUM_PATH
 OUT = Path(__file__).resolve().parent.parent / "fixtures" / "figures"
 WIDTH, HEIGHT = 800, 450
 SCALE = 2
+LEFT = 40
 INK, MUTED, RULE = "#1b1b1f", "#55555f", "#d4d4dc"
 TREATED, CONTROL = "#1f5fa8", "#9a9aa6"
+TITLE_SIZE = 26
+# DejaVu Sans Bold's mean advance is under 0.62 em for mixed text: a title longer than
+# the chart's width at that rate is set smaller (and the render checks the result).
+TITLE_ADVANCE = 0.62
+# A white outline under a bar's texts, so that a reference line passing behind them
+# breaks around the letters instead of striking through them.
+HALO = 'stroke="#ffffff" stroke-width="6" stroke-linejoin="round" paint-order="stroke"'
 
 
 @dataclass(frozen=True)
@@ -30,12 +42,35 @@ class Bar:
 
 
 @dataclass(frozen=True)
+class Mark:
+    """A reference line across the bars (a theoretical limit, say), labelled at its top."""
+
+    value: float
+    label: str
+
+
+@dataclass(frozen=True)
 class Chart:
     name: str
     title: str
     subtitle: str
     bars: list
     scale_max: float
+    source: str
+    marks: tuple = ()
+
+
+@dataclass(frozen=True)
+class Dots:
+    """``met`` of ``total`` people reached a trial's goal: one dot each, filled if so."""
+
+    name: str
+    title: str
+    subtitle: str
+    met: int
+    total: int
+    met_label: str
+    missed_label: str
     source: str
 
 
@@ -86,43 +121,186 @@ CHARTS = [
         100,
         "Newsroom graphic; data: Weber et al., Lancet 2024",
     ),
+    Dots(
+        "climb-scd-121-pain-crises",
+        "Nearly all went a year without a severe pain crisis",
+        "Casgevy's sickle cell trial (CLIMB SCD-121): patients followed long enough to judge",
+        met=29,
+        total=31,
+        met_label="Free of severe pain crises for at least 12 months in a row",
+        missed_label="Not free of them for 12 months",
+        source="Newsroom graphic; data: US FDA, approval of Casgevy, 8 December 2023",
+    ),
+    Dots(
+        "climb-thal-111-transfusions",
+        "Nearly all stopped needing regular blood transfusions",
+        "Casgevy's beta thalassaemia trial (CLIMB THAL-111): evaluable patients",
+        met=49,
+        total=52,
+        met_label="Free of transfusions for at least 12 months in a row",
+        missed_label="Still needed transfusions",
+        source="Newsroom graphic; data: US FDA, approval of Casgevy, 16 January 2024",
+    ),
+    Chart(
+        "nif-ignition-repeat-energy",
+        "Ignition again, with a bigger yield",
+        "National Ignition Facility, energy in and out of the target (megajoules)",
+        [
+            Bar("Laser light delivered, both shots", 2.05, "2.05 MJ", CONTROL),
+            Bar("Fusion energy released, 5 December 2022", 3.15, "3.15 MJ", TREATED),
+            Bar("Fusion energy released, 30 July 2023 (preliminary)", 3.88, "3.88 MJ", TREATED),
+        ],
+        4.5,
+        "Newsroom graphic; data: Lawrence Livermore National Laboratory",
+    ),
+    Chart(
+        "perovskite-silicon-records",
+        "Tandem cells pass what silicon alone can reach",
+        "Certified efficiency of the best laboratory cells, by who made them and when",
+        [
+            Bar("Silicon alone: LONGi, November 2022", 26.81, "26.8 %", CONTROL),
+            Bar("Tandem: Helmholtz-Zentrum Berlin, December 2022", 32.5, "32.5 %", TREATED),
+            Bar("Tandem: KAUST, May 2023", 33.7, "33.7 %", TREATED),
+            Bar("Tandem: LONGi, November 2023", 33.9, "33.9 %", TREATED),
+        ],
+        45,
+        "Newsroom graphic; data: LONGi, KAUST, HZB (certified by NREL and ESTI); "
+        "limit: Richter et al. 2013",
+        marks=(Mark(29.43, "Silicon's limit, 29.4 %"), Mark(43, "Tandem limit, about 43 %")),
+    ),
+    Chart(
+        "select-benefit-and-stopping",
+        "Fewer heart events, but more people stopped the drug",
+        "SELECT trial, about 3.3 years: share of each group",
+        [
+            Bar("Semaglutide: heart attack, stroke or cardiovascular death", 6.5, "6.5 %", TREATED),
+            Bar("Placebo: heart attack, stroke or cardiovascular death", 8.0, "8.0 %", CONTROL),
+            Bar("Semaglutide: stopped because of side effects", 16.6, "16.6 %", TREATED),
+            Bar("Placebo: stopped because of side effects", 8.2, "8.2 %", CONTROL),
+        ],
+        20,
+        "Newsroom graphic; data: Lincoff et al., NEJM 2023",
+    ),
+    Chart(
+        "clarity-ad-aria",
+        "Brain swelling and small bleeds seen on scans",
+        "Clarity AD trial, 18 months: share of each group with ARIA on MRI",
+        [
+            Bar("Lecanemab: swelling (ARIA-E)", 12.6, "12.6 %", TREATED),
+            Bar("Placebo: swelling (ARIA-E)", 1.7, "1.7 %", CONTROL),
+            Bar("Lecanemab: microbleeds and siderosis (ARIA-H)", 17.3, "17.3 %", TREATED),
+            Bar("Placebo: microbleeds and siderosis (ARIA-H)", 9.0, "9.0 %", CONTROL),
+        ],
+        20,
+        "Newsroom graphic; data: van Dyck et al., NEJM 2023",
+    ),
 ]
 
 
-def svg(chart):
-    """The chart as a standalone SVG document: title, labelled bars, the source."""
-    left, right, top = 40, 120, 120
+def _title_size(title):
+    return min(TITLE_SIZE, math.floor((WIDTH - 2 * LEFT) / (len(title) * TITLE_ADVANCE)))
+
+
+def _frame(chart, body):
+    """The chart's SVG document: its title and subtitle, ``body``, the rule and source."""
+    return (
+        "\n".join(
+            [
+                f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
+                f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="DejaVu Sans, sans-serif">',
+                f"<title>{escape(chart.title)}</title>",
+                f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
+                f'<text x="{LEFT}" y="48" font-size="{_title_size(chart.title)}" '
+                f'font-weight="bold" fill="{INK}">{escape(chart.title)}</text>',
+                f'<text x="{LEFT}" y="80" font-size="17" fill="{MUTED}">'
+                f"{escape(chart.subtitle)}</text>",
+                *body,
+                f'<line x1="{LEFT}" y1="{HEIGHT - 48}" x2="{WIDTH - LEFT}" y2="{HEIGHT - 48}" '
+                f'stroke="{RULE}"/>',
+                f'<text x="{LEFT}" y="{HEIGHT - 22}" font-size="14" fill="{MUTED}">'
+                f"{escape(chart.source)}</text>",
+                "</svg>",
+            ]
+        )
+        + "\n"
+    )
+
+
+def bars(chart):
+    """Labelled bars, each with its value; reference lines behind them."""
+    right, top = 120, 120
     row = (HEIGHT - top - 70) / len(chart.bars)
     bar_height = min(44, row * 0.5)
-    span = WIDTH - left - right
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="DejaVu Sans, sans-serif">',
-        f"<title>{escape(chart.title)}</title>",
-        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
-        f'<text x="{left}" y="48" font-size="26" font-weight="bold" fill="{INK}">'
-        f"{escape(chart.title)}</text>",
-        f'<text x="{left}" y="80" font-size="17" fill="{MUTED}">{escape(chart.subtitle)}</text>',
-    ]
+    span = WIDTH - LEFT - right
+    parts = []
+    for mark in chart.marks:
+        x = LEFT + span * mark.value / chart.scale_max
+        parts += [
+            f'<line x1="{x:.1f}" y1="{top - 2}" x2="{x:.1f}" y2="{HEIGHT - 64}" '
+            f'stroke="{MUTED}" stroke-width="1.5" stroke-dasharray="5 4"/>',
+            f'<text x="{x:.1f}" y="{top - 10}" font-size="14" fill="{MUTED}" '
+            f'text-anchor="middle">{escape(mark.label)}</text>',
+        ]
     for index, bar in enumerate(chart.bars):
         y = top + index * row
         length = span * bar.value / chart.scale_max
         parts += [
-            f'<text x="{left}" y="{y + 14:.1f}" font-size="16" fill="{INK}">'
+            f'<text x="{LEFT}" y="{y + 14:.1f}" font-size="16" fill="{INK}" {HALO}>'
             f"{escape(bar.label)}</text>",
-            f'<rect x="{left}" y="{y + 22:.1f}" width="{length:.1f}" height="{bar_height:.1f}" '
+            f'<rect x="{LEFT}" y="{y + 22:.1f}" width="{length:.1f}" height="{bar_height:.1f}" '
             f'fill="{bar.colour}"/>',
-            f'<text x="{left + length + 10:.1f}" y="{y + 22 + bar_height / 2 + 7:.1f}" '
-            f'font-size="20" font-weight="bold" fill="{INK}">{escape(bar.text)}</text>',
+            f'<text x="{LEFT + length + 10:.1f}" y="{y + 22 + bar_height / 2 + 7:.1f}" '
+            f'font-size="20" font-weight="bold" fill="{INK}" {HALO}>{escape(bar.text)}</text>',
         ]
+    return _frame(chart, parts)
+
+
+def dots(chart):
+    """One dot per person, filled for those who reached the goal; the count in words."""
+    rows = 1 if chart.total <= 20 else math.ceil(chart.total / 30)
+    per_row = math.ceil(chart.total / rows)
+    cell = min(40, (WIDTH - 2 * LEFT) / per_row)
+    radius, top = cell * 0.36, 112
+    parts = []
+    for index in range(chart.total):
+        row, column = divmod(index, per_row)
+        x, y = LEFT + column * cell + cell / 2, top + row * cell + cell / 2
+        if index < chart.met:
+            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{TREATED}"/>')
+        else:
+            parts.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius - 1.5:.1f}" fill="none" '
+                f'stroke="{CONTROL}" stroke-width="3"/>'
+            )
+    below = top + rows * cell
+    share = f"{chart.met / chart.total:.1%}".replace("%", " %")
+    legend_y = below + 120
     parts += [
-        f'<line x1="{left}" y1="{HEIGHT - 48}" x2="{WIDTH - left}" y2="{HEIGHT - 48}" '
-        f'stroke="{RULE}"/>',
-        f'<text x="{left}" y="{HEIGHT - 22}" font-size="14" fill="{MUTED}">'
-        f"{escape(chart.source)}</text>",
-        "</svg>",
+        f'<text x="{LEFT}" y="{below + 58:.1f}" font-size="40" font-weight="bold" '
+        f'fill="{TREATED}">{chart.met} of {chart.total}'
+        f'<tspan font-size="22" fill="{MUTED}" font-weight="normal"> ({share})</tspan></text>',
+        f'<circle cx="{LEFT + 8}" cy="{legend_y - 6:.1f}" r="8" fill="{TREATED}"/>',
+        f'<text x="{LEFT + 24}" y="{legend_y:.1f}" font-size="17" fill="{INK}">'
+        f"{escape(chart.met_label)}</text>",
+        f'<circle cx="{LEFT + 8}" cy="{legend_y + 24:.1f}" r="6.5" fill="none" '
+        f'stroke="{CONTROL}" stroke-width="3"/>',
+        f'<text x="{LEFT + 24}" y="{legend_y + 30:.1f}" font-size="17" fill="{INK}">'
+        f"{escape(chart.missed_label)}</text>",
     ]
-    return "\n".join(parts) + "\n"
+    return _frame(chart, parts)
+
+
+def svg(chart):
+    return dots(chart) if isinstance(chart, Dots) else bars(chart)
+
+
+# Every text's box, in the chart's coordinates: none may leave the chart.
+OVERFLOWING_TEXTS = """([width]) => [...document.querySelectorAll("text")]
+    .filter((text) => {
+        const box = text.getBBox();
+        return box.x < 0 || box.x + box.width > width;
+    })
+    .map((text) => text.textContent)"""
 
 
 def main():
@@ -138,6 +316,9 @@ def main():
             drawing = OUT / f"{chart.name}.svg"
             drawing.write_text(svg(chart))
             page.goto(drawing.as_uri())
+            overflowing = page.evaluate(OVERFLOWING_TEXTS, [WIDTH])
+            if overflowing:
+                raise SystemExit(f"{drawing.name}: text runs past the edge: {overflowing}")
             page.screenshot(path=str(OUT / f"{chart.name}.png"))
             print(f"drew {drawing.relative_to(OUT.parent.parent)} and its PNG")  # noqa: T201
         browser.close()

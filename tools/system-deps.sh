@@ -2,7 +2,8 @@
 # Installs the Debian packages the project needs and the machine lacks:
 # PostgreSQL's server binaries (the private cluster), Chromium (browser tests),
 # Java and Node (accessibility and HTML checks), wrk and nginx (the benchmark),
-# Redis (shared state) and Varnish with its xkey module (the HTTP cache).
+# Redis (shared state), Varnish with its xkey module (the HTTP cache), and DejaVu with
+# FriBiDi (the share cards' font, and right-to-left headlines through Pillow's Raqm).
 # Quick when everything is there; as a non-root user it only says what is missing.
 set -euo pipefail
 
@@ -20,6 +21,8 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)   # shared st
 command -v varnishd >/dev/null 2>&1 || missing+=(varnish)            # the HTTP cache
 ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1 || missing+=(varnish-modules)  # xkey
 command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)           # make bench: static ceiling
+ls /usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf >/dev/null 2>&1 || missing+=(fonts-dejavu-core)  # share cards
+ls /usr/lib/*/libfribidi.so.0 >/dev/null 2>&1 || missing+=(libfribidi0)  # share cards: RTL
 
 if [ ${#missing[@]} -eq 0 ]; then
     echo "==> System packages present"

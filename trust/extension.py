@@ -1,15 +1,24 @@
 """Everything trust adds to a story (articles/extensions.py): the reality score on cards
 and feed items, the meter over time, the evidence items of the publish checklist, the
-evidence panels of the story page, and the evidence section of the story's admin form."""
+evidence panels of the story page, the evidence section of the story's admin form, and
+the share card that stands for a story without a lead picture."""
 
 from collections import defaultdict
 
 from django.db.models import F
+from django.urls import reverse
 
-from articles.extensions import AdminColumn, AdminPart, Card, PublishCheck, StoryExtension
+from articles.extensions import (
+    AdminColumn,
+    AdminPart,
+    Card,
+    PublishCheck,
+    ShareImage,
+    StoryExtension,
+)
 from articles.meters import Reading
 from core.admin_desk import Section
-from trust import rubric, services
+from trust import card_layout, rubric, selectors, services, share_cards
 from trust.admin import EVIDENCE_INLINES, after_article_saved
 from trust.models import ScoreChange, band_of
 
@@ -45,6 +54,17 @@ def score_readings(story_ids):
     return dict(readings)
 
 
+def _share_card_alt(story):
+    """The card's alt text. A listing (a feed) has the score annotated by ``card`` below; a
+    story page loads the assessment, which its evidence panels then read again for free."""
+    if hasattr(story, "reality_score"):
+        score = story.reality_score
+    else:
+        assessment = selectors.assessment_of(story)
+        score = assessment.score if assessment else None
+    return share_cards.alt_text(headline=story.headline, score=score)
+
+
 EVIDENCE = StoryExtension(
     name="evidence",
     card=Card(
@@ -70,5 +90,12 @@ EVIDENCE = StoryExtension(
         inlines=tuple(EVIDENCE_INLINES),
         columns=(AdminColumn("reality_score", "Reality", F("assessment__score")),),
         after_save=after_article_saved,
+    ),
+    share_image=ShareImage(
+        url=lambda story: reverse("trust:share_card", args=[story.slug]),
+        alt=_share_card_alt,
+        width=card_layout.WIDTH,
+        height=card_layout.HEIGHT,
+        type=share_cards.MIME_TYPE,
     ),
 )

@@ -1,9 +1,13 @@
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
 
+from articles.models import Article, story_cache_key
 from core import httpcache
-from trust import rubric, selectors
+from core.editors import is_editor
+from trust import rubric, selectors, share_cards
 from trust.forms import SourceFilterForm
 from trust.models import Assessment, Criterion, MeterComponent, Source
 
@@ -53,3 +57,24 @@ class MethodologyView(TemplateView):
             stage_tolerance=rubric.STAGE_TOLERANCE,
             **kwargs,
         )
+
+
+def share_card_keys(request, slug):
+    return [story_cache_key(slug)]
+
+
+@require_safe
+@httpcache.shared_page(keys=share_card_keys, parameters=[])
+def share_card(request, slug):
+    """A story's share card (trust/share_cards.py): kept by the HTTP cache under the
+    story's key, so that an edit or a new score purges it and it is drawn again. Editors
+    also get the card of a story not yet public (privately), as its preview links to it."""
+    stories = Article.objects.all() if is_editor(request.user) else Article.objects.published()
+    article = get_object_or_404(
+        stories.select_related("assessment").only(
+            "slug", "headline", "assessment__score", "assessment__stage"
+        ),
+        slug=slug,
+    )
+    card = share_cards.card_for(article)
+    return HttpResponse(share_cards.draw(card), content_type=share_cards.MIME_TYPE)

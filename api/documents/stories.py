@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from api import citation
 from api.documents import common, questions, sources
+from articles import previews
 from articles.models import Article, Topic
 from predictions.selectors import questions as question_selectors
 from trust import selectors as trust_selectors
@@ -181,10 +182,28 @@ def story_inputs(request, article):
     }
 
 
+def picture(request, article):
+    """The story's picture, as its link previews show it: its lead picture, or the share
+    card drawn for it (articles/previews.py)."""
+    found = previews.picture_of(article)
+    if found is None:
+        return None
+    return {
+        "url": request.build_absolute_uri(found.url),
+        "type": found.type,
+        "width": found.width,
+        "height": found.height,
+        "alt": found.alt,
+        "caption": found.caption,
+        "credit": found.credit,
+    }
+
+
 def story_document(request, article):
     question = question_selectors.question_of(article)
     return {
         **story_summary(request, article),
+        "image": picture(request, article),
         "score": score_inputs(article),
         "sources": cited_sources(request, article),
         "citations": [_citation(row) for row in trust_selectors.citations(article)],

@@ -1,9 +1,11 @@
+import dataclasses
+
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from articles import cards, extensions, search
+from articles import cards, extensions, previews, search
 from core import markup
 from core.jsonld import image_object, jsonld_script
 
@@ -18,13 +20,13 @@ def _author(request, article):
     return author
 
 
-def _lead_picture(request, article):
-    """The lead image's largest fallback, absolute: what link previews and crawlers read."""
-    image = article.lead_image
-    if image is None:
+def _picture(request, article):
+    """The story's picture (its lead picture, or the one drawn for it), with an absolute
+    URL: what link previews and crawlers read."""
+    picture = previews.picture_of(article)
+    if picture is None:
         return None
-    fallback = image.fallback
-    return image, {**fallback, "url": request.build_absolute_uri(fallback["url"])}
+    return dataclasses.replace(picture, url=request.build_absolute_uri(picture.url))
 
 
 @register.simple_tag(takes_context=True)
@@ -32,17 +34,16 @@ def article_jsonld(context, article):
     """schema.org NewsArticle for search engines and link previews."""
     request = context["request"]
     topics = [topic.name for topic in article.topics.all()]
-    lead = _lead_picture(request, article)
+    picture = _picture(request, article)
     pictures = {}
-    if lead:
-        image, picture = lead
+    if picture:
         pictures["image"] = [
             image_object(
-                url=picture["url"],
-                width=picture["width"],
-                height=picture["height"],
-                caption=image.caption,
-                credit=image.credit,
+                url=picture.url,
+                width=picture.width,
+                height=picture.height,
+                caption=picture.caption or picture.alt,
+                credit=picture.credit,
             )
         ]
     return jsonld_script(
@@ -101,16 +102,15 @@ def open_graph(context, article):
     request = context["request"]
     topics = [topic.name for topic in article.topics.all()]
     tags = topics + [term.term for term in article.glossary_terms.all()]
-    lead = _lead_picture(request, article)
+    picture = _picture(request, article)
     pictures = []
-    if lead:
-        image, picture = lead
+    if picture:
         pictures = [
-            ("og:image", picture["url"]),
-            ("og:image:type", picture["type"]),
-            ("og:image:width", str(picture["width"])),
-            ("og:image:height", str(picture["height"])),
-            ("og:image:alt", image.alt),
+            ("og:image", picture.url),
+            ("og:image:type", picture.type),
+            ("og:image:width", str(picture.width)),
+            ("og:image:height", str(picture.height)),
+            ("og:image:alt", picture.alt),
         ]
     properties = [
         ("og:type", "article"),
@@ -124,9 +124,9 @@ def open_graph(context, article):
         *[("article:tag", tag) for tag in tags],
         *pictures,
     ]
-    twitter = [("twitter:card", "summary_large_image" if lead else "summary")]
-    if lead:
-        twitter += [("twitter:image", lead[1]["url"]), ("twitter:image:alt", lead[0].alt)]
+    twitter = [("twitter:card", "summary_large_image" if picture else "summary")]
+    if picture:
+        twitter += [("twitter:image", picture.url), ("twitter:image:alt", picture.alt)]
     return format_html(
         "{}\n{}",
         format_html_join("\n", '<meta property="{}" content="{}">', properties),

@@ -156,7 +156,9 @@ def story():
 
 
 def test_open_graph_describes_the_story(story, django_assert_num_queries):
-    with django_assert_num_queries(0):
+    # One query: the share card's alt text reads the story's assessment (on the page, the
+    # evidence panels reuse it).
+    with django_assert_num_queries(1):
         page = parse(render_tag("open_graph", story))
 
     assert page.meta_content("og:type") == ["article"]
@@ -169,7 +171,7 @@ def test_open_graph_describes_the_story(story, django_assert_num_queries):
     assert datetime.fromisoformat(modified) == story.updated_at
     assert page.meta_content("article:section") == ["Energy"]
     assert page.meta_content("article:tag") == ["Energy", "Physics", "Hohlraum", "Ignition"]
-    assert page.meta_content("twitter:card") == ["summary"]
+    assert page.meta_content("twitter:card") == ["summary_large_image"]
 
 
 def test_breadcrumb_jsonld_runs_home_first_topic_story(story, django_assert_num_queries):
