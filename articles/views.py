@@ -1,12 +1,15 @@
+import functools
 import posixpath
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
@@ -20,7 +23,7 @@ from articles.models import (
     Topic,
     story_cache_key,
 )
-from core import httpcache
+from core import fragments, httpcache
 from core.editors import is_editor
 from core.errors import bad_request_response
 
@@ -63,7 +66,14 @@ class ForgivingPaginationMixin:
     through a redirect to that page's own URL.
 
     ListView answers those with a 404; a reader who edits ?page= should not hit a dead end.
+
+    Page 1 asked without ?page= has no number to check, so its items and pages are fetched
+    the first time its template uses them, and never when every part of the page that
+    shows them is kept (core/fragments.py). ``context_beside_items()`` is the rest of the
+    context, fetched at once (what the page shows outside its kept parts).
     """
+
+    ITEM_NAMES = ("page_obj", "paginator", "is_paginated", "object_list")
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(
@@ -76,8 +86,31 @@ class ForgivingPaginationMixin:
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get(self, request, *args, **kwargs):
+        if PAGE_PARAMETER not in request.GET:
+            self.object_list = self.get_queryset()
+            return self.render_to_response(self.page_one_context())
         response = super().get(request, *args, **kwargs)
         return canonical_page_redirect(request, response.context_data["page_obj"]) or response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return context | {"page_number": context["page_obj"].number}
+
+    def context_beside_items(self):
+        return {"view": self}
+
+    def page_one_context(self):
+        fetched = functools.cache(self.get_context_data)
+        names = {*self.ITEM_NAMES, *self.item_names()}
+        lazy = {
+            name: SimpleLazyObject(functools.partial(lambda name: fetched()[name], name))
+            for name in names
+        }
+        return self.context_beside_items() | lazy | {"page_number": 1}
+
+    def item_names(self):
+        """What the page's items are called besides ITEM_NAMES (ListView's own name)."""
+        return [self.get_context_object_name(self.object_list)]
 
 
 @method_decorator(listing_page, name="dispatch")
@@ -99,8 +132,13 @@ class FrontPageView(ForgivingPaginationMixin, ListView):
             context["lead"], context["latest"] = stories[0], stories[1:]
         else:
             context["lead"], context["latest"] = None, stories
-        context["topics"] = Topic.objects.all()
-        return context
+        return context | self.context_beside_items()
+
+    def context_beside_items(self):
+        return super().context_beside_items() | {"topics": Topic.objects.all()}
+
+    def item_names(self):
+        return [*super().item_names(), "lead", "latest"]
 
 
 def story_keys(request, slug):
@@ -120,8 +158,17 @@ class ArticleDetailView(DetailView):
     """
 
     def get_queryset(self):
-        stories = Article.objects.for_detail()
+        stories = Article.objects.for_page()
         return stories if is_editor(self.request.user) else stories.published()
+
+    def get_object(self, queryset=None):
+        """The story; what only its kept parts show is fetched when one is rendered."""
+        story = super().get_object(queryset)
+        fragments.before_rendering(
+            self.request,
+            lambda: prefetch_related_objects([story], *Article.objects.page_prefetches()),
+        )
+        return story
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"part": self.request.GET.get("part")}
@@ -171,6 +218,9 @@ class StoriesListView(ForgivingPaginationMixin, ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.owner, **kwargs)
 
+    def context_beside_items(self):
+        return super().context_beside_items() | {"object": self.owner}
+
 
 @method_decorator(listing_page, name="dispatch")
 class TopicDetailView(StoriesListView):
@@ -207,9 +257,11 @@ class AuthorDetailView(StoriesListView):
     template_name = "articles/author_detail.html"
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["corrections"] = Correction.objects.on_public_stories_by(self.owner)
-        return context
+        return super().get_context_data(**kwargs) | self.context_beside_items()
+
+    def context_beside_items(self):
+        corrections = Correction.objects.on_public_stories_by(self.owner)
+        return super().context_beside_items() | {"corrections": corrections}
 
 
 # Picture files are named by their content (articles.models.ArticleImage), so a name
@@ -247,11 +299,17 @@ def search_view(request):
         return render(request, "articles/search.html", {"form": form}, status=400)
     context = {"form": form, "query": form.cleaned_data["q"]}
     if form.has_words:
-        found = search.search_stories(context["query"], topic=form.cleaned_data["topic"])
-        context["similar"] = found.similar
-        context["only_common_words"] = found.only_common_words
-        context["results"] = Paginator(found.stories, RESULTS_PER_PAGE).get_page(
-            request.GET.get(PAGE_PARAMETER)
+        # Searched the first time the template shows the results, and never when the part
+        # showing them is kept (core/fragments.py); a page number is checked at once.
+        found = SimpleLazyObject(
+            lambda: search.search_stories(context["query"], topic=form.cleaned_data["topic"])
+        )
+        context["similar"] = SimpleLazyObject(lambda: found.similar)
+        context["only_common_words"] = SimpleLazyObject(lambda: found.only_common_words)
+        context["results"] = SimpleLazyObject(
+            lambda: Paginator(found.stories, RESULTS_PER_PAGE).get_page(
+                request.GET.get(PAGE_PARAMETER)
+            )
         )
         redirect = canonical_page_redirect(request, context["results"])
         if redirect is not None:

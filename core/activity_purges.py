@@ -13,8 +13,9 @@ that took a write sends what is due; removing a key from the set is atomic, so e
 one process sends each purge. The window also outlasts the settler's second and a
 replica's bounded lag, so the page fetched after the purge shows the change.
 
-Without Redis, a write purges its keys at once (after its commit): more purges, never
-a stale page. The purges are soft (core/httpcache.py: send_purge): the first reader after
+Sending a purge first renews the activity versions of the keys' kept page parts
+(core/fragments.py), with or without an HTTP cache in front. Without Redis, a write
+purges its keys at once (after its commit): more purges, never a stale page. The purges are soft (core/httpcache.py: send_purge): the first reader after
 one gets the page as it was while the cache fetches the new one, so a story being voted
 on never makes its readers wait on a render.
 """
@@ -26,7 +27,7 @@ import time
 from django.conf import settings
 from django.db import transaction
 
-from core import httpcache, shared_redis
+from core import fragments, httpcache, shared_redis
 from core.shared_redis import REDIS_ERRORS
 
 logger = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ ROUND_SECONDS = 0.25
 def purge_soon(*keys):
     """Purge ``keys`` from the HTTP cache soon after this transaction commits."""
     keys = sorted({key for key in keys if key})
-    if keys and settings.HTTP_CACHE_PURGE_URLS:
+    if keys:
         transaction.on_commit(lambda: _schedule(keys))
 
 
@@ -61,7 +62,7 @@ def _schedule(keys):
         _, dues = pipe.execute()
     except REDIS_ERRORS as error:
         logger.warning("Purging at once, Redis unavailable: %s", error)
-        httpcache.send_purge(keys, soft=True)
+        _send(keys)
         return
     _waiting_until.update((key, key_due or 0) for key, key_due in zip(keys, dues, strict=True))
     purger.wake()
@@ -84,8 +85,15 @@ def send_due(now=None):
         pipe.zrem(DUE, key)
     mine = [key.decode() for key, removed in zip(due, pipe.execute(), strict=True) if removed]
     if mine:
-        httpcache.send_purge(mine, soft=True)
+        _send(mine)
     return len(mine)
+
+
+def _send(keys):
+    """The activity purge itself: the parts of pages kept showing it (core/fragments.py),
+    then the pages in the HTTP cache."""
+    fragments.renew_activity(keys)
+    httpcache.send_purge(keys, soft=True)
 
 
 def waiting():

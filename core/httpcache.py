@@ -23,6 +23,7 @@ page's bytes, so any change, a scheduled story coming due included, shows on
 the next request. Conditional requests are answered only for pages that exist.
 """
 
+import functools
 import hashlib
 import logging
 import urllib.request
@@ -35,6 +36,8 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.encoding import escape_uri_path
 from django.utils.http import urlencode
+
+from core import fragments
 
 logger = logging.getLogger(__name__)
 
@@ -146,8 +149,13 @@ def shared_page(*, keys, seconds=EDITORIAL_SECONDS, parameters=()):
                 redirect = untaken_parameters_redirect(request, parameters)
                 if redirect is not None:
                     return redirect
+            page_seconds = functools.cache(
+                lambda: seconds(request, **kwargs) if callable(seconds) else seconds
+            )
             if not is_personal(request):
                 request.reader_id = None
+                if request.method in {"GET", "HEAD"} and not request.user.is_authenticated:
+                    fragments.begin(request, keys(request, **kwargs), seconds=page_seconds)
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()
@@ -160,8 +168,7 @@ def shared_page(*, keys, seconds=EDITORIAL_SECONDS, parameters=()):
             )
             if not shareable:
                 return response if response.has_header("Cache-Control") else mark_private(response)
-            ttl = seconds(request, **kwargs) if callable(seconds) else seconds
-            ttl = _seconds_left(request, ttl)
+            ttl = _seconds_left(request, page_seconds())
             named = [*keys(request, **kwargs), *getattr(request, "shown_keys", ())]
             return mark_shared(request, response, keys=named, seconds=ttl)
 
@@ -202,8 +209,11 @@ def send_purge(keys, *, soft=False):
 
 
 def purge(*keys):
-    """Empty every page that shows one of ``keys``, in every cache, once the data is saved."""
+    """Empty every page that shows one of ``keys``, in every cache and the parts kept of
+    it (core/fragments.py), once the data is saved."""
     keys = sorted({key for key in keys if key})
-    if not keys or not settings.HTTP_CACHE_PURGE_URLS:
+    if not keys:
         return
-    transaction.on_commit(lambda: send_purge(keys))
+    transaction.on_commit(lambda: fragments.renew(keys))
+    if settings.HTTP_CACHE_PURGE_URLS:
+        transaction.on_commit(lambda: send_purge(keys))

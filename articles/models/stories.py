@@ -84,26 +84,33 @@ class ArticleQuerySet(SlugQuerySet):
     UNSHOWN_FIELDS = ("search_terms", "search_vector")
     BODY_FIELDS = ("explanation", "explanation_html", "technical", "technical_html")
 
-    def for_detail(self):
-        """A story with what its page shows, including the stories before and after it in
+    def for_page(self):
+        """A story's row for its page, with its author and the story it follows up: what
+        the page needs outside its kept parts (core/fragments.py). ``page_prefetches()``
+        names the rest, fetched only when a part is rendered."""
+        return self.select_related("author", "follows_up").defer(
+            *self.UNSHOWN_FIELDS,
+            *(f"follows_up__{name}" for name in (*self.UNSHOWN_FIELDS, *self.BODY_FIELDS)),
+        )
+
+    @staticmethod
+    def page_prefetches():
+        """What a story's page shows of its relations, including the stories after it in
         a follow-up thread (only public follow-ups; of those, the link line only)."""
         follow_ups = Article.objects.published().only(
             "slug", "headline", "published_at", "follows_up"
         )
         return (
-            self.select_related("author", "follows_up")
-            .prefetch_related(
-                "topics",
-                "glossary_terms",
-                "corrections",
-                "images",
-                Prefetch("follow_ups", queryset=follow_ups.latest_first()),
-            )
-            .defer(
-                *self.UNSHOWN_FIELDS,
-                *(f"follows_up__{name}" for name in (*self.UNSHOWN_FIELDS, *self.BODY_FIELDS)),
-            )
+            "topics",
+            "glossary_terms",
+            "corrections",
+            "images",
+            Prefetch("follow_ups", queryset=follow_ups.latest_first()),
         )
+
+    def for_detail(self):
+        """A story with everything its page shows."""
+        return self.for_page().prefetch_related(*self.page_prefetches())
 
     def latest_first(self):
         return self.order_by("-published_at", "-pk")

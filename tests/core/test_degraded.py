@@ -3,7 +3,6 @@
 import logging
 
 import pytest
-from django.core.cache import caches
 from django.urls import reverse
 
 from core import ratelimit
@@ -13,24 +12,6 @@ from tests.factories import make_article
 from tools.servers import free_port
 
 pytestmark = pytest.mark.django_db
-
-DEAD_REDIS = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "unix:///nonexistent/redis.sock",
-    }
-}
-
-
-@pytest.fixture
-def redis_away(settings, monkeypatch):
-    # A process that has seen no outage yet: no per-process counts, no warning logged.
-    monkeypatch.setattr(ratelimit, "process_fallback", ratelimit.ProcessFallback())
-    settings.CACHES = DEAD_REDIS
-    caches._settings = caches.settings = DEAD_REDIS
-    caches._connections.__dict__.pop("default", None)
-    yield
-    caches._connections.__dict__.pop("default", None)
 
 
 def test_without_redis_pages_answer_and_votes_are_stored(client, redis_away, caplog):
