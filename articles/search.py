@@ -39,7 +39,12 @@ ALSO_ABOUT = 2  # shared names a related story's card shows
 # then are they turned into <mark>, so no editor HTML can reach the page.
 _START, _STOP = "\ue000", "\ue001"
 _MARKED = re.compile(f"{_START}(.*?){_STOP}", re.DOTALL)
-FOOTNOTE_MARKERS = r'<sup[^>]*>.*?</sup>|<a class="footnote-backref"[^>]*>.*?</a>'
+# Each footnote's marker and back link, and nothing between them: PostgreSQL makes a whole
+# pattern greedy when its first quantifier is, so a lazy ".*?" would run from the first
+# <sup> to the last and take a formula's superscripts and the text between with it.
+FOOTNOTE_MARKERS = (
+    r'<sup id="fnref[^"]*"><a [^>]*>[^<]*</a></sup>|<a class="footnote-backref"[^>]*>[^<]*</a>'
+)
 _SEARCH_SYNTAX = re.compile(r'"|(?:^|\s)-\w|\bor\b', re.IGNORECASE)
 
 

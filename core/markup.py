@@ -17,6 +17,7 @@ import multiprocessing
 import re
 from dataclasses import dataclass
 from functools import partial
+from xml.etree import ElementTree
 
 import bleach
 import markdown
@@ -105,6 +106,39 @@ def _allowed_attribute(tag, name, value):
     return False
 
 
+class _Script(markdown.inlinepatterns.InlineProcessor):
+    """Text between two of one mark, with no space in it, as ``tag``."""
+
+    def __init__(self, mark, tag, md):
+        mark = re.escape(mark)
+        # A doubled mark is not one (~~x~~ stays as written), and the pattern cannot
+        # backtrack: a run of characters that are not the mark, then the mark.
+        super().__init__(rf"(?<!{mark}){mark}([^\s{mark}]+){mark}(?!{mark})", md)
+        self.tag = tag
+
+    def handleMatch(self, match, data):  # noqa: N802 - Python-Markdown's API name
+        element = ElementTree.Element(self.tag)
+        element.text = match.group(1)
+        return element, match.start(0), match.end(0)
+
+
+class _ScriptsExtension(markdown.Extension):
+    """Sub- and superscripts for formulas, as Pandoc writes them: ``Pb~10−x~``, ``Cu^2+^``.
+
+    No space inside (``~5 % to ~10 %`` stays as written); a backslash makes a mark
+    literal (``\\~``, ``\\^``). Why not pymdown-extensions' tilde and caret: with
+    strikethrough and insert turned off they still read ``~~x~~`` as two subscripts, and
+    they bring a general delimiter processor for what one pattern per mark does here.
+    Each mark counts as inline markup in core/markup_limits.py.
+    """
+
+    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's API name
+        md.ESCAPED_CHARS.extend(["~", "^"])
+        # After footnote references ([^1]), links and code, which keep their marks.
+        md.inlinePatterns.register(_Script("~", "sub", md), "subscript", 55)
+        md.inlinePatterns.register(_Script("^", "sup", md), "superscript", 54)
+
+
 class _HeadingFloor(markdown.treeprocessors.Treeprocessor):
     """Editors' headings sit under the page's h1 and the section's h2: # and ## become h3."""
 
@@ -127,6 +161,7 @@ def render_markdown(source, *, section):
             "fenced_code",
             "sane_lists",
             "footnotes",
+            _ScriptsExtension(),
             _HeadingFloorExtension(),
         ],
         extension_configs={"footnotes": {"SEPARATOR": f"-{section}-"}},

@@ -6,16 +6,18 @@ development machine (Markdown and sanitising together):
 
 - Inline markup, per block of text that Python-Markdown renders inline as one (a
   paragraph, a list item, a table row, a heading). Each link destination ``](``, raw
-  HTML tag, footnote reference and run of ``*``, ``_`` or backticks costs it a pass
-  over the rest of the block: an unclosed ``[a](`` scans to the block's end for its
-  ``)``, and every match rebuilds the block's text. ``"[a](" * 10000`` takes over
-  8 s, ``"*a* " * 25000`` 3.4 s, 400 ordinary links in one 21,000-character
-  paragraph 1.3 s, and the same 400 links as 400 paragraphs 30 ms. The load is the
+  HTML tag, footnote reference and run of ``*``, ``_``, backticks or the sub- and
+  superscript marks ``~`` and ``^`` costs it a pass over the rest of the block: an
+  unclosed ``[a](`` scans to the block's end for its ``)``, and every match rebuilds
+  the block's text. ``"[a](" * 10000`` takes over 8 s, ``"*a* " * 25000`` 3.4 s,
+  ``"~a~ " * 25000`` 4.8 s, 400 ordinary links in one 21,000-character paragraph
+  1.3 s, and the same 400 links as 400 paragraphs 30 ms. The load is the
   marks in a block times its length, summed over the blocks, a link destination
   counting ``LINK_WEIGHT`` marks (it costs about ten times the others). At
   ``MAX_INLINE_LOAD`` the costliest shapes measured (links, or unclosed tags, back to
-  back) render in about 0.35 s, while the fixture stories weigh at most about 11,000
-  and the 74,000-character story of dense technical paragraphs in
+  back) render in about 0.35 s, and sub- and superscripts back to back in about 0.2 s,
+  while the fixture stories weigh at most about 40,000 (the LK-99 follow-up, its
+  formulas in marks) and the 74,000-character story of dense technical paragraphs in
   tests/core/test_markup_limits.py about 5.5 million.
 - Raw HTML start tags, over the whole text. Python's html.parser reads the text
   before anything else, paragraphs, code spans and backslashes notwithstanding, and
@@ -42,11 +44,12 @@ MAX_FENCE_SCAN = 20_000_000  # fence lines × characters of the text
 MAX_TABLE_ROWS = 1_000
 
 # What Python-Markdown tries to match inline: a link's destination; a raw HTML tag,
-# comment or autolink, a footnote reference, emphasis and code; and a backslash
-# escape, which makes the character after it plain text for the inline patterns.
+# comment or autolink, a footnote reference, emphasis, code, sub- and superscripts;
+# and a backslash escape, which makes the character after it plain text for the
+# inline patterns.
 _LINK_MARK = re.compile(r"\]\(")
-_OTHER_MARK = re.compile(r"<[A-Za-z/!?]|\[\^|\*+|_+|`+")
-_MARKUP_CHARACTERS = re.compile(r"[]<*_`[]")
+_OTHER_MARK = re.compile(r"<[A-Za-z/!?]|\[\^|\*+|_+|`+|~+|\^+")
+_MARKUP_CHARACTERS = re.compile(r"[]<*_`~^[]")
 _ESCAPED = re.compile(r"\\.")
 _LIST_ITEM = re.compile(r"[ \t]*([-*+]|\d{1,9}[.)])[ \t]")
 _TAG_START = re.compile(r"<[A-Za-z]")
@@ -76,8 +79,9 @@ def _inline_markup(source, lines):
         "This text has too much inline markup for the length of its paragraphs to render "
         f"in time: the paragraph at line {line} has {links:,} links and {others:,} HTML "
         f"tags, footnote references or “*”, “_” or “`” marks in {length:,} characters. "
-        "Split long paragraphs or close what is left open; write a character meant "
-        "literally with a backslash before it (“\\*”, “\\[”)."
+        "Split long paragraphs or close what is left open (sub- and superscript marks, "
+        "“~” and “^”, count too); write a character meant literally with a backslash "
+        "before it (“\\*”, “\\[”, “\\~”)."
     )
 
 

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from articles.models import Article, Correction, story_cache_key
@@ -43,6 +44,18 @@ def check_weights_sum_to_100(weights, what):
         )
 
 
+def first_score_time(source):
+    """When a source's first score is dated: now, or the publication of the earliest story
+    citing it when that is earlier. Scoring content loaded with its stories (the fixtures)
+    is not news: those stories' first scores, dated at their publication
+    (record_score_change), already counted this source's trust."""
+    now = timezone.now()
+    cited_since = Citation.objects.filter(source=source).aggregate(
+        earliest=Min("article__published_at")
+    )["earliest"]
+    return min(now, cited_since) if cited_since else now
+
+
 @transaction.atomic
 def rescore_source(*, source, reason, rescore_stories=True):
     """Recompute a source's trust from its criteria; record a change; rescore its stories
@@ -55,6 +68,7 @@ def rescore_source(*, source, reason, rescore_stories=True):
     if previous is None or previous.new_score != new_score:
         TrustScoreChange.objects.create(
             source=source,
+            changed_at=first_score_time(source) if previous is None else timezone.now(),
             old_score=previous.new_score if previous is not None else None,
             new_score=new_score,
             reason=reason,

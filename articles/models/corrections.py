@@ -17,6 +17,9 @@ class CorrectionQuerySet(models.QuerySet):
             .order_by("-made_at", "-pk")
         )
 
+    def get_by_natural_key(self, story_slug, made_at):
+        return self.get(article__slug=story_slug, made_at=made_at)
+
 
 class Correction(models.Model):
     """A dated correction or update note on a published story, shown to readers."""
@@ -39,11 +42,17 @@ class Correction(models.Model):
         return f"{self.get_kind_display()} on {self.article}"
 
     def save(self, *args, **kwargs):
-        """A correction or update changes the story's updated time."""
+        """A correction or update note is what moves the story's updated time (the
+        "Updated" date readers see, Article.save). Fixtures load raw, past this: each
+        story's ``updated_at`` there is the date of its latest note."""
         super().save(*args, **kwargs)
         Article.objects.filter(pk=self.article_id, updated_at__lt=self.made_at).update(
             updated_at=self.made_at
         )
+
+    def natural_key(self):
+        """Fixtures name a note by its story and date, so reloading them updates it."""
+        return (self.article.slug, self.made_at)
 
 
 class ArticleRedirect(models.Model):

@@ -19,6 +19,19 @@ from core import compiled_queries
 SEARCH_CONFIG = "english"
 
 
+def searched_markdown(field):
+    """A Markdown field as search reads it: a formula's sub- and superscript marks
+    (core/markup.py) dropped and its minus signs read as hyphens, so that
+    ``Pb~10−x~Cu~x~(PO~4~)~6~O`` is found as readers type it, "Pb10-xCux(PO4)6O"."""
+    return models.Func(
+        models.F(field),
+        models.Value("−~^"),
+        models.Value("-"),
+        function="translate",
+        output_field=models.TextField(),
+    )
+
+
 def story_cache_key(slug):
     """The HTTP cache's surrogate key of a story's page and of everything that shows it
     (core/httpcache.py)."""
@@ -160,14 +173,15 @@ class Article(models.Model):
     explanation = models.TextField(
         blank=True,
         help_text="Markdown. Plain language for a general reader: what happened, why it "
-        "matters, what to watch. Use ### for subheadings.",
+        "matters, what to watch. Use ### for subheadings; H~2~O and Cu^2+^ for sub- and "
+        "superscripts (no spaces inside).",
     )
     explanation_html = models.TextField(editable=False, default="")
     technical = models.TextField(
         "technical deep dive",
         blank=True,
         help_text="Markdown. The same story for a specialist: mechanisms, numbers, caveats, "
-        "open questions.",
+        "open questions. Formulas: Pb~10−x~Cu~x~(PO~4~)~6~O, Cu^2+^, 10^−3^.",
     )
     technical_html = models.TextField(editable=False, default="")
     follows_up = models.ForeignKey(
@@ -203,7 +217,14 @@ class Article(models.Model):
         "why without evidence (shown to readers)", max_length=300, blank=True
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(
+        "updated",
+        default=timezone.now,
+        editable=False,
+        help_text="When readers were last told of a change: the publish time, then the date "
+        "of each correction or update note. An edit without a note leaves it; the history "
+        "keeps every edit.",
+    )
     reading_time_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
     search_terms = models.TextField(
         editable=False,
@@ -217,7 +238,12 @@ class Article(models.Model):
         expression=(
             SearchVector("headline", weight="A", config=SEARCH_CONFIG)
             + SearchVector("dek", "search_terms", weight="B", config=SEARCH_CONFIG)
-            + SearchVector("explanation", "technical", weight="C", config=SEARCH_CONFIG)
+            + SearchVector(
+                searched_markdown("explanation"),
+                searched_markdown("technical"),
+                weight="C",
+                config=SEARCH_CONFIG,
+            )
         ),
         output_field=SearchVectorField(),
         db_persist=True,
@@ -253,9 +279,14 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
-        self.updated_at = timezone.now()
         if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = self.updated_at
+            self.published_at = timezone.now()
+        # "Updated" means a change readers were told of, so a save does not move it; a
+        # correction or update note does (Correction.save). It is never before the publish
+        # time, and a scheduled story's is its publish time.
+        scheduled = self.state == "Scheduled"
+        if self.published_at and (scheduled or self.updated_at < self.published_at):
+            self.updated_at = self.published_at
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -1,8 +1,10 @@
 /* The "Read it" bar marks the part of the story in view with aria-current.
 
-   A part counts as in view once its top has passed under the sticky bar; the last
-   such part is the current one. Without JavaScript the bar still jumps to each part,
-   and a part read on its own (?part=) is marked by the server. */
+   A part counts as in view once its top has come up to where a jump to it lands: the
+   page's scroll-padding-top, which keeps a part's start clear of the sticky bar (or the
+   bar's foot, if that is lower). The last such part is the current one. Without
+   JavaScript the bar still jumps to each part, and a part read on its own (?part=) is
+   marked by the server. */
 (function () {
   "use strict";
 
@@ -20,8 +22,13 @@
     return document.getElementById(link.getAttribute("href").slice(1));
   });
 
+  function readingLine() {
+    var padding = parseFloat(window.getComputedStyle(document.documentElement).scrollPaddingTop);
+    return Math.max(bar.getBoundingClientRect().bottom, padding || 0) + 2;
+  }
+
   function mark() {
-    var line = bar.getBoundingClientRect().bottom + 1;
+    var line = readingLine();
     var current = -1;
     targets.forEach(function (target, index) {
       if (target.getBoundingClientRect().top <= line) {

@@ -107,6 +107,7 @@ def test_reloading_keeps_topic_weights_and_invents_no_score_history():
     weights = topic_interests("slug")
     history = TrustScoreChange.objects.count()
     story_history = list(ScoreChange.objects.values_list("pk", "score", "state"))
+    notes = list(Correction.objects.values_list("pk", "made_at"))
 
     load_site_content()
 
@@ -114,7 +115,7 @@ def test_reloading_keeps_topic_weights_and_invents_no_score_history():
     assert weights["cancer"] > 0
     assert TrustScoreChange.objects.count() == history
     assert list(ScoreChange.objects.values_list("pk", "score", "state")) == story_history
-    assert not Correction.objects.exists()
+    assert list(Correction.objects.values_list("pk", "made_at")) == notes
 
 
 def test_every_story_has_a_score_history_ending_at_its_score():

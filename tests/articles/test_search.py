@@ -209,6 +209,17 @@ def test_a_phrase_snippet_shows_no_footnote_number(client, fixture_content):
     assert "(Tscm)1" not in html
 
 
+def test_a_snippet_keeps_a_formulas_superscripts_and_the_text_between_them():
+    make_article(
+        headline="Copper in lead apatite",
+        explanation="In the claimed material Cu^2+^ replaces Pb^2+^ at some sites of the crystal.",
+    )
+
+    [story] = search.search_stories("replaces").stories
+
+    assert "replaces" in story.snippet and "crystal" in story.snippet
+
+
 def test_the_heading_of_a_phrase_search_does_not_double_its_quotes(client, fixture_content):
     html = search_page(client, '"memory T cells"').content.decode()
 
