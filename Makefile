@@ -127,16 +127,16 @@ bench: install db ## Benchmark against a large synthetic data set (see README: B
 	@$(BIN)/python -m tools.bench $(BENCH_ARGS)
 
 screenshots: install db node-deps ## PNG screenshots of every page type into var/screenshots/
-	@$(BIN)/python tools/screenshots.py
+	@$(BIN)/python -m tools.screenshots
 
 lighthouse: install db node-deps ## Lighthouse scores for the front page and a story
-	@$(BIN)/python tools/lighthouse.py
+	@$(BIN)/python -m tools.lighthouse
 
 chaos: install db ## Kill workers and restart PostgreSQL under load; check no write is lost
 	@$(BIN)/python -m tools.faults one-node $(CHAOS_ARGS)
 
 backup: install db ## Dump the database to var/backups/ (pg_dump, custom format)
-	@$(BIN)/python tools/backup.py backup $(BACKUP_ARGS)
+	@$(BIN)/python -m tools.backup backup $(BACKUP_ARGS)
 
 restore: install db ## Restore a dump: make restore FILE=var/backups/<name>.dump
-	@$(BIN)/python tools/backup.py restore $(FILE)
+	@$(BIN)/python -m tools.backup restore $(FILE)

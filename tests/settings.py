@@ -29,7 +29,7 @@ WHITENOISE_AUTOREFRESH = True
 DATABASES["default"]["TEST"] = {"NAME": "test_newsroom" + os.environ.get("TEST_DB_SUFFIX", "")}  # noqa: F405
 
 # The checkout's real Redis, in a database of the tests' own (the site uses 0, the chaos
-# tools 3, the benchmark 4): each test starts empty (tests/conftest.py clears it). Under
+# tools 3, the benchmark 2 and 4): each test starts empty (tests/conftest.py clears it). Under
 # pytest-xdist each worker (gw0, gw1, …) takes the next database from the base, 5;
 # TEST_REDIS_DB gives a concurrent suite (one with TEST_DB_SUFFIX) another base.
 _REDIS_DB = int(os.environ.get("TEST_REDIS_DB", "8" if os.environ.get("TEST_DB_SUFFIX") else "5"))

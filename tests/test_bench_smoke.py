@@ -17,8 +17,8 @@ from predictions import consistency as predictions_consistency
 from predictions import services
 from predictions.models import AggregatePoint, Forecast, Question, Read, Score
 from tests.factories import topic_interests
-from tools.bench import databases, targets
-from tools.bench import synthetic as generator
+from tools.bench import databases, report
+from tools.bench import dataset as generator
 from trust import consistency as trust_consistency
 
 REPO = Path(__file__).resolve().parent.parent
@@ -209,7 +209,7 @@ def databases_named(prefix):
 def test_the_size_ratio_is_the_median_of_its_rounds(rounds, ratio):
     pages = {
         name: {"rps": rps}
-        for names, values in zip(targets.SIZE_ROWS, rounds, strict=True)
+        for names, values in zip(report.SIZE_ROWS, rounds, strict=True)
         for name, rps in zip(names, values, strict=True)
     }
-    assert targets.size_ratio(pages) == ratio
+    assert report.size_ratio(pages) == ratio

@@ -14,11 +14,8 @@ Standard library only, like the two scripts it asks.
 import os
 import shlex
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from tools import localdb, localredis  # noqa: E402
+from tools import localdb, localredis
 
 
 def values():

@@ -14,15 +14,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from tools.liveserver import CHROMIUM_ARGS, CHROMIUM_PATH, VAR, live_server
+from tools.servers import say
 
-from liveserver import CHECKOUT, CHROMIUM_ARGS, CHROMIUM_PATH, VAR, live_server, say  # noqa: E402
-
-LIGHTHOUSE_VERSION = "12.8.2"  # the newest line that runs on Node 20 (13.x needs Node 22)
+VERSION = "12.8.2"  # the newest line that runs on Node 20 (13.x needs Node 22)
 PREFIX = VAR / "lighthouse"
-BINARY = PREFIX / "node_modules" / ".bin" / "lighthouse"
 REPORTS = PREFIX / "reports"
-CHROME_FLAGS = " ".join(["--headless=new", *CHROMIUM_ARGS])
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 PAGES = {
     "front": "/",
@@ -31,55 +28,27 @@ PAGES = {
 FORM_FACTORS = {"mobile": [], "desktop": ["--preset=desktop"]}
 
 
-def installed_version():
-    package = PREFIX / "node_modules" / "lighthouse" / "package.json"
-    if not package.exists():
-        return None
-    return json.loads(package.read_text()).get("version")
-
-
 def ensure_lighthouse():
-    if BINARY.exists() and installed_version() == LIGHTHOUSE_VERSION:
+    package = PREFIX / "node_modules" / "lighthouse" / "package.json"
+    if package.exists() and json.loads(package.read_text()).get("version") == VERSION:
         return
-    say(f"Installing lighthouse {LIGHTHOUSE_VERSION} into {PREFIX.relative_to(CHECKOUT)}/")
+    say(f"Installing lighthouse {VERSION} into var/lighthouse/")
     PREFIX.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [
-            "npm",
-            "install",
-            "--prefix",
-            str(PREFIX),
-            "--no-audit",
-            "--no-fund",
-            "--no-save",
-            "--loglevel=error",
-            f"lighthouse@{LIGHTHOUSE_VERSION}",
-        ],
-        check=True,
-    )
+    npm = ["npm", "install", "--prefix", str(PREFIX), "--no-audit", "--no-fund", "--no-save"]
+    subprocess.run([*npm, "--loglevel=error", f"lighthouse@{VERSION}"], check=True)
 
 
-def run_lighthouse(url, name, extra_args):
-    report = REPORTS / name
+def scores(url, name, extra_args):
+    """Lighthouse's score out of 100 in each category; its reports in REPORTS."""
     subprocess.run(
-        [
-            str(BINARY),
-            url,
-            f"--only-categories={','.join(CATEGORIES)}",
-            f"--chrome-flags={CHROME_FLAGS}",
-            "--output=json",
-            "--output=html",
-            f"--output-path={report}",
-            "--quiet",
-            *extra_args,
-        ],
+        [PREFIX / "node_modules/.bin/lighthouse", url, f"--only-categories={','.join(CATEGORIES)}"]
+        + [f"--chrome-flags={' '.join(['--headless=new', *CHROMIUM_ARGS])}", "--quiet"]
+        + ["--output=json", "--output=html", f"--output-path={REPORTS / name}", *extra_args],
         check=True,
         env=os.environ | {"CHROME_PATH": CHROMIUM_PATH},
     )
-    result = json.loads(report.with_name(f"{name}.report.json").read_text())
-    return {
-        category: round(100 * result["categories"][category]["score"]) for category in CATEGORIES
-    }
+    result = json.loads((REPORTS / f"{name}.report.json").read_text())
+    return [round(100 * result["categories"][category]["score"]) for category in CATEGORIES]
 
 
 def main():
@@ -87,22 +56,17 @@ def main():
         sys.exit(f"{CHROMIUM_PATH} is missing: run `make system-deps` (installs chromium).")
     ensure_lighthouse()
     REPORTS.mkdir(parents=True, exist_ok=True)
-    rows = []
+    lines = [f"{'page':<10}{'form factor':<13}" + "".join(f"{c:>16}" for c in CATEGORIES)]
     with live_server() as (base_url, _env):
         for page, path in PAGES.items():
             for form_factor, extra_args in FORM_FACTORS.items():
                 say(f"Lighthouse: {page} ({path}), {form_factor}")
-                scores = run_lighthouse(base_url + path, f"{page}-{form_factor}", extra_args)
-                rows.append((page, form_factor, scores))
-
-    header = f"{'page':<10}{'form factor':<13}" + "".join(f"{c:>16}" for c in CATEGORIES)
-    lines = [header, "-" * len(header)]
-    for page, form_factor, scores in rows:
-        lines.append(
-            f"{page:<10}{form_factor:<13}" + "".join(f"{scores[c]:>16}" for c in CATEGORIES)
-        )
-    sys.stdout.write("\n" + "\n".join(lines) + "\n")
-    sys.stdout.write(f"\nFull reports: {REPORTS.relative_to(CHECKOUT)}/*.report.html\n")
+                got = scores(base_url + path, f"{page}-{form_factor}", extra_args)
+                lines.append(f"{page:<10}{form_factor:<13}" + "".join(f"{n:>16}" for n in got))
+    lines.insert(1, "-" * len(lines[0]))
+    sys.stdout.write(
+        "\n" + "\n".join(lines) + "\n\nFull reports: var/lighthouse/reports/*.report.html\n"
+    )
 
 
 if __name__ == "__main__":

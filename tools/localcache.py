@@ -2,11 +2,11 @@
 
 Run as ``python -m tools.localcache start|stop|status|socket [--port 8000]
 [--backend HOST:PORT|unix:PATH …]``; ``socket`` makes the private folder for the app's
-unix socket and prints the socket's path.
-Standard library only. The VCL is newsroom/deploy/varnish.vcl with the backends filled
-in; Varnish's working files live in ``.localcache/<port>/`` in the checkout (or in the
-``folder`` a caller names: tools/cluster/ keeps its own under var/cluster/). As root,
-varnishd drops to its own ``vcache`` user. Purges are accepted from loopback only.
+unix socket and prints the socket's path. Standard library only. The VCL is
+newsroom/deploy/varnish.vcl with the backends filled in; Varnish's working files live in
+``.localcache/<port>/`` in the checkout (or in the ``folder`` a caller names:
+tools/cluster.py keeps its own under var/cluster/). As root, varnishd drops to its own
+``vcache`` user. Purges are accepted from loopback only.
 """
 
 import argparse
@@ -24,10 +24,6 @@ from string import Template
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 VCL_TEMPLATE = CHECKOUT / "newsroom" / "deploy" / "varnish.vcl"
-DEFAULT_PORT = 8000
-DEFAULT_BACKEND = "127.0.0.1:8001"
-# As root, varnishd's worker process runs as this user; its group may reach the app.
-VARNISH_USER = "vcache"
 # Varnish's thread pools hold thousands of slow client connections; an idle client is
 # dropped after timeout_idle seconds, one that reads its answer too slowly after send_timeout.
 PARAMETERS = {
@@ -50,11 +46,6 @@ def run_dir(port, folder=None):
     return Path(folder) if folder else CHECKOUT / ".localcache" / str(port)
 
 
-def app_socket(port, folder=None):
-    """Where `make run`'s app listens for this cache (see private_socket)."""
-    return private_socket(run_dir(port, folder))
-
-
 def private_socket(folder):
     """A unix socket's path in ``folder``, which only the group of Varnish's worker user
     (``vcache``) may enter, so that no other local user can reach the app around the cache
@@ -62,7 +53,7 @@ def private_socket(folder):
     private = Path(folder) / "socket"
     private.mkdir(parents=True, exist_ok=True)
     try:
-        group = pwd.getpwnam(VARNISH_USER).pw_gid
+        group = pwd.getpwnam("vcache").pw_gid
     except KeyError:  # varnishd runs as this user, who owns the folder
         private.chmod(0o700)
     else:
@@ -88,15 +79,14 @@ def vcl(backends):
         if address.startswith("unix:"):
             # The app on a unix socket in a folder only Varnish's group may enter; requests
             # name the host the app's own address would have.
-            where = f'    .path = "{address.removeprefix("unix:")}";\n'
-            where += '    .host_header = "127.0.0.1";\n'
+            where = f'.path = "{address.removeprefix("unix:")}";\n    .host_header = "127.0.0.1";'
         else:
             host, port = address.rsplit(":", 1)
-            where = f'    .host = "{host}";\n    .port = "{port}";\n'
+            where = f'.host = "{host}";\n    .port = "{port}";'
         definitions.append(
-            f"backend app{number} {{\n{where}"
-            "    .probe = healthz;\n    .connect_timeout = 1s;\n"
-            "    .first_byte_timeout = 30s;\n    .between_bytes_timeout = 10s;\n}"
+            f"backend app{number} {{\n    {where}\n    .probe = healthz;\n"
+            "    .connect_timeout = 1s;\n    .first_byte_timeout = 30s;\n"
+            "    .between_bytes_timeout = 10s;\n}"
         )
         additions.append(f"    app.add_backend(app{number});")
     return Template(VCL_TEMPLATE.read_text()).substitute(
@@ -110,11 +100,10 @@ def start(port, backends, host="127.0.0.1", folder=None):
     folder = run_dir(port, folder)
     folder.mkdir(parents=True, exist_ok=True)
     folder.chmod(0o755)
-    vcl_path = folder / "site.vcl"
-    vcl_path.write_text(vcl(backends))
-    vcl_path.chmod(0o644)
-    command = ["varnishd", "-a", f"{host}:{port}", "-f", str(vcl_path), "-s", "malloc,256m"]
-    command += ["-n", str(folder / "work"), "-P", str(folder / "varnishd.pid")]
+    (folder / "site.vcl").write_text(vcl(backends))
+    (folder / "site.vcl").chmod(0o644)
+    command = ["varnishd", "-a", f"{host}:{port}", "-f", str(folder / "site.vcl")]
+    command += ["-s", "malloc,256m", "-n", str(folder / "work"), "-P", str(folder / "varnishd.pid")]
     for name, value in PARAMETERS.items():
         command += ["-p", f"{name}={value}"]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -132,14 +121,9 @@ def start(port, backends, host="127.0.0.1", folder=None):
 
 def healthy_backends(port, folder=None):
     """The numbers of the backends (app1, app2…) that Varnish's probe counts healthy now."""
-    result = subprocess.run(
-        ["varnishadm", "-n", str(run_dir(port, folder) / "work"), "backend.list"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    found = re.findall(r"^\S+\.app(\d+)\s+\S+\s+\S+\s+healthy\b", result.stdout, re.MULTILINE)
-    return {int(number) for number in found}
+    command = ["varnishadm", "-n", str(run_dir(port, folder) / "work"), "backend.list"]
+    listed = subprocess.run(command, capture_output=True, text=True, check=False).stdout
+    return {int(n) for n in re.findall(r"(?m)^\S+\.app(\d+)\s+\S+\s+\S+\s+healthy\b", listed)}
 
 
 def stop(port, folder=None):
@@ -155,17 +139,9 @@ def stop(port, folder=None):
     print(f"localcache: stopped on {port}")
 
 
-def status(port):
-    running = pid(port)
-    print(f"localcache: {f'running (pid {running})' if running else 'stopped'} on {port}")
-
-
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
+class NoRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
-
-
-_OPENER = urllib.request.build_opener(_NoRedirects)
 
 
 def fetch(url, *, method="GET", data=None, headers=None):
@@ -173,7 +149,7 @@ def fetch(url, *, method="GET", data=None, headers=None):
     followed: what a reader's first request gets (tests and tools/bench use it)."""
     request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
     try:
-        with _OPENER.open(request, timeout=10) as response:
+        with urllib.request.build_opener(NoRedirects).open(request, timeout=10) as response:
             return response.status, response.headers, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read().decode()
@@ -183,17 +159,18 @@ def main(argv):
     parser = argparse.ArgumentParser(prog="python -m tools.localcache")
     parser.add_argument("command", choices=["start", "stop", "status", "socket"])
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--backend", action="append", dest="backends")
     args = parser.parse_args(argv)
     if args.command == "start":
-        start(args.port, args.backends or [DEFAULT_BACKEND], args.host)
+        start(args.port, args.backends, args.host)
     elif args.command == "stop":
         stop(args.port)
     elif args.command == "socket":
-        print(app_socket(args.port))
+        print(private_socket(run_dir(args.port)))
     else:
-        status(args.port)
+        running = pid(args.port)
+        print(f"localcache: {f'running (pid {running})' if running else 'stopped'} on {args.port}")
 
 
 if __name__ == "__main__":

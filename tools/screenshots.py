@@ -8,21 +8,10 @@ and a standing forecast. Files are named <page>-<viewport>-<scheme>.png.
 """
 
 import shutil
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from liveserver import (  # noqa: E402
-    CHECKOUT,
-    CHROMIUM_ARGS,
-    CHROMIUM_PATH,
-    VAR,
-    live_server,
-    say,
-    signed_reader_cookie,
-)
+from tools.liveserver import CHROMIUM_ARGS, CHROMIUM_PATH, VAR, live_server
+from tools.servers import manage, say
 
 OUT = VAR / "screenshots"
 TSCM = "/articles/tscm-car-t-first-in-human/"
@@ -66,6 +55,12 @@ def prepare(page, name):
             summary.click()
 
 
+def signed_reader_cookie(reader_id, env):
+    """The `reader` cookie value a reader with this id carries (signed as the site does)."""
+    code = f"from core.readers import signed_reader_cookie as s; print(s({reader_id!r}))"
+    return manage(env, "shell", "-v", "0", "-c", code, capture=True).strip()
+
+
 def forecast_as_demo_reader(browser, base_url, cookie):
     context = browser.new_context(base_url=base_url)
     context.add_cookies([{"name": "reader", "value": cookie, "url": base_url}])
@@ -105,10 +100,7 @@ def main():
                 context.close()
         browser.close()
     count = len(list(OUT.glob("*.png")))
-    say(
-        f"Saved {count} screenshots in {OUT.relative_to(CHECKOUT)}/ "
-        f"in {time.monotonic() - started:.0f} s"
-    )
+    say(f"Saved {count} screenshots in var/screenshots/ in {time.monotonic() - started:.0f} s")
 
 
 if __name__ == "__main__":

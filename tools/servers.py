@@ -1,13 +1,12 @@
-"""gunicorn on a loopback port, for the tools that need a real server.
+"""The one gunicorn launcher, and HTTP to what it serves. Standard library only.
 
-``Gunicorn(app, env=…, log_path=…)`` serves a WSGI app with newsroom/gunicorn_conf.py
-on 127.0.0.1 (at ``port``, or a free one), or on a unix ``socket`` (an app behind the
-HTTP cache, reachable by nothing else); ``start()`` returns once ``probe`` answers
-200 and ``stop()`` shuts it down (SIGINT, gunicorn's quick stop; SIGKILL after ten
-seconds). The server gets a process group of its own, so a Ctrl-C in the terminal
-reaches the tool, which stops the server on its way out, and not gunicorn halfway
-through a request. bench, chaos, liveserver and tools/cluster/ use it. Standard
-library only.
+``Gunicorn(app, env=…, log_path=…)`` serves a WSGI app with newsroom/gunicorn_conf.py on
+a free 127.0.0.1 port, or on a unix ``socket`` (an app behind the HTTP cache, which
+nothing else reaches). It gets a process group of its own, so that a Ctrl-C in the
+terminal reaches the tool, which stops it on the way out, and not gunicorn halfway
+through a request; ``stop()`` is gunicorn's quick stop (SIGINT), SIGKILL after ten
+seconds. The benchmark, the chaos runs, the live server and, under supervisord
+(tools/supervision.py), `make run` and `make cluster` start the app with it.
 """
 
 import contextlib
@@ -18,17 +17,13 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 CHECKOUT = Path(__file__).resolve().parent.parent
-GUNICORN_CONF = "newsroom/gunicorn_conf.py"
 START_TIMEOUT_SECONDS = 60
-STOP_TIMEOUT_SECONDS = 10
 
 
-def say(message=""):
+def say(message):
     """A tool's progress line, flushed at once so that it shows before a long step."""
     sys.stdout.write(f"==> {message}\n")
     sys.stdout.flush()
@@ -41,37 +36,22 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def run_tool(module, command, *, env):
-    """``python -m module command`` from the checkout with ``env``: its output, or
-    RuntimeError with what it said."""
-    result = subprocess.run(
-        [sys.executable, "-m", module, command],
+def manage(env, *command, capture=False):
+    """``manage.py command`` in the checkout with ``env``; its output when ``capture``."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *command],
         cwd=CHECKOUT,
         env=env,
-        capture_output=True,
+        check=True,
         text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"{module} {command} failed: {result.stdout}{result.stderr}")
-    return result.stdout
-
-
-def answers(url, timeout=2):
-    """True when ``url`` answers 200."""
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status == 200
-    except (OSError, urllib.error.URLError):
-        return False
+        stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+    ).stdout
 
 
 class UnixHTTPConnection(http.client.HTTPConnection):
-    """HTTP to a server on a unix socket; requests name the host 127.0.0.1."""
-
-    def __init__(self, path, timeout=10):
+    def __init__(self, path, timeout):
         super().__init__("127.0.0.1", timeout=timeout)
-        self.path = str(path)
+        self.path = path
 
     def connect(self):
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -79,16 +59,13 @@ class UnixHTTPConnection(http.client.HTTPConnection):
         self.sock.connect(self.path)
 
 
-def connection(address, timeout=10):
-    """An HTTP connection to ``address``: a port on 127.0.0.1, or a unix socket's path."""
-    if isinstance(address, int):
-        return http.client.HTTPConnection("127.0.0.1", address, timeout=timeout)
-    return UnixHTTPConnection(address, timeout=timeout)
-
-
 def request(address, method, path, *, body=None, headers=None, timeout=10):
-    """(status, headers, body as text) of one request to ``address``."""
-    client = connection(address, timeout)
+    """(status, headers, body as text) of one request to ``address``: a port on 127.0.0.1
+    or a unix socket's path."""
+    if isinstance(address, int):
+        client = http.client.HTTPConnection("127.0.0.1", address, timeout=timeout)
+    else:
+        client = UnixHTTPConnection(str(address), timeout)
     try:
         client.request(method, path, body=body, headers=headers or {})
         response = client.getresponse()
@@ -97,41 +74,39 @@ def request(address, method, path, *, body=None, headers=None, timeout=10):
         client.close()
 
 
-def answers_at(address, path, timeout=2):
-    """True when ``path`` at ``address`` (a port or a unix socket) answers 200."""
+def answers(address, path="/healthz", timeout=2):
+    """True when ``path`` at ``address`` answers 200."""
     try:
         return request(address, "GET", path, timeout=timeout)[0] == 200
     except (OSError, http.client.HTTPException):
         return False
 
 
+def wait_for(condition, timeout=START_TIMEOUT_SECONDS):
+    """True once ``condition()`` holds, polled five times a second; False after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
 class Gunicorn:
-    def __init__(
-        self, app="newsroom.wsgi", *, env, log_path, probe="/healthz", port=None, socket=None
-    ):
+    def __init__(self, app="newsroom.wsgi", *, env, log_path, probe="/healthz", socket=None):
         self.app, self.env, self.log_path, self.probe = app, env, Path(log_path), probe
-        self.socket = socket
-        self.port = None if socket else (port or free_port())
-        # Where to reach it: a port on 127.0.0.1 or the socket's path (see request()).
+        self.socket, self.port = socket, None if socket else free_port()
         self.address = str(socket) if socket else self.port
-        self.bind = f"unix:{socket}" if socket else f"127.0.0.1:{self.port}"
         self.base_url = None if socket else f"http://127.0.0.1:{self.port}"
         self.process = None
 
     def command(self):
-        return [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--config",
-            GUNICORN_CONF,
-            "--bind",
-            self.bind,
-            self.app,
-        ]
+        bind = f"unix:{self.socket}" if self.socket else f"127.0.0.1:{self.port}"
+        config = "newsroom/gunicorn_conf.py"
+        return [sys.executable, "-m", "gunicorn", "--config", config, "--bind", bind, self.app]
 
     def launch(self):
-        """Start gunicorn without waiting for it (wait_until_ready waits)."""
+        """Start gunicorn without waiting for it (``wait`` waits)."""
         with open(self.log_path, "w") as log:
             self.process = subprocess.Popen(
                 self.command(),
@@ -142,34 +117,20 @@ class Gunicorn:
                 start_new_session=True,
             )
 
-    def start(self, timeout=START_TIMEOUT_SECONDS):
+    def answers(self):
+        if self.process and self.process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {self.process.returncode}: {self.tail()}")
+        return answers(self.address, self.probe)
+
+    def wait(self, timeout=START_TIMEOUT_SECONDS):
+        """Until the probe answers 200; RuntimeError with the log's end after ``timeout``."""
+        if not wait_for(self.answers, timeout):
+            raise RuntimeError(f"{self.app} did not answer within {timeout} s: {self.tail()}")
+
+    def start(self):
         self.launch()
-        self.wait_until_ready(timeout)
-
-    def is_ready(self, timeout=START_TIMEOUT_SECONDS):
-        """Wait until the probe answers 200: True, or False after ``timeout`` seconds."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}: {self.tail()}")
-            if answers_at(self.address, self.probe):
-                return True
-            time.sleep(0.2)
-        return False
-
-    def wait_until_ready(self, timeout=START_TIMEOUT_SECONDS):
-        if not self.is_ready(timeout):
-            raise RuntimeError(f"gunicorn did not answer within {timeout} s: {self.tail()}")
-
-    def manage(self, *args):
-        """A manage.py command with this server's settings."""
-        subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=CHECKOUT,
-            env=self.env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        self.wait()
+        return self
 
     def tail(self, characters=3000):
         log = self.log_path.read_text(errors="replace")
@@ -190,7 +151,7 @@ class Gunicorn:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGINT)
         try:
-            self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
+            self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)

@@ -2,11 +2,11 @@
 production supervisor does it (systemd's Restart=always; docs/runtime.md).
 
 supervisord (the well-kept `supervisor` from PyPI) runs in a folder of its own with the
-app's environment, and each app is one of its programs: started again whenever it
-exits without being asked to, stopped or killed as a process group (gunicorn's master
-with its workers). `make cluster` runs one per cluster in the background, started by
-the first node that launches, whose programs start when the cluster asks (after the
-database); `make run` runs one in the foreground:
+app's environment, and each app is one of its programs: started again whenever it exits
+without being asked to, stopped or killed as a process group (gunicorn's master with its
+workers). `make cluster` runs one per cluster in the background, started by the first
+node that launches, whose programs start when the cluster asks (after the database);
+`make run` runs one in the foreground:
 
     python -m tools.supervision --socket PATH    gunicorn on the unix socket PATH,
                                                  under supervisord, until Ctrl-C
@@ -16,14 +16,9 @@ import argparse
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from tools import servers  # noqa: E402
-
-READY_TIMEOUT_SECONDS = 10
+from tools import servers
 
 CONFIG = """\
 [unix_http_server]
@@ -41,7 +36,6 @@ supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
 [supervisorctl]
 serverurl=unix://{root}/supervisor.sock
 """
-
 PROGRAM = """
 [program:{name}]
 command={command}
@@ -61,57 +55,37 @@ stdout_logfile_maxbytes=0
 
 class Supervisor:
     def __init__(self, root):
-        self.root = root
-        self.config = root / "supervisord.conf"
-        self.programs = {}
+        self.root, self.config, self.programs = root, root / "supervisord.conf", {}
 
     def add(self, name, command, log_path, *, autostart=False):
-        self.programs[name] = (command, log_path, autostart)
-
-    def _write_config(self):
-        programs = "".join(
-            PROGRAM.format(
-                name=name,
-                command=" ".join(command),
-                checkout=servers.CHECKOUT,
-                log=log_path,
-                autostart=str(autostart).lower(),
-            )
-            for name, (command, log_path, autostart) in self.programs.items()
+        self.programs[name] = PROGRAM.format(
+            name=name,
+            command=" ".join(command),
+            checkout=servers.CHECKOUT,
+            log=log_path,
+            autostart=str(autostart).lower(),
         )
-        self.config.write_text(CONFIG.format(root=self.root) + programs)
+
+    def supervisord(self, *options):
+        """supervisord's command line, with its configuration written."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.config.write_text(CONFIG.format(root=self.root) + "".join(self.programs.values()))
+        return [sys.executable, "-m", "supervisor.supervisord", *options, "-c", str(self.config)]
 
     def ctl(self, *args):
         """supervisorctl's answer; empty when this supervisor was never started."""
         if not self.config.exists():
             return ""
-        return subprocess.run(
-            [sys.executable, "-m", "supervisor.supervisorctl", "-c", str(self.config), *args],
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.strip()
-
-    def is_running(self):
-        return self.ctl("pid").isdigit()
+        command = [sys.executable, "-m", "supervisor.supervisorctl", "-c", str(self.config)]
+        return subprocess.run([*command, *args], capture_output=True, text=True).stdout.strip()
 
     def ensure_running(self, env):
         """Start supervisord with ``env`` for its programs, unless it runs already."""
-        if self.is_running():
+        if self.ctl("pid").isdigit():
             return
-        self.root.mkdir(parents=True, exist_ok=True)
-        self._write_config()
-        subprocess.run(
-            [sys.executable, "-m", "supervisor.supervisord", "-c", str(self.config)],
-            cwd=servers.CHECKOUT,
-            env=env,
-            check=True,
-        )
-        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
-        while not self.is_running():
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"supervisord did not start: see {self.root}")
-            time.sleep(0.1)
+        subprocess.run(self.supervisord(), cwd=servers.CHECKOUT, env=env, check=True)
+        if not servers.wait_for(lambda: self.ctl("pid").isdigit(), 10):
+            raise RuntimeError(f"supervisord did not start: see {self.root}")
 
     def pid(self, name):
         """The program's running pid, or None (also when supervisord is not running)."""
@@ -127,24 +101,17 @@ class Supervisor:
     def shutdown(self):
         self.ctl("shutdown")
 
-    def run_in_foreground(self, env):
-        """Become supervisord, in the foreground with its programs started; Ctrl-C stops
-        them and it."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        self._write_config()
-        os.chdir(servers.CHECKOUT)
-        supervisord = [sys.executable, "-m", "supervisor.supervisord", "-n", "-c", str(self.config)]
-        os.execve(sys.executable, supervisord, env)
-
 
 def main(argv=None):
+    """Become supervisord, in the foreground with gunicorn started; Ctrl-C stops both."""
     parser = argparse.ArgumentParser(prog="python -m tools.supervision")
     parser.add_argument("--socket", required=True, help="the unix socket gunicorn binds")
     socket = Path(parser.parse_args(argv).socket)
     app = servers.Gunicorn(env=os.environ, log_path="/dev/stdout", socket=socket)
     supervisor = Supervisor(socket.parent.parent / "supervisor")
     supervisor.add("gunicorn", app.command(), "/dev/stdout", autostart=True)
-    supervisor.run_in_foreground(dict(os.environ))
+    os.chdir(servers.CHECKOUT)
+    os.execv(sys.executable, supervisor.supervisord("-n"))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """One throwaway cluster for the session: Varnish, two nodes, Redis, a primary and a replica.
 
-Started like `make cluster` (tools/cluster/), on free ports and the nodes on unix sockets,
+Started like `make cluster` (tools/cluster.py), on free ports and the nodes on unix sockets,
 in a temporary folder, with the fixture content; the nodes accept a replay lag of
 REPLICA_LAG_BOUND seconds, so that the tests can hold replication back and still see the
 replica serve.
@@ -42,11 +42,11 @@ def held_back(cluster):
     from whenever it last replayed one (core/replicas.py: LAG_SQL).
     """
     cluster.primary.query("SELECT txid_current()")
-    assert faults.wait_for(lambda: cluster.replica.lag_seconds() == 0)
+    assert servers.wait_for(lambda: cluster.replica.lag_seconds() == 0)
     cluster.replica.hold_back(HELD_BACK_SECONDS)
     yield HELD_BACK_SECONDS
     cluster.replica.hold_back(0)
-    assert faults.wait_for(lambda: cluster.replica.lag_seconds() == 0)
+    assert servers.wait_for(lambda: cluster.replica.lag_seconds() == 0)
 
 
 def request(address, method, path, *, headers=None, body=None):

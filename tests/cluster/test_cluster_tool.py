@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tools.cluster import layout
-from tools.cluster.cluster import Cluster, ClusterError
-from tools.faults import cluster as faults
+from tools import servers
+from tools.cluster import Cluster, ClusterError, Layout
 
 PARTS = ["cache", "node1", "node2", "redis", "primary", "replica"]
 NODES = ["node1", "node2"]
@@ -46,8 +45,8 @@ def test_start_refuses_when_another_program_holds_the_cache_port(tmp_path):
     with socket.socket() as squatter:
         squatter.bind(("127.0.0.1", 0))
         squatter.listen()
-        taken = layout.throwaway(tmp_path)
-        taken = layout.Layout(**{**taken.__dict__, "cache_port": squatter.getsockname()[1]})
+        taken = Layout.throwaway(tmp_path)
+        taken = Layout(**{**taken.__dict__, "cache_port": squatter.getsockname()[1]})
 
         with pytest.raises(ClusterError, match="make run"):
             Cluster(taken).start(say=lambda message: None)
@@ -84,5 +83,5 @@ def test_a_killed_node_is_started_again_by_its_supervisor_and_serves(cluster):
 
     node.kill()
 
-    assert faults.wait_for(lambda: node.pid() not in (None, killed) and node.answers(), 15)
+    assert servers.wait_for(lambda: node.pid() not in (None, killed) and node.answers(), 15)
     assert cluster.status()[node.name]["state"] == "serving"

@@ -7,8 +7,8 @@ it shows is what the node read, from the replica or the primary.
 import pytest
 
 from tests.cluster.conftest import HELD_BACK_SECONDS, Reader, request
-from tools.cluster.nodes import Node
-from tools.faults import cluster as faults
+from tools import servers
+from tools.cluster import Node
 from tools.supervision import Supervisor
 
 MINE = "reads__choice--mine"
@@ -53,7 +53,7 @@ def test_a_reader_who_voted_reads_their_vote_while_the_replica_has_not_replayed_
     assert status == 200 and MINE in pinned  # from the primary
     assert "no-store" in headers["Cache-Control"]
     # Once replayed, the replica shows it too: it was the replica that served above.
-    assert faults.wait_for(
+    assert servers.wait_for(
         lambda: MINE in reader.get(f"/articles/{slug}/mine/", pinned=False)[2],
         timeout=HELD_BACK_SECONDS * 4,
     )
@@ -96,7 +96,7 @@ def strict_node(cluster):
     folder = cluster.layout.root / "strict-node"
     node = Node(folder, env=env, supervisor=Supervisor(folder))
     node.launch()
-    node.wait_until_answering()
+    node.wait()
     yield node
     node.stop()
     node.supervisor.shutdown()
@@ -107,7 +107,7 @@ def test_reads_go_to_the_primary_while_the_replica_lags_beyond_the_bound(
 ):
     set_headline(cluster, story, "Lagging replicas are skipped")
 
-    assert faults.wait_for(
+    assert servers.wait_for(
         lambda: "Lagging replicas are skipped" in headline_of(strict_node.address, story),
         timeout=HELD_BACK_SECONDS / 2,
     )

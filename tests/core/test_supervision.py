@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 from tools import servers
-from tools.faults.cluster import wait_for
 from tools.supervision import Supervisor
 
 SECONDS = 20
@@ -24,15 +23,14 @@ def test_a_killed_app_is_started_again_and_an_interrupt_stops_everything(tmp_pat
     )
     supervisor = Supervisor(tmp_path / "supervisor")
     try:
-        assert wait_for(lambda: servers.answers_at(str(socket), "/healthz"), SECONDS)
+        assert servers.wait_for(lambda: servers.answers(str(socket)), SECONDS)
         killed = supervisor.pid("gunicorn")
 
         os.killpg(killed, signal.SIGKILL)
 
-        assert wait_for(
+        assert servers.wait_for(
             lambda: (
-                supervisor.pid("gunicorn") not in (None, killed)
-                and servers.answers_at(str(socket), "/healthz")
+                supervisor.pid("gunicorn") not in (None, killed) and servers.answers(str(socket))
             )
         )
         serving = supervisor.pid("gunicorn")

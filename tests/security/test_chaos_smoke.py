@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 from tools import servers
-from tools.faults.integrity import allowed_final_reads, forecasts_match
+from tools.faults.table import allowed_final_reads, forecasts_match
 from tools.faults.traffic import Attempt
 
 

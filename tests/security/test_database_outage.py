@@ -1,7 +1,7 @@
 """PostgreSQL stops for real: readers get a 503 within seconds, and the site comes back.
 
-A throwaway cluster and a gunicorn of their own (the pieces of tools/faults/one_node.py), so the
-development and test databases are never touched.
+A throwaway PostgreSQL and a gunicorn of their own (the pieces of tools/faults/one_node.py), so
+the development and test databases are never touched.
 """
 
 import logging
@@ -13,7 +13,8 @@ import pytest
 from django.conf import settings
 
 from core.readers import signed_reader_cookie
-from tools.faults.one_node import AppServer, ThrowawayCluster
+from tools import servers
+from tools.faults.one_node import ThrowawayDatabase, app_server
 
 logger = logging.getLogger(__name__)
 
@@ -27,19 +28,14 @@ READER_COOKIE = signed_reader_cookie("0123456789abcdef0123456789abcdef")
 
 @pytest.fixture(scope="module")
 def site():
-    cluster = ThrowawayCluster()
+    cluster = ThrowawayDatabase()
     server = None
     try:
         cluster.start()
-        server = AppServer(
-            cluster.url,
-            workers=1,
-            secret_key=settings.SECRET_KEY,
-            log_path=cluster.root / "gunicorn.log",
-        )
-        server.manage("migrate", "--no-input", "-v", "0")
-        server.manage("load_content")
-        server.manage("collectstatic", "--no-input", "-v", "0")
+        server = app_server(cluster, workers=1, secret_key=settings.SECRET_KEY)
+        servers.manage(server.env, "migrate", "--no-input", "-v", "0")
+        servers.manage(server.env, "load_content")
+        servers.manage(server.env, "collectstatic", "--no-input", "-v", "0")
         server.start()
         yield cluster, server
     finally:

@@ -1,15 +1,6 @@
-"""The benchmark's HTTP cache side: Varnish in front, nginx as the yardstick, slow
-clients and how soon a change shows through the cache.
-
-- ``varnish(port, backend)``: tools/localcache.py's Varnish (newsroom/deploy/varnish.vcl)
-  in front of a gunicorn, for as long as the ``with`` lasts.
-- ``static_nginx(folder, page)``: nginx serving ``page``'s bytes as a file at ``/`` on a
-  free loopback port, with a minimal generated configuration: what a web server does with
-  no application at all, the ceiling of a cache hit.
-- ``slow_clients(port)``: sockets that send a request a header line at a time and never
-  finish it, reopened when the server drops them, while a page is loaded.
-- ``editor_change_seconds()`` and ``vote_freshness()``: an editor's change and a reader's
-  vote, followed through the cache until every reader sees them.
+"""The benchmark's HTTP cache side: nginx as the yardstick of a cache hit, slow clients,
+and how soon an editor's change and a reader's vote show through the cache (Varnish,
+tools/localcache.py, in front of the large data set's gunicorn).
 """
 
 import contextlib
@@ -20,24 +11,10 @@ import subprocess
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
-from tools import localcache, servers
+from tools import servers
 from tools.localcache import fetch
-
-POLL_SECONDS = 0.05
-TALLY = re.compile(r"([\d,]+) reads? so far")
-
-
-@contextlib.contextmanager
-def varnish(port, backend):
-    localcache.start(port, [backend])
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        localcache.stop(port)
-
 
 NGINX_CONF = """
 worker_processes auto;
@@ -56,7 +33,6 @@ http {{
     server {{
         listen 127.0.0.1:{port};
         root {folder}/www;
-        index index.html;
     }}
 }}
 """
@@ -64,34 +40,24 @@ http {{
 
 @contextlib.contextmanager
 def static_nginx(page):
-    """nginx serving ``page`` (bytes) at ``/``; yields its base URL."""
-    folder = Path(tempfile.mkdtemp(prefix="newsroom-bench-nginx-"))
-    folder.chmod(0o755)  # nginx's workers run as nobody when started by root
-    (folder / "www").mkdir(mode=0o755)
-    (folder / "www" / "index.html").write_bytes(page)
-    (folder / "www" / "index.html").chmod(0o644)
-    port = servers.free_port()
-    conf = folder / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(folder=folder, port=port))
-    command = ["nginx", "-p", str(folder), "-c", str(conf)]
-    log = open(folder / "stderr.log", "w")  # noqa: SIM115 (closed below, after nginx)
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    """nginx serving ``page`` (bytes) at ``/`` with no application at all, the ceiling of
+    a cache hit; yields its port."""
+    folder, port = Path(tempfile.mkdtemp(prefix="newsroom-bench-nginx-")), servers.free_port()
+    (folder / "www").mkdir()
+    (folder / "www/index.html").write_bytes(page)
+    (folder / "nginx.conf").write_text(NGINX_CONF.format(folder=folder, port=port))
+    for path in (folder, folder / "www", folder / "www/index.html"):
+        path.chmod(0o755)  # nginx's workers run as nobody when started by root
+    process = subprocess.Popen(
+        ["nginx", "-p", folder, "-c", folder / "nginx.conf"], stderr=subprocess.DEVNULL
+    )
     try:
-        deadline = time.monotonic() + 10
-        while not servers.answers(base + "/"):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"nginx did not start: {(folder / 'stderr.log').read_text()}")
-            time.sleep(0.05)
-        yield base
+        if not servers.wait_for(lambda: servers.answers(port, "/"), 10):
+            raise RuntimeError(f"nginx did not start: {(folder / 'error.log').read_text()}")
+        yield port
     finally:
         process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-        log.close()
+        process.wait(timeout=10)
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -100,14 +66,13 @@ def slow_clients(port, *, count=200, interval=2.0):
     """``count`` clients that each send a request line, then a header line every
     ``interval`` seconds, never finishing; one the server drops is opened again.
     Yields a dict whose "reopened" counts the drops."""
-    request_start = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
     stats = {"clients": count, "interval_s": interval, "reopened": 0}
     stop = threading.Event()
 
     def open_one():
         with contextlib.suppress(OSError):
             client = socket.create_connection(("127.0.0.1", port), timeout=5)
-            client.sendall(request_start)
+            client.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
             return client
         return None
 
@@ -133,36 +98,28 @@ def slow_clients(port, *, count=200, interval=2.0):
     finally:
         stop.set()
         thread.join(timeout=interval + 5)
-        for client in clients:
-            if client is not None:
-                client.close()
-
-
-def page_bytes(url):
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return response.read()
+        for client in filter(None, clients):
+            client.close()
 
 
 def poll(condition, timeout):
-    """Seconds until ``condition()`` held, polling every POLL_SECONDS; None after ``timeout``."""
+    """Seconds until ``condition()`` held, polled every 50 ms; None after ``timeout``."""
     started = time.monotonic()
     while time.monotonic() - started < timeout:
         if condition():
-            return time.monotonic() - started
-        time.sleep(POLL_SECONDS)
+            return round(time.monotonic() - started, 3)
+        time.sleep(0.05)
     return None
 
 
-def editor_change_seconds(stage, env, url, slug, *, timeout=30):
-    """Change a story's headline with the ORM in a process of the served site's own (its
-    env: the app purges the cache as it does for an editor), and poll the story through
-    the cache until the new headline shows: seconds from the save to the new page."""
-    headline = f"Bench edit {time.time_ns()}"
-    seen = {}
+def editor_change_seconds(bench, url, slug, *, timeout=30):
+    """Change a story's headline with the ORM in a process with the served site's settings
+    (the app purges the cache as it does for an editor) and poll the story through the
+    cache until the new headline shows: seconds from the save to the new page."""
+    headline, seen = f"Bench edit {time.time_ns()}", {}
 
     def watch():
-        polled = poll(lambda: headline in fetch(url)[2], timeout)
-        if polled is not None:
+        if poll(lambda: headline in fetch(url)[2], timeout) is not None:
             seen["at"] = time.time()
 
     fetch(url), fetch(url)  # warm: the next reads are hits
@@ -173,7 +130,7 @@ def editor_change_seconds(stage, env, url, slug, *, timeout=30):
         f"story = Article.objects.get(slug={slug!r}); story.headline = {headline!r}; "
         "print(time.time(), flush=True); story.save()"
     )
-    saved_at = float(stage.run(["manage.py", "shell", "-c", code], env, capture=True).split()[-1])
+    saved_at = float(bench.manage(bench.copy, "shell", "-c", code, capture=True).split()[-1])
     watcher.join(timeout + 5)
     return round(seen["at"] - saved_at, 3) if "at" in seen else None
 
@@ -183,8 +140,8 @@ def vote_freshness(url, *, timeout=20):
     (the uncached per-reader endpoint) show it, and the shared page's tally rises."""
 
     def tally():
-        match = TALLY.search(fetch(url)[2])
-        return int(match.group(1).replace(",", "")) if match else None
+        match = re.search(r"([\d,]+) reads? so far", fetch(url)[2])
+        return int(match.group(1).replace(",", "")) if match else 0
 
     before = tally()
     form = {"Sec-Fetch-Site": "same-origin", "Content-Type": "application/x-www-form-urlencoded"}
@@ -197,9 +154,5 @@ def vote_freshness(url, *, timeout=20):
         "mine_shows_it": "Your read: <strong>" in mine[2],
         "mine_seconds": round(time.monotonic() - posted, 3),
         "tally_before": before,
-        "tally_seconds": _rounded(poll(lambda: (tally() or 0) > (before or 0), timeout)),
+        "tally_seconds": poll(lambda: tally() > before, timeout),
     }
-
-
-def _rounded(seconds):
-    return None if seconds is None else round(seconds, 3)

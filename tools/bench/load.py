@@ -1,11 +1,9 @@
-"""The load: wrk against one URL, and the Lua script that posts as new readers.
+"""The load: wrk against one URL, and the Lua script with which it posts as new readers.
 
-``wrk()`` runs wrk and parses its report (requests/s, p50/p90/p99, errors);
-``write_post_script()`` writes a script that posts with reader cookies signed by
-tools/bench/pages.py, one reader a request. A script starts at the reader it is
-given (``first_reader``) and reports where the next run should start;
-``Readers.wrk()`` runs a script from there, so that a warm-up and the loads after
-it post as new readers too.
+``write_post_script()`` writes a script that posts with reader cookies that
+tools/bench/site.py signed, one reader a request, starting at the reader it is given;
+at the end it says where the next run should start. ``Readers.wrk()`` runs each script
+from there, so that a warm-up and the load measured after it post as new readers too.
 """
 
 import re
@@ -14,53 +12,40 @@ from pathlib import Path
 
 # The "story while readers vote" loads post one request in this many.
 MIXED_POST_EVERY = 20
+UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
 def wrk(url, *, threads, connections, duration, script=None, first_reader=0):
-    command = [
-        "wrk",
-        f"-t{threads}",
-        f"-c{connections}",
-        f"-d{duration}s",
-        "--timeout",
-        "5s",
-        "--latency",
-    ]
-    arguments = [url]
-    if script:
-        command += ["-s", str(script)]
-        arguments.append(str(first_reader))
+    """Requests/s, requests, p50/p90/p99 in ms and errors (non-2xx/3xx and socket errors)."""
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "5s"]
+    command += ["--latency", *(["-s", str(script)] if script else []), url]
     result = subprocess.run(
-        [*command, *arguments], capture_output=True, text=True, timeout=duration + 60
+        [*command, *([str(first_reader)] if script else [])],
+        capture_output=True,
+        text=True,
+        timeout=duration + 60,
     )
-    if result.returncode != 0 or "Requests/sec" not in result.stdout:
-        raise RuntimeError(f"wrk failed on {url}:\n{result.stdout}{result.stderr}")
-    return parse_wrk(result.stdout)
+    output = result.stdout
+    if result.returncode != 0 or "Requests/sec" not in output:
+        raise RuntimeError(f"wrk failed on {url}:\n{output}{result.stderr}")
 
-
-_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
-
-
-def parse_wrk(output):
-    def number(pattern, default=None):
+    def number(pattern):
         match = re.search(pattern, output)
-        return float(match.group(1)) if match else default
+        return float(match.group(1)) if match else 0
 
     def latency(percent):
-        match = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.MULTILINE)
-        return round(float(match.group(1)) * _UNITS_MS[match.group(2)], 3) if match else None
+        match = re.search(rf"(?m)^\s+{percent}%\s+([\d.]+)(us|ms|s|m)\s*$", output)
+        return round(float(match.group(1)) * UNITS_MS[match.group(2)], 3) if match else None
 
-    socket_errors = re.search(
+    errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
-    non_2xx = int(number(r"Non-2xx or 3xx responses: (\d+)", 0))
     report = {
-        "rps": number(r"Requests/sec:\s+([\d.]+)", 0.0),
-        "requests": int(number(r"(\d+) requests in", 0)),
-        "p50_ms": latency(50),
-        "p90_ms": latency(90),
-        "p99_ms": latency(99),
-        "errors": non_2xx + (sum(map(int, socket_errors.groups())) if socket_errors else 0),
+        "rps": number(r"Requests/sec:\s+([\d.]+)"),
+        "requests": int(number(r"(\d+) requests in")),
+        **{f"p{percent}_ms": latency(percent) for percent in (50, 90, 99)},
+        "errors": int(number(r"Non-2xx or 3xx responses: (\d+)"))
+        + (sum(map(int, errors.groups())) if errors else 0),
     }
     # A posting script's last line: where the next run starts, of how many readers.
     readers = re.search(r"(?m)^Next reader: (\d+) of (\d+)$", output)
@@ -70,10 +55,9 @@ def parse_wrk(output):
 
 
 class Readers:
-    """Where each posting script's next run starts in its file of readers: after the
-    last reader its previous run posted as, so that no reader posts twice in a run of
-    the benchmark, warm-ups included. ``ran_out`` says when a run went past the end
-    of its file, where readers met again change their answers."""
+    """Where each posting script's next run starts in its file of readers: after the last
+    one its previous run posted as. ``ran_out`` says when a run went past the end of its
+    file, where readers met again change their answers."""
 
     def __init__(self):
         self.next = {}
@@ -88,12 +72,11 @@ class Readers:
 
 
 LUA = r"""
--- Posts as a new reader on every request, with reader cookies that tools/bench/pages.py
--- signed, one a line in a file; a reader met again (a long run) changes their answer.
--- The paths (one, or many stories) come from a file too. With post_every = n, only every
--- n-th request posts; the others read read_page, as an anonymous reader would. The
--- argument after the URL is the first reader's number; at the end the script prints
--- the number the next run should start at.
+-- Posts as a new reader on every request, with one reader cookie a line of a file; a
+-- reader met again (a long run) changes their answer. The paths (one, or many stories)
+-- come from a file too. With post_every = n, only every n-th request posts; the others
+-- read read_page, as an anonymous reader would. The argument after the URL is the first
+-- reader's number; at the end the script prints the number the next run should start at.
 local post_every = %(post_every)d
 local read_page = "%(read_page)s"
 local sent = 0
@@ -145,23 +128,21 @@ end
 """
 
 
-def write_post_script(folder, kind, *, cookies, paths, bodies, threads, **page):
+def write_post_script(folder, kind, *, cookies, paths, bodies, threads, post_every, read_page):
     """Write post-<kind>.lua and the cookie and path files it reads; return its path."""
     folder = Path(folder)
-    cookie_file = folder / f"readers-{kind}.txt"
-    cookie_file.write_text("".join(f"{cookie}\n" for cookie in cookies))
-    path_file = folder / f"paths-{kind}.txt"
-    path_file.write_text("".join(f"{path}\n" for path in paths))
+    (folder / f"readers-{kind}.txt").write_text("".join(f"{cookie}\n" for cookie in cookies))
+    (folder / f"paths-{kind}.txt").write_text("".join(f"{path}\n" for path in paths))
     script = folder / f"post-{kind}.lua"
     script.write_text(
         LUA
         % {
             "bodies": ",".join(f'"{body}"' for body in bodies),
-            "cookies": cookie_file,
-            "paths": path_file,
+            "cookies": folder / f"readers-{kind}.txt",
+            "paths": folder / f"paths-{kind}.txt",
             "threads": threads,
-            "post_every": page["post_every"],
-            "read_page": page["read_page"],
+            "post_every": post_every,
+            "read_page": read_page,
         }
     )
     return str(script)

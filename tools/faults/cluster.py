@@ -1,65 +1,53 @@
-"""`make cluster-chaos`: each fault under mixed read and write load, and what survived it.
+"""`make cluster-chaos`: each fault of a cluster under mixed read and write load, and what
+survived it.
 
-A throwaway cluster (its own folder and free ports) is loaded with the fixture
-content. For each fault, synthetic readers (tools/faults/traffic.py) read pages,
-vote and forecast through Varnish for ``seconds``; a third of the way in the
-fault strikes, and the part is brought back. Afterwards the primary's rows are
-held against what the readers were told (tools/faults/table.py): every
-acknowledged write stored exactly once, nothing stored that was not sent. The
-stored aggregates are then checked against the raw rows (check_consistency).
-The faults:
+A throwaway cluster (tools/cluster.py, in its own folder on free ports) with the fixture
+content. For each fault, synthetic readers (traffic.py) read pages, vote and forecast
+through Varnish for ``--seconds``; a third of the way in the fault strikes, and the part
+is brought back. Then the primary's rows are held against what the readers were told
+(table.py), and the stored aggregates against the raw rows. The faults:
 
-- SIGKILL an app node: Varnish takes it out within seconds, the other serves;
-  the node is started again (as a supervisor would) and rejoins;
-- stop the replica: reads fall back to the primary, a page caught halfway is
-  rendered again from the primary;
+- SIGKILL an app node: Varnish takes it out within seconds, the other serves; its
+  supervisor starts it again and it rejoins;
+- stop the replica: reads fall back to the primary, a page caught halfway is rendered
+  again from the primary;
 - restart Redis: rate limits and debounce marks are skipped while it is away;
-- restart the primary: writes get the 503 page with Retry-After, reads are
-  served by the replica and the cache;
+- restart the primary: writes get the 503 page with Retry-After, reads are served by the
+  replica and the cache;
 - an edit on one node: its purge empties the shared cache for readers of both.
+
+    python -m tools.faults cluster [--seconds 20]
 """
 
 import argparse
 import json
 import secrets
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 import urllib.parse
 from pathlib import Path
 
-from django.core import signing
-
 from tools import localcache, servers
-from tools.cluster import layout
-from tools.cluster.cluster import Cluster
-from tools.faults import table
-from tools.faults.traffic import SyntheticReader, Traffic, run_traffic
+from tools.cluster import Cluster, Layout
+from tools.faults import table, traffic
 
-RECOVERY_TIMEOUT_SECONDS = 60
 DOWN_SECONDS = 2.0
-FAULT_AT = 0.3
-# The reader cookie as the nodes sign it (core/readers.py: salt "reader" + "newsroom.reader").
-READER_COOKIE_SALT = "readernewsroom.reader"
-COOKIE_SIGNER_PREFIX = b"django.http.cookies"
 
 
 def throwaway_cluster(*, workers=1, threads=4):
     """A cluster in a temporary folder on free ports, with a secret key of its own."""
-    root = Path(tempfile.mkdtemp(prefix="newsroom-cluster-"))
-    root.chmod(0o755)  # the postgres OS user enters it
-    secret_key = secrets.token_urlsafe(50)
     env = {
-        "SECRET_KEY": secret_key,
+        "SECRET_KEY": secrets.token_urlsafe(50),
         "WEB_CONCURRENCY": str(workers),
         "THREADS": str(threads),
         # Every synthetic reader shares 127.0.0.1: lift the per-address write limit.
         "READER_WRITE_LIMIT": "1000000",
         "LOG_LEVEL": "WARNING",
     }
-    return Cluster(layout.throwaway(root), node_env=env)
+    return Cluster(
+        Layout.throwaway(Path(tempfile.mkdtemp(prefix="newsroom-cluster-"))), node_env=env
+    )
 
 
 def remove(cluster):
@@ -67,123 +55,84 @@ def remove(cluster):
     shutil.rmtree(cluster.layout.root, ignore_errors=True)
 
 
+def reader_signer(cluster):
+    return traffic.reader_signer(cluster.extra_env["SECRET_KEY"])
+
+
 def site_targets(cluster):
-    """Published story slugs and open question slugs, as the models define them."""
-    code = (
-        "import json; from articles.models import Article; from predictions.models import Question;"
-        "print(json.dumps([list(Article.objects.published().values_list('slug', flat=True)),"
-        " list(Question.objects.public().open_now().values_list('slug', flat=True))]))"
-    )
-    output = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=layout.CHECKOUT,
-        env=cluster.node_env(),
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
-
-
-def wait_for(condition, timeout=RECOVERY_TIMEOUT_SECONDS):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
-
-
-# The faults: each strikes, waits, brings the part back and returns (passed, notes): whether
-# what the fault promises held, besides the writes.
+    return traffic.site_targets(cluster.node_env())
 
 
 def kill_node(cluster):
     node = cluster.nodes[0]
     killed, at = node.pid(), time.monotonic()
     node.kill()
-    rejoined = wait_for(
-        lambda: node.pid() not in (None, killed) and node_serves_through_cache(cluster, node)
-    )
-    back = time.monotonic() - at
-    return rejoined, f"{node.name} SIGKILLed; its supervisor started it again, back in {back:.0f} s"
 
+    def rejoined():  # Varnish counts it healthy again, and so sends it requests
+        healthy = localcache.healthy_backends(
+            cluster.layout.cache_port, cluster.layout.folder("cache")
+        )
+        return node.pid() not in (None, killed) and 1 in healthy
 
-def node_serves_through_cache(cluster, node):
-    """True once Varnish counts ``node`` healthy again, and so sends it requests."""
-    healthy = localcache.healthy_backends(cluster.layout.cache_port, cluster.cache_folder())
-    return cluster.nodes.index(node) + 1 in healthy
+    back = servers.wait_for(rejoined)
+    took = time.monotonic() - at
+    return back, f"{node.name} SIGKILLed; its supervisor started it again, back in {took:.0f} s"
 
 
 def stop_replica(cluster):
     cluster.replica.stop()
     time.sleep(DOWN_SECONDS)
     cluster.replica.start()
-    return wait_for(cluster.replica.is_streaming), "replica stopped, started, streaming again"
+    return servers.wait_for(
+        cluster.replica.is_streaming
+    ), "replica stopped, started, streaming again"
 
 
 def restart_redis(cluster):
-    cluster.stop_redis()
+    cluster.redis.stop()
     time.sleep(DOWN_SECONDS)
-    cluster.start_redis()
-    return cluster.redis_pid() is not None, "Redis shut down, started again empty"
+    cluster.redis.start()
+    return cluster.redis.pid() is not None, "Redis shut down, started again empty"
 
 
 def restart_primary(cluster):
     cluster.primary.stop()
     time.sleep(0.5)
-    status, retry_after, _ = write_probe(cluster)
-    time.sleep(DOWN_SECONDS)
-    cluster.primary.start()
-    wait_for(lambda: cluster.replica.is_streaming() and nodes_reach_primary(cluster))
-    notes = f"primary stopped; a write meanwhile got {status} with Retry-After {retry_after}"
-    return status == 503 and retry_after is not None, notes
-
-
-def reader_signer(cluster):
-    """Signs reader ids as the nodes do: django.core.signing.get_cookie_signer with their
-    SECRET_KEY and core/readers.py's salt, without configuring Django here."""
-    key = COOKIE_SIGNER_PREFIX + cluster.extra_env["SECRET_KEY"].encode()
-    return signing.TimestampSigner(key=key, salt=READER_COOKIE_SALT, fallback_keys=[]).sign
-
-
-def nodes_reach_primary(cluster):
-    """True when every node's /healthz says its pool reaches the primary again."""
-    for node in cluster.nodes:
-        status, _, body = servers.request(node.address, "GET", "/healthz")
-        if status != 200 or json.loads(body)["database"] != "ok":
-            return False
-    return True
-
-
-def write_probe(cluster):
-    """A forecast posted while the primary is away: (status, Retry-After, body). Any
-    question will do: looking it up needs the primary."""
-    reader = SyntheticReader(cluster.layout.cache_port, reader_signer(cluster))
+    # A forecast posted meanwhile: any question will do, looking it up needs the primary.
+    reader = traffic.SyntheticReader(cluster.layout.cache_port, reader_signer(cluster))
     path = "/predictions/any-question/forecast/"
-    body = urllib.parse.urlencode({"probability": "50", "csrfmiddlewaretoken": reader.CSRF})
-    status, headers, text = localcache.fetch(
+    status, headers, _ = localcache.fetch(
         cluster.layout.base_url + path,
         method="POST",
-        data=body.encode(),
+        data=urllib.parse.urlencode(
+            {"probability": "50", "csrfmiddlewaretoken": reader.CSRF}
+        ).encode(),
         headers={
             "Content-Type": "application/x-www-form-urlencoded",
             "Cookie": reader.cookie,
             "Referer": cluster.layout.base_url + path,
         },
     )
-    return status, headers.get("Retry-After"), text
+    time.sleep(DOWN_SECONDS)
+    cluster.primary.start()
+
+    def nodes_reach_primary():  # every node's /healthz says its pool reaches it again
+        for node in cluster.nodes:
+            status, _, body = servers.request(node.address, "GET", "/healthz")
+            if status != 200 or json.loads(body)["database"] != "ok":
+                return False
+        return True
+
+    servers.wait_for(lambda: cluster.replica.is_streaming() and nodes_reach_primary())
+    retry_after = headers.get("Retry-After")
+    notes = f"primary stopped; a write meanwhile got {status} with Retry-After {retry_after}"
+    return status == 503 and retry_after is not None, notes
 
 
 def purge_from_one_node(cluster):
-    fresh = edit_headline_on_node(cluster, cluster.nodes[0])
-    return fresh, f"headline edited with node 1's settings; next readers got it: {fresh}"
-
-
-def edit_headline_on_node(cluster, node, slug=None):
-    """Change a story's headline with node's settings; True when readers of the cache, served
-    by either node, get the new headline at once."""
-    slug = slug or site_targets(cluster)[0][0]
+    """Change a story's headline with node 1's settings: readers of the cache, served by
+    either node, get the new headline at once."""
+    slug = site_targets(cluster)[0][0]
     page = f"{cluster.layout.base_url}/articles/{slug}/"
     localcache.fetch(page)
     headline = f"Edited at {time.time():.3f}"
@@ -191,15 +140,9 @@ def edit_headline_on_node(cluster, node, slug=None):
         f"from articles.models import Article; a = Article.objects.get(slug={slug!r});"
         f" a.headline = {headline!r}; a.save()"
     )
-    subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=layout.CHECKOUT,
-        env=node.env or cluster.node_env(),
-        check=True,
-        capture_output=True,
-    )
-    bodies = [localcache.fetch(page)[2] for _ in cluster.nodes]
-    return all(headline in body for body in bodies)
+    servers.manage(cluster.nodes[0].env or cluster.node_env(), "shell", "-c", code)
+    fresh = all(headline in localcache.fetch(page)[2] for _ in cluster.nodes)
+    return fresh, f"headline edited with node 1's settings; next readers got it: {fresh}"
 
 
 FAULTS = [
@@ -213,44 +156,26 @@ FAULTS = [
 
 def run_fault(cluster, name, strike, *, seconds, threads, targets):
     """One fault under load: its row of the table."""
-    stories, questions = targets
-    traffic = Traffic()
-    started = time.monotonic()
-    pool = run_traffic(
-        cluster.layout.cache_port,
-        reader_signer(cluster),
-        stories,
-        questions,
+    return traffic.under_load(
+        name,
+        lambda: strike(cluster),
+        address=cluster.layout.cache_port,
+        sign=reader_signer(cluster),
+        targets=targets,
+        database=cluster.primary,
         seconds=seconds,
         threads=threads,
-        readers_per_thread=3,
-        traffic=traffic,
-    )
-    time.sleep(max(0.0, started + FAULT_AT * seconds - time.monotonic()))
-    struck = time.monotonic()
-    passed, notes = strike(cluster)
-    restored = time.monotonic()
-    for thread in pool:
-        thread.join()
-    return table.row(
-        name, traffic, cluster.primary, struck=struck, restored=restored, notes=notes, passed=passed
     )
 
 
 def consistent(cluster):
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check_consistency"],
-        cwd=layout.CHECKOUT,
-        env=cluster.node_env(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return result.returncode == 0, (result.stdout + result.stderr).strip()
+    return table.consistent(cluster.node_env())
 
 
-def run(*, seconds_per_fault=20, threads=6):
-    """`make cluster-chaos`: every fault in turn; 1 when anything was lost or duplicated."""
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m tools.faults cluster")
+    parser.add_argument("--seconds", type=float, default=20, help="traffic per fault")
+    seconds, threads = parser.parse_args(argv).seconds, 6
     cluster = throwaway_cluster(workers=2)
     try:
         servers.say(f"chaos: a throwaway cluster in {cluster.layout.root}")
@@ -258,28 +183,10 @@ def run(*, seconds_per_fault=20, threads=6):
         targets = site_targets(cluster)
         rows = []
         for name, strike in FAULTS:
-            servers.say(f"chaos: {name}, {seconds_per_fault:.0f} s of traffic, {threads} threads")
+            servers.say(f"chaos: {name}, {seconds:.0f} s of traffic, {threads} threads")
             rows.append(
-                run_fault(
-                    cluster,
-                    name,
-                    strike,
-                    seconds=seconds_per_fault,
-                    threads=threads,
-                    targets=targets,
-                )
+                run_fault(cluster, name, strike, seconds=seconds, threads=threads, targets=targets)
             )
-        ok, report = consistent(cluster)
-        sys.stdout.write(table.render(rows) + "\n")
-        for row in rows:
-            sys.stdout.write(f"  {row.fault}: {row.notes}\n")
-        servers.say(f"chaos: stored aggregates against raw rows: {report}")
-        return 0 if ok and all(row.ok for row in rows) else 1
+        return table.report(rows, cluster.node_env())
     finally:
         remove(cluster)
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m tools.faults cluster")
-    parser.add_argument("--seconds", type=float, default=20, help="traffic per fault")
-    return run(seconds_per_fault=parser.parse_args(argv).seconds)
