@@ -1,5 +1,7 @@
-"""The benchmark's posting loads post as new readers, warm-up and measurement alike:
-wrk with tools/bench/load.py's script against a server that records who posted."""
+"""The benchmark's loads: its posting loads post as new readers, warm-up and measurement
+alike (wrk with tools/bench/load.py's script against a server that records who posted),
+and its crawl counts the second pass's hits over the stories the first pass fetched
+(tools/bench/crawl.py against a server that plays the cache)."""
 
 import shutil
 import threading
@@ -7,9 +9,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tools.bench import load
+from tools.bench import crawl, load
 
-pytestmark = pytest.mark.skipif(
+needs_wrk = pytest.mark.skipif(
     shutil.which("wrk") is None,
     reason="wrk is not installed (apt-get install wrk, or make system-deps); CI installs it",
 )
@@ -72,6 +74,7 @@ def run(readers, script, server):
     return server.posted, result
 
 
+@needs_wrk
 def test_each_run_of_a_script_starts_after_the_readers_the_last_one_posted_as(recorders, tmp_path):
     script, readers = post_script(tmp_path, READERS), load.Readers()
     # A warm-up and the load measured after it.
@@ -91,9 +94,61 @@ def test_each_run_of_a_script_starts_after_the_readers_the_last_one_posted_as(re
     assert second_result["next_reader"] > max(numbers)
 
 
+@needs_wrk
 def test_a_run_past_the_last_reader_says_so(recorders, tmp_path):
     script, readers = post_script(tmp_path, 50), load.Readers()
     posted, result = run(readers, script, recorders())
 
     assert len(posted) > 50, "too few posts to reach the end of the file"
     assert result["ran_out"] and result["readers"] == 50
+
+
+class Cache(BaseHTTPRequestHandler):
+    """A story is a miss the first time it is fetched and a hit after, but for those the
+    edge throttles on their first request (429) and one evicted each time it is fetched."""
+
+    protocol_version = "HTTP/1.1"
+    throttled = {"/story/1/", "/story/2/"}
+    evicted = "/story/3/"
+
+    def do_GET(self):
+        with self.server.lock:
+            self.server.addresses.add(self.client_address[0])
+            seen = self.path in self.server.seen
+            self.server.seen.add(self.path)
+        if not seen and self.path in self.throttled:
+            status, cached = 429, "miss"
+        else:
+            status, cached = 200, "hit" if seen and self.path != self.evicted else "miss"
+        self.send_response(status)
+        self.send_header("X-Cache", cached)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_crawl_counts_second_pass_hits_over_the_stories_its_first_pass_fetched():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Cache)
+    server.daemon_threads = True
+    server.seen, server.addresses, server.lock = set(), set(), threading.Lock()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    paths = [f"/story/{number}/" for number in range(10)]
+    results = {}
+    try:
+        with crawl.crawling(server.server_port, paths, connections=3, results=results):
+            pass
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    summary = results["crawl"]
+    first, second = summary["passes"][:2]
+    assert first["requests"] == second["requests"] == summary["stories"] == 10
+    assert first["statuses"] == {"200": 8, "429": 2} and second["statuses"] == {"200": 10}
+    assert summary["fetched_first_pass"] == 8 and summary["throttled_first_pass"] == 2
+    # Of the 8 fetched, 7 are hits; the two throttled at first are misses now, not counted.
+    assert summary["second_pass_hits"] == 7 and summary["second_pass_hit_rate"] == 0.875
+    assert server.addresses == {crawl.CRAWLER_ADDRESS}, "the crawler has its own address"

@@ -154,18 +154,26 @@ def test_bench_script_runs_end_to_end_on_a_tiny_data_set(tmp_path):
         "article-fixture-small-third",
         "topic",
         "search",
+        "mine",
         "post-read",
         "post-read-spread",
         "post-forecast",
         "post-forecast-spread",
         "article-while-voting",
     }
-    through_the_cache = {"front-cache", "article-cache", "article-while-voting-cache"}
+    through_the_cache = {
+        "front-cache",
+        "article-cache",
+        "article-cache-wide",
+        "article-while-voting-cache",
+        "crawl",
+    }
     assert set(pages) == direct | through_the_cache | {
         "baseline-write",
         "post-read-unwritten",
         "post-forecast-unwritten",
         "article-nginx",
+        "article-nginx-wide",
         "slow-cache",
         "slow-gunicorn",
     }
@@ -181,6 +189,19 @@ def test_bench_script_runs_end_to_end_on_a_tiny_data_set(tmp_path):
     assert fresh["edit_seconds"] is not None and fresh["vote"]["post_status"] == 302
     assert fresh["vote"]["mine_shows_it"] and fresh["vote"]["tally_seconds"] is not None
     assert set(results["slow_clients"]) == {"cache", "gunicorn"}
+    # Side by side at the run's connections and twice as many; nginx by the file's name.
+    assert pages["article-nginx-wide"]["connections"] == 2 * pages["article-nginx"]["connections"]
+    assert pages["article-nginx"]["path"] == "/story.html"
+    assert len(results["nginx_ratios"]) == 2
+    # The crawl walked every story twice, all of them fetched on a tiny data set.
+    crawl = results["crawl"]
+    assert len(crawl["passes"]) >= 2
+    assert all(run["requests"] == crawl["stories"] for run in crawl["passes"])
+    assert crawl["fetched_first_pass"] + crawl["throttled_first_pass"] == crawl["stories"]
+    assert crawl["second_pass_hit_rate"] is not None
+    whats = [target["what"] for target in results["targets"]]
+    assert any("a known reader's panels: req/s ÷ baseline ≥ 0.3" in what for what in whats)
+    assert any("second pass" in what for what in whats)
     assert "| page |" in (tmp_path / "latest.md").read_text()
     assert databases_named(database.lower()) == [], "the smoke run drops its databases"
 

@@ -20,6 +20,7 @@ from unittest import mock
 
 from tools import localcache, localredis, servers
 from tools.bench import apps, cache, databases, load, report
+from tools.bench.crawl import crawling
 
 SMOKE_SCALE = 0.002
 SLOW_CLIENTS = 200
@@ -28,9 +29,11 @@ MIXED = f"1 in {load.MIXED_POST_EVERY} posts a read"
 # The rows, in order: on gunicorn directly (Django caches no pages; the uncached fixture
 # story on the large and the small data set in turn, three times, since one row of a slow
 # page can fall by half on a shared machine), then through the cache, with nginx serving
-# the story's bytes beside it. Name | label | server | path, or a page that site.py picks
-# | the posting script, if any ("reads" and "forecasts" spread over 1,000 stories or
-# questions). The same posts go to a server that stores none of them.
+# the story's bytes by their file name beside it, at the run's connections and twice as
+# many; then readers reading and voting through the cache while a crawler walks every story.
+# Name | label | server | path, or a page that site.py picks | the posting script, if any
+# ("reads" and "forecasts" spread over 1,000 stories or questions). The same posts go to a
+# server that stores none of them.
 PLAN = f"""
 front                       | front page                         | large     | front
 article                     | article (most read)                | large     | article
@@ -42,6 +45,7 @@ article-fixture-large-third | fixture story, 20,000, a third time | large   | fi
 article-fixture-small-third | fixture story, 10, a third time    | small     | fixture
 topic                       | topic (biggest)                    | large     | topic
 search                      | search                             | large     | search
+mine                        | a known reader's panels            | large     | mine
 baseline-write              | baseline with one durable insert   | baseline  | /write/
 post-read                   | post a read                        | large     | read | read
 post-read-spread            | post a read, 1,000 stories         | large     | reads | reads
@@ -52,11 +56,25 @@ post-forecast-unwritten     | post a forecast, storing nothing   | unwritten | f
 article-while-voting        | article, {MIXED}        | large     | article | mixed
 front-cache                 | front page, cache                  | cache     | front
 article-cache               | article, cache                     | cache     | article
-article-nginx               | article's bytes, nginx static file | nginx     | /
+article-nginx               | article's bytes, nginx, by name    | nginx     | /{cache.STATIC_NAME}
+article-cache-wide          | article, cache                     | cache     | article
+article-nginx-wide          | article's bytes, nginx, by name    | nginx     | /{cache.STATIC_NAME}
 article-while-voting-cache  | article, cache, {MIXED} | cache     | article | mixed
+crawl                       | article, cache, {MIXED}, during a crawl | cache | article | mixed
 """
 # Yardsticks and information, not the site's pages: no tail target.
-REFERENCES = {"baseline-write", "post-read-unwritten", "post-forecast-unwritten", "article-nginx"}
+REFERENCES = {
+    "baseline-write",
+    "post-read-unwritten",
+    "post-forecast-unwritten",
+    "article-nginx",
+    "article-nginx-wide",
+}
+# The story through the cache and nginx serving its bytes, side by side at the run's
+# connections and (WIDE) twice as many, where a cache hit meets its ceiling: their labels
+# say how many.
+WIDE = {"article-cache-wide", "article-nginx-wide"}
+CEILING = {"article-cache", "article-nginx", *WIDE}
 
 
 @dataclass(frozen=True)
@@ -73,11 +91,13 @@ class Row:
     during: Any = None
     warmup: bool = True
     reference: bool = False
+    connections: int | None = None  # the run's, unless the row says
+    headers: tuple = ()  # ("Name: value", …) sent with every request
 
     @property
     def probe(self):
         """What answers 200 once the warm-up's requests are done."""
-        return "/" if self.server in {"baseline", "nginx"} else "/healthz"
+        return {"baseline": "/", "nginx": self.path}.get(self.server, "/healthz")
 
 
 def say(message):
@@ -141,20 +161,48 @@ class Bench:
 
     # ------------------------------------------------------------------ the rows
 
-    def rows(self, pages, scripts):
-        """PLAN's rows, with the pages that site.py picked and its posting scripts."""
+    def rows(self, inspected):
+        """PLAN's rows, with the pages that site.py picked, the headers of its known reader,
+        its posting scripts and the stories the crawl walks."""
+        pages, scripts = inspected["pages"], inspected["scripts"]
 
         def story_as_cached():  # the story as the cache serves it now, a file for nginx
             page = localcache.fetch(self.url("cache") + pages["article"])[2]
             return cache.static_nginx(page.encode())
 
+        def crawl():  # the crawler on its own connections, as many as the readers'
+            return crawling(
+                self.ports["cache"],
+                inspected["crawl"],
+                connections=self.args.connections,
+                results=self.results,
+            )
+
         rows = []
         for line in PLAN.strip().splitlines():
             name, label, server, path, *script = (cell.strip() for cell in line.split("|"))
-            during = story_as_cached if server == "nginx" else None
-            script = scripts[script[0]] if script else None
-            path, reference = pages.get(path, path), name in REFERENCES
-            rows.append(Row(name, label, server, path, script, during, reference=reference))
+            during = crawl if name == "crawl" else story_as_cached if server == "nginx" else None
+            connections = self.args.connections * (2 if name in WIDE else 1)
+            if name in CEILING:
+                label = f"{label}, {connections} connections"
+            headers = tuple(
+                f"{key}: {value}" for key, value in inspected["headers"].get(path, {}).items()
+            )
+            rows.append(
+                Row(
+                    name,
+                    label,
+                    server,
+                    pages.get(path, path),
+                    scripts[script[0]] if script else None,
+                    during,
+                    # The crawl starts with the readers' load: its first pass meets a cold cache.
+                    warmup=name != "crawl",
+                    reference=name in REFERENCES,
+                    connections=connections,
+                    headers=headers,
+                )
+            )
         return rows
 
     def slow_rows(self, pages, count):
@@ -183,14 +231,14 @@ class Bench:
     def url(self, server):
         return f"http://127.0.0.1:{self.ports[server]}"
 
-    def wrk(self, url, *, script=None, duration=None):
+    def wrk(self, url, *, script=None, duration=None, connections=None, headers=()):
         shape = {
             "threads": self.args.wrk_threads,
-            "connections": self.args.connections,
+            "connections": connections or self.args.connections,
             "duration": duration or self.args.duration,
         }
         if not script:
-            return load.wrk(url, **shape)
+            return load.wrk(url, headers=headers, **shape)
         result = self.readers.wrk(url, script=script, **shape)
         if result["ran_out"]:
             say(f"  (past the last reader of {Path(script).name}: some posts changed a read)")
@@ -199,8 +247,9 @@ class Bench:
     def measure(self, port, row, *, duration=None):
         # A script sends its own paths.
         url = f"http://127.0.0.1:{port}{'/' if row.script else row.path}"
+        shape = {"script": row.script, "connections": row.connections, "headers": row.headers}
         if row.warmup and self.args.warmup:
-            self.wrk(url, script=row.script, duration=self.args.warmup)
+            self.wrk(url, duration=self.args.warmup, **shape)
             # Until the warm-up's last requests are done: the measurement starts quiet.
             deadline = time.monotonic() + 5
             while time.monotonic() < deadline:
@@ -208,8 +257,8 @@ class Bench:
                 if servers.answers(port, row.probe) and time.monotonic() - started < 0.05:
                     break
                 time.sleep(0.1)
-        result = self.wrk(url, script=row.script, duration=duration)
-        result.update(path=row.path, label=row.label)
+        result = self.wrk(url, duration=duration, **shape)
+        result.update(path=row.path, label=row.label, connections=row.connections)
         errors = f", {result['errors']} errors" if result["errors"] else ""
         say(
             f"  {row.label:<34} {result['rps']:>8.0f} req/s  p50 {result['p50_ms'] or 0:>6.1f} ms"
@@ -313,7 +362,7 @@ class Bench:
         localcache.start(self.ports["cache"], [f"127.0.0.1:{self.ports['large']}"])
         self.exits.callback(localcache.stop, self.ports["cache"])
         self.results["load_average_before"] = os.getloadavg()
-        self.load(self.rows(pages, inspected["scripts"]))
+        self.load(self.rows(inspected))
         say("Freshness through the cache: an editor's change, a reader's vote")
         story = self.url("cache") + pages["fixture"]
         self.results["freshness"] = {

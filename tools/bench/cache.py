@@ -38,21 +38,26 @@ http {{
 """
 
 
+# nginx serves the page by its file name: asked for "/", it would find it through
+# ``index``, an internal redirect that costs it about an eighth of its rate.
+STATIC_NAME = "story.html"
+
+
 @contextlib.contextmanager
 def static_nginx(page):
-    """nginx serving ``page`` (bytes) at ``/`` with no application at all, the ceiling of
-    a cache hit; yields its port."""
+    """nginx serving ``page`` (bytes) at ``/story.html`` with no application at all, the
+    ceiling of a cache hit; yields its port."""
     folder, port = Path(tempfile.mkdtemp(prefix="newsroom-bench-nginx-")), servers.free_port()
     (folder / "www").mkdir()
-    (folder / "www/index.html").write_bytes(page)
+    (folder / "www" / STATIC_NAME).write_bytes(page)
     (folder / "nginx.conf").write_text(NGINX_CONF.format(folder=folder, port=port))
-    for path in (folder, folder / "www", folder / "www/index.html"):
+    for path in (folder, folder / "www", folder / "www" / STATIC_NAME):
         path.chmod(0o755)  # nginx's workers run as nobody when started by root
     process = subprocess.Popen(
         ["nginx", "-p", folder, "-c", folder / "nginx.conf"], stderr=subprocess.DEVNULL
     )
     try:
-        if not servers.wait_for(lambda: servers.answers(port, "/"), 10):
+        if not servers.wait_for(lambda: servers.answers(port, f"/{STATIC_NAME}"), 10):
             raise RuntimeError(f"nginx did not start: {(folder / 'error.log').read_text()}")
         yield port
     finally:

@@ -15,9 +15,11 @@ MIXED_POST_EVERY = 20
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
-def wrk(url, *, threads, connections, duration, script=None, first_reader=0):
-    """Requests/s, requests, p50/p90/p99 in ms and errors (non-2xx/3xx and socket errors)."""
+def wrk(url, *, threads, connections, duration, script=None, first_reader=0, headers=()):
+    """Requests/s, requests, p50/p90/p99 in ms and errors (non-2xx/3xx and socket errors);
+    ``headers`` ("Name: value") go with every request."""
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "5s"]
+    command += [option for header in headers for option in ("-H", header)]
     command += ["--latency", *(["-s", str(script)] if script else []), url]
     result = subprocess.run(
         [*command, *([str(first_reader)] if script else [])],

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Topic
 from core import readers
+from predictions import services
 from predictions.models import Forecast, Question, Read
 from tools.bench import load
 from tools.bench.dataset import READER_PREFIX, SEARCH_WORD
@@ -37,9 +38,22 @@ def page_queries(client, path):
     return f"{queries(client, path)}/{queries(client, path)}"
 
 
+def known_reader(question, reader_id):
+    """The cookies of a reader who has read ``question``'s story and forecast on it, made
+    through the site's services: what a returning reader's browser sends for its panels."""
+    services.cast_read(article=question.article, reader_id=reader_id, choice="promising")
+    services.submit_forecast(question=question, reader_id=reader_id, probability=40)
+    return (
+        f"{readers.COOKIE_NAME}={readers.signed_reader_cookie(reader_id)}; "
+        f"{readers.MARKER_COOKIE_NAME}=1"
+    )
+
+
 def inspect(out, *, cookies, wrk_threads):
     """The busiest synthetic story and its question, a fixture story and the biggest topic;
-    every page's queries; the Lua scripts that post as ``cookies`` new readers each."""
+    a reader known on that story and the cookies their browser sends; every published
+    story's path, for the crawl; every page's queries; the Lua scripts that post as
+    ``cookies`` new readers each."""
     open_questions = Question.objects.public().open_now().filter(slug__startswith=SYNTHETIC)
     question = open_questions.select_related("article").order_by("-forecasters", "pk").first()
     published = Article.objects.published()
@@ -56,6 +70,7 @@ def inspect(out, *, cookies, wrk_threads):
         "fixture": published.exclude(slug__startswith=SYNTHETIC).first().get_absolute_url(),
         "topic": topic.get_absolute_url(),
         "search": f"/search/?q={SEARCH_WORD}",
+        "mine": f"{story}mine/",
         "read": f"{story}read/",
         "forecast": f"{question.get_absolute_url()}forecast/",
         "reads": "/articles/…/read/",
@@ -72,6 +87,7 @@ def inspect(out, *, cookies, wrk_threads):
     def signed(kind, number):
         return readers.signed_reader_cookie(f"{READER_PREFIX}{run}-{kind}{number:06d}")
 
+    known = known_reader(question, f"{READER_PREFIX}{run}-known")
     counted = {
         name: page_queries(client, pages[page])
         for name, page in [
@@ -82,6 +98,10 @@ def inspect(out, *, cookies, wrk_threads):
             ("search", "search"),
         ]
     }
+    reader = Client(headers={"Cookie": known})
+    if not reader.get(pages["mine"]).json()["panels"]:
+        raise SystemExit(f"bench: {pages['mine']} shows the known reader no panels")
+    counted["mine"] = page_queries(reader, pages["mine"])
     read, forecast = {"choice": "promising"}, {"probability": "40"}
     for number, (name, path, data) in enumerate(
         [
@@ -128,9 +148,15 @@ def inspect(out, *, cookies, wrk_threads):
         "article_forecasters": question.forecasters,
         "topic_stories": topic.stories,
     }
-    Path(out).write_text(
-        json.dumps({"pages": pages, "queries": counted, "scripts": scripts, "data_set": data_set})
-    )
+    inspected = {
+        "pages": pages,
+        "headers": {"mine": {"Cookie": known}},
+        "crawl": [story.get_absolute_url() for story in published.order_by("pk").iterator()],
+        "queries": counted,
+        "scripts": scripts,
+        "data_set": data_set,
+    }
+    Path(out).write_text(json.dumps(inspected))
 
 
 def inspect_small(out, path):
