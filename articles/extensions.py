@@ -17,11 +17,15 @@ from dataclasses import dataclass, field
 # (articles/article_detail.html) or the front page (articles/front_page.html).
 SLOTS = (
     "story_jsonld",
+    "header_strip",
     "notices",
     "evidence",
     "sources",
     "reader_panels",
     "forecast",
+    # The front page: the lead's art when it has no picture, the modules beside the stories.
+    "front_lead_art",
+    "front_modules",
     "front_aside",
 )
 

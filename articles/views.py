@@ -115,8 +115,10 @@ class ForgivingPaginationMixin:
 
 @method_decorator(listing_page, name="dispatch")
 class FrontPageView(ForgivingPaginationMixin, ListView):
-    """The pinned story, or else the newest, leads page 1; the rest, and every later page,
-    are the latest list."""
+    """The pinned story, or else the newest, leads page 1, and the rest of page 1 follow in
+    sections by topic; every later page is the latest list. Beside them, the modules the
+    apps above articles draw (articles/extensions.py: ``front_modules``, ``front_aside``)
+    and the topics with their stories' counts."""
 
     template_name = "articles/front_page.html"
     context_object_name = "stories"
@@ -130,15 +132,16 @@ class FrontPageView(ForgivingPaginationMixin, ListView):
         stories = list(context["stories"])
         if context["page_obj"].number == 1 and stories:
             context["lead"], context["latest"] = stories[0], stories[1:]
+            context["sections"] = selectors.front_page_sections(context["latest"])
         else:
-            context["lead"], context["latest"] = None, stories
+            context["lead"], context["latest"], context["sections"] = None, stories, []
         return context | self.context_beside_items()
 
     def context_beside_items(self):
-        return super().context_beside_items() | {"topics": Topic.objects.all()}
+        return super().context_beside_items() | {"topics": Topic.objects.with_story_counts()}
 
     def item_names(self):
-        return [*super().item_names(), "lead", "latest"]
+        return [*super().item_names(), "lead", "latest", "sections"]
 
 
 def story_keys(request, slug):

@@ -15,9 +15,10 @@ replica's bounded lag, so the page fetched after the purge shows the change.
 
 Sending a purge first renews the activity versions of the keys' kept page parts
 (core/fragments.py), with or without an HTTP cache in front. Without Redis, a write
-purges its keys at once (after its commit): more purges, never a stale page. The purges are soft (core/httpcache.py: send_purge): the first reader after
-one gets the page as it was while the cache fetches the new one, so a story being voted
-on never makes its readers wait on a render.
+purges its keys at once (after its commit): more purges, never a stale page. The purges
+are soft (core/httpcache.py: send_purge): the first reader after one gets the page as it
+was while the cache fetches the new one, so a story being voted on never makes its
+readers wait on a render.
 """
 
 import logging

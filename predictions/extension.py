@@ -1,7 +1,7 @@
 """Everything predictions adds to a story (articles/extensions.py): the community read and
-the forecast panels of the story page, what readers want covered beside the front page's
-stories, and the question section of the story's admin form with the reads and
-forecasters columns of the stories' list."""
+the forecast panels of the story page; beside the front page's stories, the questions
+closing soon, those recently resolved and what readers want covered; the question section
+of the story's admin form with the reads and forecasters columns of the stories' list."""
 
 import operator
 from functools import reduce
@@ -20,8 +20,10 @@ READ_COUNT = reduce(
 READERS = StoryExtension(
     name="readers",
     panels={
+        "header_strip": "predictions/panels/question_glance.html",
         "reader_panels": "predictions/panels/community_read.html",
         "forecast": "predictions/panels/forecast.html",
+        "front_modules": "predictions/panels/front_questions.html",
         "front_aside": "predictions/panels/readers_want_covered.html",
     },
     admin=AdminPart(

@@ -167,6 +167,27 @@ class Question(models.Model):
                 name="question_closes_after_it_opens",
             ),
         ]
+        # The front page's modules (predictions/selectors/front.py): the few questions
+        # closing next, next to open and resolved last, read in order from an index
+        # instead of sorting every question (66 ms on 20,000 questions before).
+        indexes = [
+            models.Index(
+                fields=["closes_at", "id"],
+                condition=models.Q(resolution=""),
+                name="question_unresolved_close_idx",
+            ),
+            models.Index(
+                fields=["opens_at", "id"],
+                condition=models.Q(resolution=""),
+                name="question_unresolved_open_idx",
+            ),
+            models.Index(
+                models.F("resolved_at").desc(),
+                models.F("id").desc(),
+                condition=~models.Q(resolution=""),
+                name="question_resolved_idx",
+            ),
+        ]
 
     def __str__(self):
         return self.text
@@ -267,6 +288,14 @@ class Forecast(models.Model):
                 fields=["question", "origin"],
                 condition=~models.Q(origin=""),
                 name="forecast_origin_idx",
+            ),
+            # Which questions' crowds include the labelled demo forecasters, a question at
+            # a time (every page showing a crowd says so): without it, a scan of every
+            # forecast (48 ms of 500,000).
+            models.Index(
+                fields=["question"],
+                condition=models.Q(reader_id__startswith=SYNTHETIC_READER_PREFIX),
+                name="forecast_demo_idx",
             ),
         ]
 

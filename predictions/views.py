@@ -3,7 +3,7 @@ import csv
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
@@ -11,15 +11,14 @@ from articles.models import Article
 from core import csvsafe, httpcache
 from core.crossorigin import same_origin_only
 from core.errors import bad_request_response, wants_json
-from core.httpcache import PERSONAL_PARAMETER
 from core.origins import origin_of
 from core.ratelimit import body_limited, rate_limited
 from core.readers import reader_action
-from predictions import cache_keys, panels, services
+from predictions import cache_keys, landings, panels, services
 from predictions.forms import ForecastForm, ReadForm
 from predictions.handles import handle_for
 from predictions.models import Question
-from predictions.selectors import questions, reads
+from predictions.selectors import mine, questions, reads
 from predictions.selectors import track_record as records
 
 
@@ -32,11 +31,6 @@ def reader_write(view):
             )
         )
     )
-
-
-def _saved_landing(article, saved, anchor):
-    """Where a form posted without JavaScript lands: the story, showing the reader's choice."""
-    return redirect(f"{article.get_absolute_url()}?{PERSONAL_PARAMETER}={saved}#{anchor}")
 
 
 @reader_write
@@ -63,7 +57,7 @@ def read(request, slug):
         return JsonResponse(
             {"html": render_to_string(panels.COMMUNITY_TEMPLATE, context, request=request)}
         )
-    return _saved_landing(article, "read", "community")
+    return landings.land(article, landings.READ, "community")
 
 
 @reader_write
@@ -89,18 +83,7 @@ def forecast(request, slug):
         if wants_json(request):
             errors = [message for messages in form.errors.values() for message in messages]
             return bad_request_response(request, " ".join(errors))
-        # The whole question for its page: the write read only what a forecast needs.
-        question = Question.objects.select_related("article").get(pk=question.pk)
-        return render(
-            request,
-            "predictions/question_detail.html",
-            {
-                "question": question,
-                "forecast_form": form,
-                "view": questions.prediction_view(question, request.reader_id),
-            },
-            status=400,
-        )
+        return landings.refuse_forecast(request, question.article, form)
     if wants_json(request):
         # The story afresh: question.article's cached question predates this forecast.
         article = Article.objects.get(pk=question.article_id)
@@ -108,15 +91,22 @@ def forecast(request, slug):
         return JsonResponse(
             {"html": render_to_string(panels.FORECAST_TEMPLATE, context, request=request)}
         )
-    return _saved_landing(question.article, "forecast", "forecast")
+    return landings.land(question.article, landings.FORECAST, "forecast")
 
 
 def my_panels(request, slug):
-    """The per-reader endpoint: a story's reader panels as this reader sees them."""
-    article = get_object_or_404(Article.objects.published(), slug=slug)
-    reader_id = request.reader_id
-    response = JsonResponse({"panels": panels.render_panels(request, article, reader_id)})
-    return httpcache.mark_private(response)
+    """The per-reader endpoint: the parts of a story's reader panels that are this
+    reader's own, by the ids of the elements they replace on the shared page, in one
+    query (predictions/selectors/mine.py). A browser without a reader has none, and its
+    answer asks the database nothing."""
+    if request.reader_id is None:
+        parts = {}
+    else:
+        found = mine.for_reader(slug, request.reader_id)
+        if found is None:
+            raise Http404("No story by that address.")
+        parts = panels.personal_parts(request, found)
+    return httpcache.mark_private(JsonResponse({"panels": parts}))
 
 
 def activity_seconds(request, **kwargs):
@@ -142,7 +132,16 @@ def question_detail(request, slug):
     question = get_object_or_404(Question.objects.public().select_related("article"), slug=slug)
     httpcache.expires_by(request, question.next_change_at())
     view = questions.prediction_view(question, request.reader_id)
-    return render(request, "predictions/question_detail.html", {"question": question, "view": view})
+    return render(
+        request,
+        "predictions/question_detail.html",
+        {
+            "question": question,
+            "view": view,
+            "forecast_form": panels.standing_form(view),
+            **landings.drawn_for(request, landings.FORECAST),
+        },
+    )
 
 
 @httpcache.private_page

@@ -14,12 +14,15 @@ ARTICLE_PAGE_KEPT = 1
 # meter's history since their forecast.
 ARTICLE_PAGE_WITH_READER = 17
 # Stories (their reality scores joined in), their topics, their lead images, the page
-# count, the topic list, the most wanted topics; and the next scheduled story's time,
-# which bounds how long the shared cache keeps the page.
-FRONT_PAGE = 7
-# Page 1 when its parts are kept (core/fragments.py): the most wanted topics (a panel that
-# names keys of its own, drawn every time) and the next scheduled story's time.
-FRONT_PAGE_KEPT = 2
+# count, the topic list with its stories' counts, the evidence that moved this week, the
+# questions closing soon, recently resolved and next to open (one query), the most wanted
+# topics; and the next scheduled story's time, which bounds how long the shared cache
+# keeps the page.
+FRONT_PAGE = 9
+# Page 1 when its parts are kept (core/fragments.py): the most wanted topics and the
+# question modules (panels that name keys of their own, drawn every time) and the next
+# scheduled story's time.
+FRONT_PAGE_KEPT = 3
 # A topic or a glossary term with a page of its stories (their scores joined in), their
 # topics and lead images, the count, and the next scheduled story's time.
 LISTING_PAGE = 6
@@ -28,9 +31,15 @@ LISTING_PAGE = 6
 LISTING_PAGE_KEPT = 2
 # Question with its story, the history (the page is the same for every reader).
 QUESTION_PAGE = 2
-# The per-reader endpoint: the story, its tally, the reader's read, the question with the
-# reader's forecast, the crowd's history, the meter's history since that forecast.
-READER_PANELS = 7
+# The per-reader endpoint (predictions/selectors/mine.py), for a known reader: the story
+# with its tally and their read, its question with their forecast and score, the crowd's
+# median on the day of that forecast and its history where that forecast reveals it, in
+# one statement. A browser without a reader asks nothing.
+READER_PANELS = 1
+READER_PANELS_WITHOUT_A_READER = 0
+# The same for a reader holding a forecast on an unresolved question, and the meter's
+# history since that forecast (the rating app's, through articles/meters.py).
+READER_PANELS_WITH_A_STANDING_FORECAST = 2
 # A reader's track record (/predictions/me/): their standing forecasts, their scores, the
 # mean per topic, the summary; every forecast with its question and story, the crowds'
 # histories, and the meter's history of every story they hold a forecast on.

@@ -137,9 +137,9 @@ def describe(errors, folder):
 def test_every_page_type_is_valid_html(client, fixture_content, tmp_path):
     call_command("seed_demo_forecasts", readers=8, stdout=StringIO())
     fetch(client, PAGES, tmp_path)
-    # A forecast out of range: the question page again, with the form's error.
-    invalid = client.post(f"{TSCM_QUESTION}forecast/", {"probability": "150"})
-    assert invalid.status_code == 400
+    # A forecast out of range: the story again, with the form's error by the field.
+    invalid = client.post(f"{TSCM_QUESTION}forecast/", {"probability": "150"}, follow=True)
+    assert b'id="probability-error"' in invalid.content
     (tmp_path / "forecast-error.html").write_bytes(invalid.content)
     reader_acts(client)
     fetch(client, PAGES_AFTER_ACTING, tmp_path)

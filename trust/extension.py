@@ -1,7 +1,8 @@
 """Everything trust adds to a story (articles/extensions.py): the reality score on cards
 and feed items, the meter over time, the evidence items of the publish checklist, the
-evidence panels of the story page, the evidence section of the story's admin form, and
-the share card that stands for a story without a lead picture."""
+evidence panels of the story page, the front page's evidence that moved this week and its
+lead's score drawn large, the evidence section of the story's admin form, and the share
+card that stands for a story without a lead picture."""
 
 from collections import defaultdict
 
@@ -81,9 +82,12 @@ EVIDENCE = StoryExtension(
     ),
     panels={
         "story_jsonld": "trust/panels/rating_jsonld.html",
+        "header_strip": "trust/panels/header_strip.html",
         "notices": "trust/panels/notices.html",
         "evidence": "trust/panels/evidence.html",
         "sources": "trust/panels/sources.html",
+        "front_lead_art": "trust/panels/front_lead_art.html",
+        "front_modules": "trust/panels/front_evidence.html",
     },
     admin=AdminPart(
         section=Section("Evidence", inlines=("assessment", "component_scores", "citations")),

@@ -54,24 +54,3 @@ STATUS_WORDS = {
     rubric.CONCERN: "under an expression of concern",
     rubric.RETRACTED: "retracted",
 }
-
-
-def chart_points(points, *, width, height, pad):
-    """(x, y) positions in an SVG box for (timestamp, score) points, oldest first.
-
-    Time runs left to right across the box, score 0–100 bottom to top; a single
-    point sits in the middle. Unscored points are left out.
-    """
-    points = [(at, score) for at, score in points if score is not None]
-    if not points:
-        return []
-    first, last = points[0][0], points[-1][0]
-    span = last - first
-    inner_w, inner_h = width - 2 * pad, height - 2 * pad
-
-    def x(at):
-        return pad + (inner_w / 2 if span == 0 else inner_w * (at - first) / span)
-
-    return [
-        (round(x(at), 1), round(pad + inner_h * (100 - score) / 100, 1)) for at, score in points
-    ]

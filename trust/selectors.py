@@ -1,11 +1,13 @@
 """Reads for the evidence panels: a story's meter, its sources, and the directory."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.utils import timezone
 
-from articles.models import Article
-from trust import history, rubric
+from articles.models import Article, Correction
+from trust import rubric
 from trust.models import Assessment, Citation, ComponentScore, ScoreChange, Source, band_of
 
 
@@ -108,38 +110,95 @@ def source_directory(*, kind, ordering):
     return sources.filter(kind=kind) if kind else sources
 
 
-CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 320, 100, 8
-
-
 @dataclass(frozen=True)
 class ScoreHistory:
-    """ "How this score changed": the rows newest first and the chart's points."""
+    """ "How this score changed": the rows, newest first."""
 
     changes: list[ScoreChange]
-    points: list[tuple[float, float]]
-    width: int = CHART_WIDTH
-    height: int = CHART_HEIGHT
 
     @property
     def first(self):
         return self.changes[-1]
 
-    @property
-    def polyline(self):
-        return " ".join(f"{x},{y}" for x, y in self.points)
-
 
 def score_history(article):
     changes = list(ScoreChange.objects.filter(article=article).order_by("changed_at", "pk"))
-    points = history.chart_points(
-        [(change.changed_at.timestamp(), change.score) for change in changes],
-        width=CHART_WIDTH,
-        height=CHART_HEIGHT,
-        pad=CHART_PAD,
-    )
-    return ScoreHistory(changes=changes[::-1], points=points)
+    return ScoreHistory(changes=changes[::-1])
 
 
 def citations_with_notices(article):
     """The story's citations that carry a retraction, correction or concern notice."""
     return [citation for citation in citations(article) if citation.has_notice]
+
+
+# The notices a cited source can carry, gravest first: the order the strip flags them in.
+NOTICE_ORDER = (rubric.RETRACTED, rubric.CONCERN, rubric.CORRECTED)
+
+
+@dataclass(frozen=True)
+class Glance:
+    """The evidence at a glance, drawn in the story's header: the meter, its sources in
+    brief, the notices its cited sources carry (each status once, gravest first) and
+    whether the story itself has been corrected."""
+
+    meter: Meter
+    sources: SourceSummary
+    notices: list[str]
+    corrected: bool
+
+
+def glance(article):
+    """Read from what the evidence panels and the story's corrections load anyway, so the
+    strip adds no query to the whole story's page."""
+    statuses = {citation.status for citation in citations_with_notices(article)}
+    return Glance(
+        meter=reality_meter(article),
+        sources=source_summary(article),
+        notices=[status for status in NOTICE_ORDER if status in statuses],
+        corrected=any(
+            correction.kind == Correction.Kind.CORRECTION
+            for correction in article.corrections.all()
+        ),
+    )
+
+
+MOVES_WEEK = timedelta(days=7)
+# Enough to find a handful of moves among first scorings (one per new story).
+MOVES_LOOKED_AT = 50
+
+
+@dataclass(frozen=True)
+class EvidenceMoves:
+    """The front page's "evidence that moved this week": public stories' score changes,
+    newest first, each with the story and ``before`` (the score it moved from). The moves
+    of the last seven days when there are any (``this_week``), else the latest ones."""
+
+    changes: list[ScoreChange]
+    this_week: bool
+
+    @property
+    def shown_until(self):
+        """When the oldest of this week's moves leaves the week, and the list with it."""
+        return self.changes[-1].changed_at + MOVES_WEEK if self.this_week else None
+
+
+def evidence_moves(limit=5, now=None):
+    """One query. A story's first scoring is no move: a change counts when a scored change
+    came before it. Only the latest MOVES_LOOKED_AT changes are looked at, so the query
+    costs one pass over the table's narrow rows, not a look-up per row."""
+    now = now or timezone.now()
+    public = ScoreChange.objects.filter(Article.published_q(prefix="article__"))
+    latest = public.order_by("-changed_at", "-pk").values("pk")[:MOVES_LOOKED_AT]
+    earlier = ScoreChange.objects.filter(
+        article=OuterRef("article"), changed_at__lt=OuterRef("changed_at")
+    ).order_by("-changed_at")
+    moves = list(
+        ScoreChange.objects.filter(pk__in=Subquery(latest))
+        .annotate(before=Subquery(earlier.values("score")[:1]))
+        .filter(before__isnull=False)
+        .select_related("article")
+        .only("changed_at", "score", "reason", "article__slug", "article__headline")
+        .order_by("-changed_at", "-pk")[:limit]
+    )
+    this_week = [change for change in moves if change.changed_at > now - MOVES_WEEK]
+    return EvidenceMoves(changes=this_week or moves, this_week=bool(this_week))

@@ -11,7 +11,6 @@ every page (the site's header and footer: links, the site's name), rendered once
 process and settings.
 """
 
-
 from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver

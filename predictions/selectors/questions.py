@@ -51,6 +51,16 @@ def question_of(article):
         return None
 
 
+def crowd_shown_to_everyone(question, status):
+    """Whether the shared pages show the crowd: once enough readers have forecast, or once
+    the question is not open; until then a reader sees it only after forecasting, so that
+    they form their own view first."""
+    return (
+        question.forecasters >= settings.FORECAST_REVEAL_MIN_FORECASTERS
+        or status != Question.Status.OPEN
+    )
+
+
 def prediction_view(question, reader_id):
     status = question.status
     mine = (
@@ -63,11 +73,7 @@ def prediction_view(question, reader_id):
         if reader_id and question.is_scored
         else None
     )
-    crowd_visible = (
-        mine is not None
-        or question.forecasters >= settings.FORECAST_REVEAL_MIN_FORECASTERS
-        or status != Question.Status.OPEN
-    )
+    crowd_visible = mine is not None or crowd_shown_to_everyone(question, status)
     history = list(question.aggregate_history.all()) if crowd_visible else []
     scores = (
         summarise_scores(

@@ -5,32 +5,31 @@ from datetime import UTC, datetime, time
 from django import template
 from django.utils import timezone
 
-from core import httpcache
-from core.httpcache import PERSONAL_PARAMETER
-from predictions import cache_keys, panels
+from core import charts, httpcache
+from predictions import cache_keys, landings, panels
 from predictions.selectors import reads
 
 register = template.Library()
 
 
-def _page_state(request, panel):
-    """Whom a page's panel is for (nobody on shared pages) and whether it was just saved."""
-    return request.reader_id, request.GET.get(PERSONAL_PARAMETER) == panel
-
-
 @register.inclusion_tag(panels.COMMUNITY_TEMPLATE, takes_context=True)
 def community_read(context, article):
-    reader_id, saved = _page_state(context["request"], "read")
-    panel = panels.community_read_context(article, reader_id, saved=saved)
-    return {"request": context["request"], **panel}
+    request = context["request"]
+    panel = panels.community_read_context(
+        article, request.reader_id, **landings.drawn_for(request, landings.READ)
+    )
+    return {"request": request, **panel}
 
 
 @register.inclusion_tag(panels.FORECAST_TEMPLATE, takes_context=True)
 def prediction_panel(context, article):
     request = context["request"]
-    reader_id, saved = _page_state(request, "forecast")
-    form = context.get("forecast_form")
-    panel = panels.prediction_panel_context(article, reader_id, form=form, saved=saved)
+    panel = panels.prediction_panel_context(
+        article,
+        request.reader_id,
+        form=landings.refused_forecast(request),
+        **landings.drawn_for(request, landings.FORECAST),
+    )
     if panel["question"] is not None:
         # The panel's form and crowd change when the question opens or closes.
         httpcache.expires_by(request, panel["question"].next_change_at())
@@ -142,3 +141,17 @@ def readers_want_covered(context, limit=5):
     """The front page's list of topics by reader interest: one indexed query."""
     httpcache.shows(context["request"], cache_keys.INTEREST)
     return {"topics": reads.most_wanted_topics(limit)}
+
+
+@register.inclusion_tag("predictions/components/calibration_marks.html")
+def reliability_diagram(buckets, caption_id, *, x_title, count_title):
+    """The plot of a reliability diagram (predictions/calibration.py's buckets): each
+    band's dot across at its mean forecast and up at how often it came true, 0–100 % on
+    both axes, the diagonal of perfect calibration, and each band's count under it."""
+    return {
+        "buckets": buckets,
+        "ticks": charts.linear_ticks(0, 100, 20),
+        "caption_id": caption_id,
+        "x_title": x_title,
+        "count_title": count_title,
+    }

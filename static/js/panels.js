@@ -1,8 +1,10 @@
 /* Progressive enhancement for reader panels.
 
    Pages are the same for every reader (they come from a shared cache), so a
-   reader who has voted or forecast before gets their own panels from the
-   per-reader endpoint named by data-personal-url, in place of the shared ones.
+   reader who has voted or forecast before gets their own parts of the panels
+   (the community panel with their read, their forecast and its form, the crowd
+   their forecast shows them) from the per-reader endpoint named by
+   data-personal-url, each in place of the shared element with its id.
    A form marked data-panel-form posts without a page reload and the server's
    fresh panel replaces the old one. Without JavaScript the same forms post and
    land back on the story, which then shows the reader's choice. */

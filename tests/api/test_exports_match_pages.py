@@ -22,7 +22,8 @@ CITATION_SOURCE = re.compile(
     r'<a href="/sources/(?P<slug>[^/]+)/">[^<]+</a>.*?Trust (?P<trust>\d+)/100', re.S
 )
 HISTORY_ITEM = re.compile(
-    r'<li class="score-history__item">\s*<p class="score-history__when"><time datetime="'
+    r'<li class="score-history__item" id="score-change-\d+">\s*'
+    r'<p class="score-history__when"><time datetime="'
     r'(?P<at>[^"]+)">[^<]+</time>:\s*(?P<what>.*?)</p>\s*'
     r'<p class="score-history__reason">(?P<reason>[^<]*)</p>\s*'
     r'(?:<ul class="score-history__changes">(?P<changes>.*?)</ul>)?\s*</li>',

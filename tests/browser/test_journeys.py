@@ -137,6 +137,13 @@ def test_reading_a_story_from_the_front_page(reader):
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
+def unfold_the_header_menu(page):
+    """On a phone the header's navigation and search fold into "Menu" (includes/header.html)."""
+    toggle = page.locator(".site-menu__toggle")
+    if toggle.is_visible() and not page.locator(".site-menu").evaluate("menu => menu.open"):
+        toggle.click()
+
+
 def test_forecasting_and_finding_it_in_the_track_record(reader):
     page = reader
     page.goto(TSCM)
@@ -148,6 +155,7 @@ def test_forecasting_and_finding_it_in_the_track_record(reader):
     assert page.locator("#forecast figure.chart--histogram svg").is_visible()
 
     # From the predictions page to the reader's own track record.
+    unfold_the_header_menu(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Predictions").click()
     page.get_by_role("link", name="Your track record").click()
     page.wait_for_url("**/predictions/me/")
@@ -162,6 +170,7 @@ def test_forecasting_and_finding_it_in_the_track_record(reader):
 def test_searching_from_the_header(reader):
     page = reader
     page.goto("/glossary/")
+    unfold_the_header_menu(page)
     box = page.get_by_role("search", name="Site search").get_by_role(
         "searchbox", name="Search stories"
     )

@@ -57,7 +57,7 @@ def test_the_readers_panel_says_the_crowd_moved_with_old_and_new_values(client):
     assert "Changed since your forecast" not in shared
 
     panels = as_reader(client).get(reverse("predictions:mine", args=[question.article.slug]))
-    forecast_panel = panels.json()["panels"]["forecast"]
+    forecast_panel = panels.json()["panels"]["forecast-yours"]
     assert "Changed since your forecast:" in forecast_panel
     assert "was 40% on the day you forecast and is 62% now (up 22 points)" in forecast_panel
 
@@ -65,7 +65,7 @@ def test_the_readers_panel_says_the_crowd_moved_with_old_and_new_values(client):
 def test_a_small_move_says_nothing(client):
     question = forecast_then_crowd_moves(then=50.0, now=56.0)
     panels = as_reader(client).get(reverse("predictions:mine", args=[question.article.slug]))
-    assert "Changed since your forecast" not in panels.json()["panels"]["forecast"]
+    assert "Changed since your forecast" not in panels.json()["panels"]["forecast-yours"]
 
 
 def test_track_record_shows_the_change_and_each_questions_forecast_history(client):

@@ -26,6 +26,11 @@ def forecast_url(question):
     return reverse("predictions:forecast", kwargs={"slug": question.slug})
 
 
+def refused_landing(question):
+    """Where a forecast refused without JavaScript lands (predictions/landings.py)."""
+    return question.article.get_absolute_url() + "?saved=refused#forecast"
+
+
 def as_reader(client, reader_id):
     client.cookies[COOKIE_NAME] = signed_reader_cookie(reader_id)
     return client
@@ -143,13 +148,14 @@ def test_forecasts_are_refused_on_closed_or_resolved_questions(client):
     closed = make_question(
         closes_at=timezone.now() - timedelta(minutes=1), opens_at=timezone.now() - timedelta(days=3)
     )
-    response = client.post(forecast_url(closed), {"probability": "50"})
-    assert response.status_code == 400
+    response = client.post(forecast_url(closed), {"probability": "50"}, follow=True)
+    assert response.redirect_chain == [(refused_landing(closed), 302)]
     assert "not taking forecasts: closed" in response.content.decode()
 
     resolved = make_question()
     services.resolve_question(question=resolved, resolution="yes", note="It happened.")
-    assert client.post(forecast_url(resolved), {"probability": "50"}).status_code == 400
+    response = client.post(forecast_url(resolved), {"probability": "50"}, follow=True)
+    assert "not taking forecasts: resolved" in response.content.decode()
     assert not Forecast.objects.exists()
 
 
@@ -158,8 +164,8 @@ def test_forecasts_are_refused_on_closed_or_resolved_questions(client):
 )
 def test_bad_probabilities_are_refused_and_nothing_stored(client, value):
     question = make_question()
-    response = client.post(forecast_url(question), {"probability": value})
-    assert response.status_code == 400
+    response = client.post(forecast_url(question), {"probability": value}, follow=True)
+    assert response.redirect_chain == [(refused_landing(question), 302)]
     assert "per cent" in response.content.decode()
     assert not Forecast.objects.exists()
 
@@ -175,9 +181,9 @@ def test_bad_probabilities_are_refused_and_nothing_stored(client, value):
 )
 def test_an_out_of_range_forecast_is_told_what_is_wrong_with_it(client, value, sentence):
     question = make_question()
-    response = client.post(forecast_url(question), {"probability": value})
+    response = client.post(forecast_url(question), {"probability": value}, follow=True)
     page = response.content.decode()
-    assert response.status_code == 400
+    assert response.redirect_chain == [(refused_landing(question), 302)]
     assert sentence in page
     assert value in ("0", "100") or "nothing is certain" not in page
 
@@ -414,7 +420,7 @@ def test_question_and_article_pages_run_constant_queries(client, django_assert_n
         client.get(question.get_absolute_url())
     with django_assert_num_queries(query_budgets.ARTICLE_PAGE_WITH_READER):
         client.get(question.article.get_absolute_url() + "?saved=forecast")
-    with django_assert_num_queries(query_budgets.READER_PANELS):
+    with django_assert_num_queries(query_budgets.READER_PANELS_WITH_A_STANDING_FORECAST):
         client.get(reverse("predictions:mine", kwargs={"slug": question.article.slug}))
 
 
@@ -442,8 +448,10 @@ def test_posting_a_forecast_costs_its_budget_of_queries(client, django_assert_nu
 @pytest.mark.parametrize("withdraw", ["false", "FALSE"])
 def test_a_withdraw_field_that_says_no_still_needs_a_probability(client, withdraw):
     question = make_question()
-    response = client.post(forecast_url(question), {"probability": "", "withdraw": withdraw})
-    assert response.status_code == 400
+    response = client.post(
+        forecast_url(question), {"probability": "", "withdraw": withdraw}, follow=True
+    )
+    assert response.redirect_chain == [(refused_landing(question), 302)]
     assert "Enter a whole number of per cent" in response.content.decode()
     assert not Forecast.objects.exists()
 

@@ -57,7 +57,7 @@ def as_reader(client):
 
 def forecast_panel(client, question):
     panels = as_reader(client).get(reverse("predictions:mine", args=[question.article.slug]))
-    return panels.json()["panels"]["forecast"]
+    return panels.json()["panels"]["forecast-yours"]
 
 
 def test_meter_moved_says_old_and_new_scores_and_bands_only_past_the_threshold():
@@ -176,9 +176,9 @@ def test_the_readers_panel_reads_the_meter_in_one_query(
     services.submit_forecast(question=question, reader_id=READER, probability=70)
     editors_find_a_criterion_unmet(source, criteria[0])
     as_reader(client)
-    with django_assert_num_queries(query_budgets.READER_PANELS):
+    with django_assert_num_queries(query_budgets.READER_PANELS_WITH_A_STANDING_FORECAST):
         panels = client.get(reverse("predictions:mine", args=[question.article.slug]))
-    assert "reality score was 100/100" in panels.json()["panels"]["forecast"]
+    assert "reality score was 100/100" in panels.json()["panels"]["forecast-yours"]
 
 
 @pytest.fixture

@@ -299,7 +299,7 @@ def test_article_page_query_count_is_constant_however_many_reads(client, django_
     with django_assert_num_queries(query_budgets.ARTICLE_PAGE_WITH_READER):
         response = client.get(article.get_absolute_url() + "?saved=read")
     assert "40 reads so far" in response.content.decode()
-    with django_assert_num_queries(query_budgets.READER_PANELS):
+    with django_assert_num_queries(query_budgets.READER_PANELS_WITH_A_STANDING_FORECAST):
         mine = client.get(reverse("predictions:mine", kwargs={"slug": article.slug}))
     assert "40 reads so far" in mine.json()["panels"]["community"]
 

@@ -99,7 +99,7 @@ SAFE_SCHEMES = {"http", "https", "mailto"}
 # shapes, text and references to the page's own symbols.
 TEMPLATE_SVG_CLASSES = {"gauge", "bar__graphic", "chart__svg"}
 TEMPLATE_SVG_CLASSES |= {"base-svgs", "theme-icon-when-auto", "theme-icon-when-dark"}
-TEMPLATE_SVG_CLASSES |= {"theme-icon-when-light"}
+TEMPLATE_SVG_CLASSES |= {"theme-icon-when-light", "chart__canvas", "chart__ticks", "wanted__bar"}
 SVG_SHAPES = {"svg", "g", "path", "rect", "line", "polyline", "polygon", "circle", "text"}
 SVG_SHAPES |= {"tspan", "title", "desc", "defs", "symbol", "use"}
 # Containers that hold editors' rendered HTML on a page.

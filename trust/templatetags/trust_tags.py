@@ -2,7 +2,9 @@
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 
+from core import charts
 from core.jsonld import jsonld_script
 from trust import selectors
 
@@ -12,6 +14,16 @@ register = template.Library()
 @register.inclusion_tag("trust/components/reality_meter.html")
 def reality_meter(article):
     return {"meter": selectors.reality_meter(article), "article": article}
+
+
+@register.inclusion_tag("trust/components/evidence_strip.html")
+def evidence_strip(article, part=None):
+    """The evidence at a glance, in the story's header. On a part read on its own
+    (?part=) that is not the evidence, its links lead to the evidence part."""
+    return {
+        "glance": selectors.glance(article),
+        "evidence_page": "" if part in (None, "", "evidence") else "?part=evidence",
+    }
 
 
 @register.inclusion_tag("trust/components/trust_layer.html")
@@ -31,7 +43,17 @@ def source_list(article):
 
 @register.inclusion_tag("trust/components/score_history.html")
 def score_history(article):
-    return {"history": selectors.score_history(article)}
+    """The list of the score's moves, and its chart: a step from each move to the next,
+    dated in the site's time zone, numbered as the list is."""
+    history = selectors.score_history(article)
+    oldest_first = history.changes[::-1]
+    return {
+        "history": history,
+        "oldest_first": oldest_first,
+        "chart": charts.step_chart(
+            [(timezone.localtime(change.changed_at), change.score) for change in oldest_first]
+        ),
+    }
 
 
 @register.inclusion_tag("trust/components/citation_notices.html")
