@@ -273,7 +273,8 @@ def test_every_control_on_the_article_is_reachable_with_a_visible_focus(browser,
             const bar = document.querySelector('.register-switch');
             if (!bar || bar.contains(el)) return false;
             const b = bar.getBoundingClientRect();
-            return r.top >= b.top && r.bottom <= b.bottom; }"""
+            const across = r.left < b.right && r.right > b.left;  // the rail is beside it
+            return across && r.top >= b.top && r.bottom <= b.bottom; }"""
         ):
             obscured.append(page.evaluate("document.activeElement.outerHTML.slice(0, 120)"))
 
