@@ -79,7 +79,7 @@ def test_the_rail_stays_beside_the_story_while_reading(
         page.evaluate("part => document.getElementById(part).scrollIntoView()", part)
         for name, selector in AT_A_GLANCE.items():
             assert off_the_first_screen(page, selector) is None, f"{name} at #{part}"
-        rail = page.locator(".glance").bounding_box()
+        rail = page.get_by_role("region", name="The evidence at a glance").bounding_box()
         assert rail["x"] >= column["x"] + column["width"], "the rail overlaps the story"
     page.context.close()
 
@@ -89,11 +89,14 @@ def test_on_a_phone_the_strip_reads_in_the_header_and_scrolls_away(
 ):
     page = new_page(browser, live_server, "phone")
     page.goto(TSCM)
-    strip, headline = page.locator(".glance").bounding_box(), page.locator("h1").bounding_box()
+    strip, headline = (
+        page.get_by_role("region", name="The evidence at a glance").bounding_box(),
+        page.locator("h1").bounding_box(),
+    )
     assert strip["y"] > headline["y"] and strip["width"] >= 340
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.evaluate("document.getElementById('technical').scrollIntoView()")
-    assert page.locator(".glance").bounding_box()["y"] < 0
+    assert page.get_by_role("region", name="The evidence at a glance").bounding_box()["y"] < 0
     page.context.close()
 
 
@@ -103,7 +106,9 @@ def test_why_this_score_opens_the_breakdown(browser, live_server, fixture_conten
     page = new_page(browser, live_server, size, script=script)
     page.goto(TSCM)
     assert not page.locator("#reality details").evaluate("details => details.open")
-    page.locator(".glance").get_by_role("link", name="Why this score?").click()
+    page.get_by_role("region", name="The evidence at a glance").get_by_role(
+        "link", name="Why this score?"
+    ).click()
     page.wait_for_url("**#breakdown-caption")
     assert page.locator("#reality details").evaluate("details => details.open")
     assert page.locator("#breakdown-caption").is_visible()
@@ -111,7 +116,9 @@ def test_why_this_score_opens_the_breakdown(browser, live_server, fixture_conten
 
     # From a part read on its own, to the evidence part.
     page.goto(f"{TSCM}?part=technical")
-    page.locator(".glance").get_by_role("link", name="Why this score?").click()
+    page.get_by_role("region", name="The evidence at a glance").get_by_role(
+        "link", name="Why this score?"
+    ).click()
     page.wait_for_url("**?part=evidence#breakdown-caption")
     assert page.locator("#reality details").evaluate("details => details.open")
     page.context.close()
@@ -121,7 +128,9 @@ def test_a_retracted_source_is_flagged_on_the_first_screen(browser, live_server,
     for size in SIZES:
         page = new_page(browser, live_server, size)
         page.goto(RETRACTED)
-        flag = page.locator(".glance").get_by_role("link", name="A cited source was retracted")
+        flag = page.get_by_role("region", name="The evidence at a glance").get_by_role(
+            "link", name="A cited source was retracted"
+        )
         assert off_the_first_screen(page, ".glance__flag") is None
         flag.click()
         page.wait_for_url("**#citation-notices-heading")

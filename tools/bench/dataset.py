@@ -82,11 +82,12 @@ class AlreadyGenerated(Exception):
 
 
 def sql(statements, **params):
-    """Run ``statements``, separated by ";" at the end of a line."""
+    """Run ``statements``, separated by ";" at the end of a line. Without ``params`` the
+    text goes as it is: an index's definition may hold a literal "%" (LIKE 'demo-%')."""
     with connection.cursor() as cursor:
         for statement in statements.split(";\n"):
             if statement.strip():
-                cursor.execute(statement, params)
+                cursor.execute(statement, params or None)
 
 
 def insert(model, columns, select, **params):
