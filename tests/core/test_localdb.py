@@ -6,6 +6,7 @@ import stat
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,10 @@ from tools import localdb
 
 @pytest.fixture
 def second_checkout(tmp_path):
-    package = tmp_path / "checkout" / "tools"
+    # The cluster's folder and port follow from the checkout's path. pytest numbers its
+    # temporary folders afresh on a machine whose /tmp was emptied, so a path of its own
+    # keeps a server left by an interrupted run from answering for this one.
+    package = tmp_path / f"checkout-{uuid.uuid4().hex}" / "tools"
     package.mkdir(parents=True)
     shutil.copy(localdb.__file__, package / "localdb.py")
     (package / "__init__.py").touch()
