@@ -9,6 +9,7 @@ developer's machine the make targets supply their URLs (tools/devenv.py).
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -105,6 +106,8 @@ INSTALLED_APPS = [
     "api",
     # Admin login throttling (see "Admin login throttling" below).
     "axes",
+    # The job runner (see HUEY below).
+    "huey.contrib.djhuey",
     # Editors' second factor, a TOTP authenticator app (newsroom/second_factor.py).
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -257,6 +260,38 @@ CACHES = {
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     },
 }
+
+# The job runner: huey (huey.contrib.djhuey) on the same Redis, under huey's own key
+# prefix. Jobs run in `manage.py run_huey`, a process of their own that `make run` and
+# `make cluster` supervise (tools/supervision.py); its scheduler starts the periodic
+# jobs (each app's tasks.py). Never run inline: a request only enqueues.
+HUEY = {
+    "huey_class": "huey.RedisHuey",
+    "name": "newsroom",
+    "immediate": False,
+    "connection": {"url": REDIS_URL},
+    "consumer": {"workers": int(os.environ.get("JOB_WORKERS", "2")), "worker_type": "thread"},
+}
+
+# Mail (sign-in links, notification digests) goes to the SMTP server EMAIL_URL names:
+# smtp://user:password@host:port, smtp+tls:// for STARTTLS, smtps:// for TLS. Without it
+# the site sends no mail. On a developer's machine the make targets point it at the
+# checkout's own mail server, which keeps each message in var/mail/ (tools/devenv.py).
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+DEFAULT_FROM_EMAIL = os.environ.get("EMAIL_FROM", "Newsroom <newsroom@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = 10
+if EMAIL_URL:
+    _mail = urlsplit(EMAIL_URL)
+    if _mail.scheme not in {"smtp", "smtp+tls", "smtps"} or not _mail.hostname:
+        raise ImproperlyConfigured("EMAIL_URL must look like smtp://user:password@host:port.")
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST, EMAIL_PORT = _mail.hostname, _mail.port or 25
+    EMAIL_HOST_USER = unquote(_mail.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_mail.password or "")
+    EMAIL_USE_TLS, EMAIL_USE_SSL = _mail.scheme == "smtp+tls", _mail.scheme == "smtps"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 
 # Where the app sends PURGE requests (with an xkey header naming what changed) to the
 # HTTP cache in front: one URL per cache node, comma-separated; empty sends none.

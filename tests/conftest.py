@@ -1,21 +1,26 @@
 import os
+import subprocess
+import threading
 from io import StringIO
 from unittest import mock
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import caches
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from core import activity_purges
 from tests import content_snapshot
+from tools import servers, supervision
 from tools.liveserver import CHROMIUM_ARGS, CHROMIUM_PATH
 
 # The system set (pytest -m system): tests that start what the fast set runs without, a
 # browser and a live server, Varnish, a cluster, servers of their own, the benchmark or
 # the HTML checker. Everything else runs inside a transaction against the test database.
-SYSTEM_FIXTURES = {"live_server", "cluster"}
+SYSTEM_FIXTURES = {"live_server", "cluster", "job_runner"}
 SYSTEM_MODULES = {
     "tests/core/test_localdb.py",
     "tests/core/test_supervision.py",
@@ -54,6 +59,44 @@ def empty_cache():
     for cache in caches.all():
         cache.clear()
     activity_purges.forget_waiting()
+
+
+@pytest.fixture
+def job_runner(transactional_db, settings):
+    """The job runner's consumer, as `make run` supervises it (tools/supervision.py), on
+    the test database and the tests' Redis; yields its process once it is listening."""
+    database = connection.settings_dict
+    url = "postgres://{}:{}@{}:{}/{}".format(
+        quote(database["USER"]),
+        quote(database["PASSWORD"] or ""),
+        database["HOST"],
+        database["PORT"],
+        database["NAME"],
+    )
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DATABASE_URL": url,
+        "REDIS_URL": settings.CACHES["default"]["LOCATION"],
+        "JOB_WORKERS": "1",
+        "PYTHONUNBUFFERED": "1",
+    }
+    consumer = subprocess.Popen(
+        supervision.JOBS,
+        cwd=servers.CHECKOUT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        for line in consumer.stdout:
+            if "Huey consumer started" in line:
+                break
+        threading.Thread(target=consumer.stdout.read, daemon=True).start()
+        yield consumer
+    finally:
+        consumer.terminate()
+        consumer.wait(timeout=20)
 
 
 @pytest.fixture

@@ -46,6 +46,8 @@ def _redis_database(url, number):
 
 
 CACHES["default"]["LOCATION"] = _redis_database(REDIS_URL, _REDIS_DB)  # noqa: F405
+# The job queue in the same test database: emptied with it, apart from the site's.
+HUEY = HUEY | {"connection": {"url": CACHES["default"]["LOCATION"]}}  # noqa: F405
 
 # Each forecast recomputes its question's aggregate at once, as a lone reader would see it.
 AGGREGATE_DEBOUNCE_SECONDS = 0

@@ -8,9 +8,10 @@ as the load balancer in front of two gunicorn app nodes (health-checked every se
 one Redis (TCP, a password), and a PostgreSQL primary with one streaming replica
 (``pg_basebackup -R``, hot standby). The nodes read pages from the replica and write to
 the primary (core/replicas.py); they run under supervisord (tools/supervision.py), so a
-node that dies comes back by itself. ``start`` loads the fixture content as ``make run``
-does, starts only what is not running and refuses when something else holds a port;
-``status`` prints one JSON object. Its faults are tools/faults/cluster.py's.
+node that dies comes back by itself, and so do the job runner and a mail server that
+keeps what it receives in the cluster folder's mail/. ``start`` loads the fixture
+content as ``make run`` does, starts only what is not running and refuses when something
+else holds a port; ``status`` prints one JSON object. Its faults are tools/faults/cluster.py's.
 """
 
 import argparse
@@ -23,8 +24,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools import localcache, localdb, localredis, servers
-from tools.supervision import Supervisor
+from tools import devenv, localcache, localdb, localredis, servers
+from tools.supervision import Supervisor, add_background
 
 CHECKOUT = servers.CHECKOUT
 
@@ -39,6 +40,7 @@ class Layout:
     redis_port: int
     primary_port: int
     replica_port: int
+    mail_port: int
 
     @property
     def base_url(self):
@@ -53,6 +55,7 @@ class Layout:
             "redis": self.redis_port,
             "primary": self.primary_port,
             "replica": self.replica_port,
+            "mail": self.mail_port,
         }
 
     @classmethod
@@ -63,12 +66,12 @@ class Layout:
         root = CHECKOUT / "var" / "cluster"
         if data != CHECKOUT / ".localdb":
             root = Path("/tmp") / f"newsroom-cluster-{data.name.rsplit('-', 1)[-1]}"
-        return cls(root, 8000, 2, 6391, 5491, 5492)
+        return cls(root, 8000, 2, 6391, 5491, 5492, devenv.mail_port())
 
     @classmethod
     def throwaway(cls, root):
         """On free ports, for the suite and for chaos."""
-        return cls(root, servers.free_port(), 2, *(servers.free_port() for _ in range(3)))
+        return cls(root, servers.free_port(), 2, *(servers.free_port() for _ in range(4)))
 
 
 def is_listening(port):
@@ -172,6 +175,7 @@ class Cluster:
             Node(layout.folder(f"node{number}"), {}, self.supervisor)
             for number in range(1, layout.node_count + 1)
         ]
+        add_background(self.supervisor, self.node_env(), layout.root, layout.folder("mail"))
 
     def cache_pid(self):
         return localcache.pid(self.layout.cache_port, self.layout.folder("cache"))
@@ -183,6 +187,7 @@ class Cluster:
             "REDIS_URL": self.redis.url(),
             "HTTP_CACHE_PURGE_URLS": self.layout.base_url + "/",
             "CLIENT_IP_HEADER": "HTTP_X_FORWARDED_FOR",
+            "EMAIL_URL": f"smtp://127.0.0.1:{self.layout.mail_port}",
             "PYTHONUNBUFFERED": "1",
         }
         if with_replica:
@@ -200,6 +205,7 @@ class Cluster:
             "redis": self.redis.pid(),
             "primary": self.primary.pid(),
             "replica": self.replica.pid(),
+            "mail": self.supervisor.pid("mail"),
         }
         for name, port in self.layout.ports().items():
             if running[name] is None and is_listening(port):
@@ -262,6 +268,9 @@ class Cluster:
             pid = node.pid()
             state = "stopped" if pid is None else ("serving" if node.answers() else "not answering")
             report[node.name] = {"pid": pid, "socket": str(node.socket), "state": state}
+        report["jobs"] = {"pid": self.supervisor.pid("jobs")}
+        report["jobs"]["state"] = "running" if report["jobs"]["pid"] else "stopped"
+        report["mail"] = part(self.supervisor.pid("mail"), self.layout.mail_port)
         report["redis"] = part(self.redis.pid(), self.layout.redis_port)
         for name, database in (("primary", self.primary), ("replica", self.replica)):
             report[name] = part(database.pid() if database.is_up() else None, database.port)

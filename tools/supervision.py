@@ -1,5 +1,6 @@
-"""gunicorn under a supervisor: an app that dies is started again within seconds, as a
-production supervisor does it (systemd's Restart=always; docs/runtime.md).
+"""gunicorn and the job runner under a supervisor: a process that dies is started again
+within seconds, as a production supervisor does it (systemd's Restart=always;
+docs/runtime.md).
 
 supervisord (the well-kept `supervisor` from PyPI) runs in a folder of its own with the
 app's environment, and each app is one of its programs: started again whenever it exits
@@ -8,8 +9,15 @@ workers). `make cluster` runs one per cluster in the background, started by the 
 node that launches, whose programs start when the cluster asks (after the database);
 `make run` runs one in the foreground:
 
-    python -m tools.supervision --socket PATH    gunicorn on the unix socket PATH,
-                                                 under supervisord, until Ctrl-C
+    python -m tools.supervision --socket PATH    gunicorn on the unix socket PATH, the
+                                                 job runner and the checkout's mail
+                                                 server, under supervisord, until Ctrl-C
+
+The job runner is huey's consumer (`manage.py run_huey`, newsroom/settings.py HUEY). The
+mail server (aiosmtpd, from PyPI) answers where EMAIL_URL points on this machine (the
+port tools/devenv.py gives each checkout) and keeps every message it receives in
+var/mail/ as a Maildir: one file a message under var/mail/new/, readable with any mail
+reader or `cat`.
 """
 
 import argparse
@@ -17,8 +25,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from tools import servers
+
+JOBS = [sys.executable, "manage.py", "run_huey"]
+MAILDIR = servers.CHECKOUT / "var" / "mail"
 
 CONFIG = """\
 [unix_http_server]
@@ -102,14 +114,37 @@ class Supervisor:
         self.ctl("shutdown")
 
 
+def mail_server(env, maildir=MAILDIR):
+    """The checkout's mail server's command line when ``env`` sends mail to one on this
+    machine (EMAIL_URL smtp://127.0.0.1:PORT, without credentials), else None."""
+    url = urlsplit(env.get("EMAIL_URL", ""))
+    if url.scheme != "smtp" or url.hostname != "127.0.0.1" or url.username or not url.port:
+        return None
+    handler = ["-c", "aiosmtpd.handlers.Mailbox", str(maildir)]
+    return [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{url.port}", *handler]
+
+
+def add_background(supervisor, env, log_folder=None, maildir=MAILDIR):
+    """The job runner and, when mail goes to it, the checkout's mail server: programs of
+    ``supervisor`` that start with it, logging in ``log_folder`` (else to the terminal)."""
+    programs = {"jobs": JOBS, "mail": mail_server(env, maildir)}
+    for name, command in programs.items():
+        log = log_folder / f"{name}.log" if log_folder else "/dev/stdout"
+        if command:
+            supervisor.add(name, command, log, autostart=True)
+
+
 def main(argv=None):
     """Become supervisord, in the foreground with gunicorn started; Ctrl-C stops both."""
     parser = argparse.ArgumentParser(prog="python -m tools.supervision")
     parser.add_argument("--socket", required=True, help="the unix socket gunicorn binds")
-    socket = Path(parser.parse_args(argv).socket)
+    parser.add_argument("--maildir", default=MAILDIR, help="where the mail server keeps mail")
+    options = parser.parse_args(argv)
+    socket = Path(options.socket)
     app = servers.Gunicorn(env=os.environ, log_path="/dev/stdout", socket=socket)
     supervisor = Supervisor(socket.parent.parent / "supervisor")
     supervisor.add("gunicorn", app.command(), "/dev/stdout", autostart=True)
+    add_background(supervisor, os.environ, maildir=options.maildir)
     os.chdir(servers.CHECKOUT)
     os.execv(sys.executable, supervisor.supervisord("-n"))
 
