@@ -308,6 +308,8 @@ LOGGING = {
     "loggers": {
         # django-axes reports every successful login at INFO; lockouts come at WARNING.
         "axes": {"level": "WARNING"},
+        # The job runner's consumer logs through a handler of its own (manage.py run_huey).
+        "huey": {"propagate": False},
         # Every probe with a bad Host header: one line, not an ERROR with a traceback.
         "django.security.DisallowedHost": {"filters": ["brief_warning"]},
     },
