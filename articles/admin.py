@@ -1,12 +1,15 @@
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import JsonResponse
 from django.template.loader import render_to_string
 from django.urls import path
 from django.utils.html import format_html, format_html_join
-from django.utils.text import Truncator
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator, capfirst
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from simple_history.utils import update_change_reason
 
@@ -15,6 +18,7 @@ from articles.forms import ArticleAdminForm
 from articles.models import Article, ArticleImage, Author, Correction, GlossaryTerm, Topic
 from core import leases, markup
 from core.admin_concurrency import OptimisticConcurrencyMixin
+from core.admin_concurrency.presence_admin import PresenceMixin
 from core.admin_desk import DeskAdminMixin, LabelledDateTimesMixin, Section
 from core.history_admin import HistoryAdmin
 
@@ -118,9 +122,45 @@ def unpin_lead(modeladmin, request, queryset):
 
 @admin.action(description="Unpublish the selected stories (editors can still preview them)")
 def unpublish(modeladmin, request, queryset):
-    for article in queryset:
+    stories = list(queryset)
+    for article in stories:
         services.unpublish(article=article)
-    modeladmin.message_user(request, f"Unpublished {queryset.count()} stories.")
+    count = len(stories)
+    said = ngettext("Unpublished %(count)d story.", "Unpublished %(count)d stories.", count)
+    modeladmin.message_user(request, said % {"count": count})
+
+
+def assess_writing(source, *, section, chosen):
+    """The writing aids of one section's Markdown ``source``, against the glossary terms
+    ``chosen`` on the form (their primary keys, as posted)."""
+    glossary = {str(term.pk): term for term in GlossaryTerm.objects.all()}
+    listed = {glossary[pk].term for pk in map(str, chosen) if pk in glossary}
+    return writing.assess(
+        source,
+        section=section,
+        glossary={term.term: term.forms for term in glossary.values()},
+        listed=listed,
+    )
+
+
+class WritingAidsTextarea(AdminTextareaWidget):
+    """A section's text box with its writing aids under it, worked out for what the form
+    holds as it is drawn (the stored story, or the text and terms of a refused save), so
+    that they are right without JavaScript; js/admin_writing_aids.js keeps them live."""
+
+    def __init__(self, *, section, label, attrs=None):
+        self.section, self.label, self.aids = section, label, None
+        super().__init__(attrs)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        if self.aids is None:
+            return html
+        panel = render_to_string(
+            "admin/articles/article/writing_aids_panel.html",
+            {"aids": self.aids, "section": self.section, "label": self.label},
+        )
+        return mark_safe(html + panel)  # both rendered by templates, every value escaped
 
 
 def record_inline_changes(article, formsets):
@@ -156,7 +196,7 @@ def _column(column):
 
 
 class ArticleAdmin(
-    OptimisticConcurrencyMixin, LabelledDateTimesMixin, DeskAdminMixin, HistoryAdmin
+    PresenceMixin, OptimisticConcurrencyMixin, LabelledDateTimesMixin, DeskAdminMixin, HistoryAdmin
 ):
     """The story form: its own fields, and the inlines, desk sections and list columns
     the registered extensions add (articles/extensions.py)."""
@@ -196,6 +236,10 @@ class ArticleAdmin(
     ]
     view_on_site = True
     change_form_template = "admin/articles/article/change_form.html"
+    # A restore brings back the story's words; its status, publish time, link, topics,
+    # terms, pictures, evidence and corrections stay as they are (core/history_admin.py).
+    restore_fields = ("headline", "dek", "byline", "author", "explanation", "technical")
+    restore_keeps = "its pictures, evidence, question and corrections"
 
     class Media:
         js = ["js/admin_markdown_preview.js", "js/admin_writing_aids.js", "js/admin_desk.js"]
@@ -238,6 +282,35 @@ class ArticleAdmin(
         )
         return [preview, aids, *super().get_urls()]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in writing.HOUSE_TARGETS:
+            label = str(db_field.verbose_name)
+            kwargs["widget"] = WritingAidsTextarea(section=db_field.name, label=label)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        if "glossary_terms" in form.fields:
+            chosen = form["glossary_terms"].value() or []
+            for section in writing.HOUSE_TARGETS:
+                if section in form.fields:
+                    source = form[section].value() or ""
+                    aids = assess_writing(source, section=section, chosen=chosen)
+                    form.fields[section].widget.aids = aids
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def restore_problems(self, article):
+        """A restored story still renders, and a published one still has every part."""
+        problems = []
+        for section in writing.HOUSE_TARGETS:
+            try:
+                markup.validate(getattr(article, section))
+            except ValidationError as error:
+                problems += error.messages
+        if article.status == Article.Status.PUBLISHED:
+            problems += article.publication_problems(topic_count=article.topics.count())
+        return problems
+
     def writing_aids(self, request):
         """Reading level, length and glossary-worthy words of one section's Markdown."""
         if not self.has_change_permission(request) and not self.has_add_permission(request):
@@ -245,14 +318,9 @@ class ArticleAdmin(
         source = request.POST.get("source", "")
         if len(source) > markup.MAX_LENGTH:
             return JsonResponse({"error": "The text is too long to assess."}, status=400)
-        listed = {pk for pk in request.POST.getlist("terms") if pk.isdigit()}
-        glossary = {str(term.pk): term for term in GlossaryTerm.objects.all()}
-        aids = writing.assess(
-            source,
-            section=request.POST.get("section", "")[:20],
-            glossary={term.term: term.forms for term in glossary.values()},
-            listed={glossary[pk].term for pk in listed if pk in glossary},
-        )
+        chosen = [pk for pk in request.POST.getlist("terms") if pk.isdigit()]
+        section = request.POST.get("section", "")[:20]
+        aids = assess_writing(source, section=section, chosen=chosen)
         html = render_to_string("admin/articles/article/writing_aids.html", {"aids": aids})
         return JsonResponse({"html": html})
 
@@ -320,6 +388,29 @@ class ArticleAdmin(
                     f"Saved, not published: {' '.join(error.messages)}",
                     messages.ERROR,
                 )
+
+    def get_deleted_objects(self, objs, request):
+        """What deleting stories deletes, without the rows that tie each to its topics and
+        glossary terms: Django names those after the model ("Article-topic relationship"),
+        and an editor knows a deleted story leaves its topics."""
+        links = [
+            field.remote_field.through._meta
+            for field in self.model._meta.many_to_many
+            if field.remote_field.through._meta.auto_created
+        ]
+        names = {str(capfirst(link.verbose_name)) for link in links}
+        plurals = {str(link.verbose_name_plural) for link in links}
+
+        def kept(items):
+            return [
+                kept(item) if isinstance(item, list) else item
+                for item in items
+                if isinstance(item, list) or str(item).split(":")[0] not in names
+            ]
+
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        counts = {name: count for name, count in counts.items() if str(name) not in plurals}
+        return kept(deleted), counts, perms_needed, protected
 
     @property
     def desk_sections(self):

@@ -23,6 +23,8 @@ SLOTS = (
     "sources",
     "reader_panels",
     "forecast",
+    # A question's own page, after its forecast panel.
+    "question_page",
     # The front page: the lead's art when it has no picture, the modules beside the stories.
     "front_lead_art",
     "front_modules",

@@ -58,12 +58,14 @@ class ArticleAdminForm(forms.ModelForm):
                 "Say why this story goes out without its evidence: readers see the reason.",
             )
         if cleaned.get("status") == Article.Status.PUBLISHED:
+            # A part refused on its own (a headline left empty, Markdown that cannot be
+            # rendered) is said once, beside it, not again as missing.
+            parts = ["headline", "dek", "byline", "explanation", "technical"]
             candidate = Article(
-                headline=cleaned.get("headline", ""),
-                dek=cleaned.get("dek", ""),
-                byline=cleaned.get("byline", ""),
-                explanation=cleaned.get("explanation", ""),
-                technical=cleaned.get("technical", ""),
+                **{
+                    name: cleaned.get(name, "") or ("…" if name in self.errors else "")
+                    for name in parts
+                }
             )
             topics = cleaned.get("topics")
             problems = candidate.publication_problems(topic_count=len(topics) if topics else 0)

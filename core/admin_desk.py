@@ -1,5 +1,5 @@
 """The editors' desk: change forms laid out in named sections, with every error listed
-at the top and linked to its field."""
+once at the top, linked to its field."""
 
 from dataclasses import dataclass, field
 
@@ -127,6 +127,11 @@ class DeskAdminMixin:
         context["error_summary"] = (
             error_summary(adminform.form, inline_admin_formsets) if context.get("errors") else []
         )
+        if context["error_summary"]:
+            # One message per problem: the summary lists each, and a field's own error
+            # stays beside it; the admin's "Please correct the errors below." and its
+            # second copy of the form's own errors (already in the summary) go.
+            context["errors"] = []
         if self.desk_sections:
             context["desk_sections"] = arrange(self.desk_sections, adminform, inline_admin_formsets)
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -38,6 +38,7 @@ from django.utils.encoding import escape_uri_path
 from django.utils.http import urlencode
 
 from core import fragments
+from core.editors import is_editor
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +155,7 @@ def shared_page(*, keys, seconds=EDITORIAL_SECONDS, parameters=()):
             )
             if not is_personal(request):
                 request.reader_id = None
-                if request.method in {"GET", "HEAD"} and not request.user.is_authenticated:
+                if request.method in {"GET", "HEAD"} and not is_editor(request.user):
                     fragments.begin(request, keys(request, **kwargs), seconds=page_seconds)
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
@@ -163,7 +164,7 @@ def shared_page(*, keys, seconds=EDITORIAL_SECONDS, parameters=()):
                 request.method in {"GET", "HEAD"}
                 and response.status_code == 200
                 and not is_personal(request)
-                and not request.user.is_authenticated
+                and not is_editor(request.user)
                 and not response.has_header("Cache-Control")
             )
             if not shareable:

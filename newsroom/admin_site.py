@@ -37,6 +37,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from core.editors import EDITORS_GROUP, is_editor
 from core.ratelimit import client_address
 from newsroom import second_factor
+from trust import citation_admin
 
 
 def code_field(label, help_text=""):
@@ -117,7 +118,11 @@ class EditorsAdminSite(admin.AdminSite):
         enrol = path(
             "second-factor/", self.admin_view(self.second_factor_view), name="second_factor"
         )
-        return [enrol, *super().get_urls()]
+        # The story form's "Fill from DOI" (trust/citation_admin.py).
+        lookup = path(
+            "citation-lookup/", self.admin_view(citation_admin.lookup_view), name="citation_lookup"
+        )
+        return [enrol, lookup, *super().get_urls()]
 
     def second_factor_view(self, request):
         """Set up a TOTP authenticator app: its secret once, then a first code confirms it."""

@@ -20,8 +20,9 @@ class NewsroomConfig(AppConfig):
     def ready(self):
         from api.extension import OPEN_DATA
         from articles import extensions
+        from notices.extension import FOLLOWING
         from predictions.extension import READERS
         from trust.extension import EVIDENCE
 
-        # In page order: the evidence, then the reader panels, then the open-data links.
-        extensions.register(EVIDENCE, READERS, OPEN_DATA)
+        # In page order: the evidence, the reader panels, following, the open-data links.
+        extensions.register(EVIDENCE, READERS, FOLLOWING, OPEN_DATA)

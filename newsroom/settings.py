@@ -99,11 +99,15 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "simple_history",
     "core",
+    # Reader accounts: a handle and passkeys over a reader id (accounts/models.py).
+    "accounts",
     "articles",
     "trust",
     "predictions",
     # The open-data layer over the three: the JSON API, exports, citations, calibration.
     "api",
+    # Follows and notifications: inbox, private feed, email digests (notices/models.py).
+    "notices",
     # Admin login throttling (see "Admin login throttling" below).
     "axes",
     # The job runner (see HUEY below).
@@ -132,6 +136,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: marks request.user as verified by a second factor, or not.
     "django_otp.middleware.OTPMiddleware",
+    # The marker that tells the HTTP cache an editor is asking (core/editors.py).
+    "core.editors.EditorMarkerMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the history of content (django-simple-history).
@@ -144,6 +150,8 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username and address before a password is checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Readers' accounts: signed in by passkey, recovery code or email link, never a password.
+    "accounts.backends.AccountBackend",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -160,6 +168,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "newsroom.context_processors.site",
+                "predictions.context_processors.counting_rules",
             ],
         },
     },
@@ -293,6 +302,21 @@ if EMAIL_URL:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 
+# Citations filled from a DOI or an arXiv id (trust/crossref.py, trust/arxiv.py), and the
+# citation watch's look-ups. Crossref's polite pool: requests carry CROSSREF_MAILTO (an
+# address Crossref may write to about them) as mailto and in the User-Agent; without it
+# they go to the slower public pool. Each look-up gives up after CROSSREF_TIMEOUT_SECONDS
+# (arXiv's too); answers are kept in the cache (Redis) for CROSSREF_CACHE_SECONDS.
+CROSSREF_API_URL = os.environ.get("CROSSREF_API_URL", "https://api.crossref.org").rstrip("/")
+CROSSREF_MAILTO = os.environ.get("CROSSREF_MAILTO", "")
+CROSSREF_TIMEOUT_SECONDS = float(os.environ.get("CROSSREF_TIMEOUT_SECONDS", "10"))
+CROSSREF_CACHE_SECONDS = int(os.environ.get("CROSSREF_CACHE_SECONDS", str(24 * 3600)))
+ARXIV_API_URL = os.environ.get("ARXIV_API_URL", "https://export.arxiv.org/api/query")
+# An editor's "Fill from DOI" look-ups: at most CITATION_LOOKUP_LIMIT per
+# CITATION_LOOKUP_WINDOW seconds, per editor (trust/citation_admin.py).
+CITATION_LOOKUP_LIMIT = int(os.environ.get("CITATION_LOOKUP_LIMIT", "20"))
+CITATION_LOOKUP_WINDOW = int(os.environ.get("CITATION_LOOKUP_WINDOW", "60"))
+
 # Where the app sends PURGE requests (with an xkey header naming what changed) to the
 # HTTP cache in front: one URL per cache node, comma-separated; empty sends none.
 HTTP_CACHE_PURGE_URLS = [
@@ -347,10 +371,55 @@ SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 READER_WRITE_MAX_BYTES = 4096
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
+# Reader accounts (accounts/). Passkeys are bound to WEBAUTHN_RP_ID, a domain (the site's
+# host or a parent of it), and work from the pages at WEBAUTHN_ORIGINS, comma-separated
+# (https://news.example.org; "http://localhost:*" takes any port). Unset: SITE_URL's
+# host and origin; else the first of ALLOWED_HOSTS over https, and in development
+# "localhost" from any port of the allowed hosts.
+_ACCOUNT_HOSTS = [host.lstrip(".") for host in ALLOWED_HOSTS if "*" not in host]
+WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID") or (
+    urlsplit(SITE_URL).hostname
+    if SITE_URL
+    else "localhost"
+    if DEVELOPMENT
+    else next(iter(_ACCOUNT_HOSTS), "")
+)
+WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", SITE_NAME)
+WEBAUTHN_ORIGINS = [
+    origin.strip() for origin in os.environ.get("WEBAUTHN_ORIGINS", "").split(",") if origin.strip()
+] or (
+    [SITE_URL]
+    if SITE_URL
+    else [f"{scheme}://{host}:*" for host in _ACCOUNT_HOSTS for scheme in ("http", "https")]
+    if DEVELOPMENT
+    else [f"https://{host}" for host in _ACCOUNT_HOSTS]
+)
+# Account pages and passkey ceremonies: ACCOUNT_REQUEST_LIMIT per ACCOUNT_REQUEST_WINDOW
+# seconds per client address; sign-in attempts (passkey, recovery code, email link)
+# ACCOUNT_SIGN_IN_LIMIT per window; mail (sign-in links, address checks)
+# ACCOUNT_EMAIL_LIMIT per ACCOUNT_EMAIL_WINDOW per address, per recipient and per account.
+RATE_LIMITS["account"] = (
+    int(os.environ.get("ACCOUNT_REQUEST_LIMIT", "60")),
+    int(os.environ.get("ACCOUNT_REQUEST_WINDOW", "600")),
+)
+RATE_LIMITS["account-sign-in"] = (
+    int(os.environ.get("ACCOUNT_SIGN_IN_LIMIT", "20")),
+    int(os.environ.get("ACCOUNT_REQUEST_WINDOW", "600")),
+)
+RATE_LIMITS["account-email"] = (
+    int(os.environ.get("ACCOUNT_EMAIL_LIMIT", "5")),
+    int(os.environ.get("ACCOUNT_EMAIL_WINDOW", "3600")),
+)
+# A signed-in reader stays signed in this long (two weeks), on that device only.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(14 * 24 * 60 * 60)))
+
 # Community reads: interest in a topic halves every this many days.
 TOPIC_INTEREST_HALF_LIFE_DAYS = float(os.environ.get("TOPIC_INTEREST_HALF_LIFE_DAYS", "30"))
 # The crowd's forecast is shown to a reader who has not forecast once this many have.
 FORECAST_REVEAL_MIN_FORECASTERS = int(os.environ.get("FORECAST_REVEAL_MIN_FORECASTERS", "5"))
+# The crowd's forecast is shown to nobody until this many independent forecasters have
+# spoken: accounts, and addresses of readers without one (predictions/selectors/crowd.py).
+CROWD_MIN_INDEPENDENT = int(os.environ.get("CROWD_MIN_INDEPENDENT", "5"))
 # "Changed since your forecast" once the crowd median moves by more than this many points.
 FORECAST_CHANGE_THRESHOLD = int(os.environ.get("FORECAST_CHANGE_THRESHOLD", "10"))
 # A question's community forecast is recomputed at most this often under a stream of
@@ -362,7 +431,7 @@ SETTLE_IN_BACKGROUND = True
 # many seconds at most (core/activity_purges.py): longer than the settler's second and a
 # replica's allowed lag, well within the ten seconds a vote may take to show to everyone.
 ACTIVITY_PURGE_SECONDS = float(os.environ.get("ACTIVITY_PURGE_SECONDS", "3"))
-# Readers appear on the leaderboard after this many scored questions.
+# Readers with an account appear on the leaderboard after this many scored questions.
 LEADERBOARD_MIN_RESOLVED = int(os.environ.get("LEADERBOARD_MIN_RESOLVED", "3"))
 
 # Security. Production defaults are strict and pass `manage.py check --deploy`; each can be
@@ -395,7 +464,7 @@ CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 PERMISSIONS_POLICY = (
     "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
     "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
-    "publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), "
+    "publickey-credentials-get=(self), screen-wake-lock=(), serial=(), usb=(), "
     "xr-spatial-tracking=(), browsing-topics=()"
 )
 
@@ -430,6 +499,10 @@ AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_address"
 AXES_LOCKOUT_CALLABLE = "core.errors.admin_lockout"
 # Log lockouts by the parameters that caused them, and no start-up banner.
 AXES_VERBOSE = False
+# No row per successful sign-in with its address and browser: readers sign in too
+# (accounts/), and the site keeps no reader's address (the privacy page). Failed admin
+# logins are still counted (AccessAttempt), as the lockouts need.
+AXES_DISABLE_ACCESS_LOG = True
 
 # Editors' second factor (django-otp): the name authenticator apps show for the account,
 # and no secret or QR code in django-otp's own device admin (it is shown once, at enrolment).

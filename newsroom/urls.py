@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("trust.urls")),
     path("", include("predictions.urls")),
     path("", include("api.urls")),
+    path("", include("notices.urls")),
+    path("", include("accounts.urls")),
     path("healthz", healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(

@@ -7,11 +7,14 @@ q is the smallest forecast whose cumulative weight (forecasts sorted by
 probability) reaches q of the total weight; at an exact half the lower value
 is taken. Quantiles are therefore always one of the forecasts made.
 
-Identities are cheap (a reader is a cookie), so the crowd counts forecasters, not
-cookies: the standing forecasts made from one origin (core/origins.py: one network
-address) count as one forecaster, whose forecast is the lower median of theirs, in the
-place of the newest of them (``one_per_origin``). Twenty identities from one address
-move the crowd as one reader does.
+Identities without an account are cheap (such a reader is a cookie), so the crowd
+counts forecasters, not cookies: the standing forecasts made without an account from one
+origin (core/origins.py: one network address) count as one forecaster, whose forecast is
+the lower median of theirs, in the place of the newest of them (``one_per_origin``).
+Twenty identities from one address move the crowd as one reader does. An account's
+forecasts carry no origin, so each account counts on its own, even from an address it
+shares (a university's, an office's): an account is the cost that makes an identity
+count apart (predictions/services/forecasts.py).
 """
 
 import math

@@ -6,4 +6,6 @@ class PredictionsConfig(AppConfig):
     verbose_name = "Reads and predictions"
 
     def ready(self):
-        from predictions import signals  # noqa: F401 - connects the receivers
+        # Connects the receivers: the question's own (signals), and a reader's activity
+        # joining their account, leaving a deleted one, and its export (accounts/signals.py).
+        from predictions import exports_for_reader, joining, signals  # noqa: F401

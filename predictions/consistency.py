@@ -37,9 +37,12 @@ def _close(stored, expected):
 
 
 def tally_differences():
+    """Each story's tally against its counted reads (predictions/services/reads.py)."""
     counted = {
         row.pop("article_id"): row
-        for row in models.Read.objects.values("article_id").annotate(
+        for row in models.Read.objects.filter(counted=True)
+        .values("article_id")
+        .annotate(
             **{choice: Count("pk", filter=Q(choice=choice)) for choice in models.ReadChoice.values}
         )
     }
@@ -64,9 +67,9 @@ def tally_differences():
 
 def interest_differences():
     """Each topic's interest, stored plus what is pending (predictions/services/settling.py folds it
-    in within a second), against its reads."""
+    in within a second), against its counted reads."""
     expected = interest.topic_interest(
-        models.Read.objects.filter(article__topics__isnull=False)
+        models.Read.objects.filter(counted=True, article__topics__isnull=False)
         .values_list("article__topics", "cast_at")
         .iterator(chunk_size=10_000)
     )

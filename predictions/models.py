@@ -37,19 +37,50 @@ class Read(models.Model):
     choice = models.CharField(max_length=20, choices=ReadChoice.choices)
     cast_at = models.DateTimeField(default=timezone.now, help_text="When the reader first read it.")
     changed_at = models.DateTimeField(default=timezone.now)
+    origin = models.CharField(
+        max_length=16,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="For a reader without an account, a keyed hash of the network address the "
+        "read came from (core/origins.py): a story's reads from one address count once. Empty "
+        "for an account's reads and the site's own, which count one per reader.",
+    )
+    counted = models.BooleanField(
+        default=True,
+        db_default=True,
+        help_text="Whether the read is in the story's tally and its topics' interest. Of a "
+        "story's reads from one origin one counts; the others are kept (each reader sees and "
+        "can change their own), and the oldest takes its place if it is withdrawn.",
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["article", "reader_id"], name="one_read_per_reader"),
+            # Reads from one address count as one (predictions/services/reads.py).
+            models.UniqueConstraint(
+                fields=["article", "origin"],
+                condition=models.Q(counted=True) & ~models.Q(origin=""),
+                name="one_counted_read_per_origin",
+            ),
         ]
-        indexes = [models.Index(fields=["cast_at"], name="read_cast_at_idx")]
+        indexes = [
+            models.Index(fields=["cast_at"], name="read_cast_at_idx"),
+            # The read that takes the place of a withdrawn one from its origin.
+            models.Index(
+                fields=["article", "origin", "cast_at"],
+                condition=models.Q(counted=False),
+                name="read_uncounted_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_choice_display()} on {self.article}"
 
 
 class ReadTally(models.Model):
-    """Stored counts of a story's reads, kept in step with Read in the same transaction.
+    """Stored counts of a story's counted reads (``Read.counted``), kept in step with Read
+    in the same statement.
 
     Each read has a column named after its value (tests/predictions/test_reads.py
     checks the two lists agree); ``count_fields()`` is that mapping.

@@ -5,6 +5,9 @@ is better (Brier 1950). Log score: ln(p) for the outcome that happened, 0 is
 perfect, lower (more negative) is worse. Each of a reader's forecasts counts
 for the time it stood inside the question's window [opens_at, closes_at];
 time after a withdrawal counts for nothing.
+
+The leaderboard ranks by ``ranking_score``: a reader's mean Brier score shrunk toward
+the baseline by how few questions they have resolved.
 """
 
 import math
@@ -73,3 +76,24 @@ def score_readers(forecasts, *, opens_at, closes_at, happened):
         if result is not None:
             scores[reader] = result
     return scores
+
+
+# What always answering 50 % earns on every question: the score a reader is presumed to
+# have before their record says otherwise.
+BASELINE_BRIER = 0.25
+# How many resolved questions that presumption weighs: with n of their own, a reader's
+# record counts for n / (n + PRIOR_QUESTIONS) of their ranking score.
+PRIOR_QUESTIONS = 10
+
+
+def ranking_score(questions, mean_brier, *, prior=PRIOR_QUESTIONS, baseline=BASELINE_BRIER):
+    """A reader's mean Brier score over ``questions`` resolved questions, shrunk toward
+    ``baseline`` as if they had answered ``prior`` more questions at it:
+
+        (n × mean_brier + k × baseline) / (n + k)
+
+    The credibility weighting of Bühlmann (1967, "Experience rating and credibility"),
+    Z = n / (n + k), which is also the empirical-Bayes shrinkage of Efron and Morris
+    (1975): a few answers, lucky or hedged over many identities, move the score little;
+    a long record moves it all the way. Lower is better, as for the Brier score."""
+    return (questions * mean_brier + prior * baseline) / (questions + prior)

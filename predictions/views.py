@@ -14,7 +14,7 @@ from core.errors import bad_request_response, wants_json
 from core.origins import origin_of
 from core.ratelimit import body_limited, rate_limited
 from core.readers import reader_action
-from predictions import cache_keys, landings, panels, services
+from predictions import cache_keys, landings, panels, scoring, services
 from predictions.forms import ForecastForm, ReadForm
 from predictions.handles import handle_for
 from predictions.models import Question
@@ -48,7 +48,10 @@ def read(request, slug):
             services.withdraw_read(article=article, reader_id=request.reader_id)
         else:
             services.cast_read(
-                article=article, reader_id=request.reader_id, choice=form.cleaned_data["choice"]
+                article=article,
+                reader_id=request.reader_id,
+                choice=form.cleaned_data["choice"],
+                origin=origin_of(request),
             )
     except ValidationError as error:
         return bad_request_response(request, " ".join(error.messages))
@@ -165,17 +168,23 @@ def track_record_csv(request):
     return response
 
 
+def _record(questions, mean_brier):
+    """A record and its ranking score, for the leaderboard's worked example."""
+    score = scoring.ranking_score(questions, mean_brier)
+    return {"questions": questions, "mean_brier": mean_brier, "score": score}
+
+
 @httpcache.private_page
 def leaderboard(request):
-    rows = [row | {"handle": handle_for(row["reader_id"])} for row in records.leaderboard()]
-    reader_id = request.reader_id
+    """The ranking; the rule it states comes with every page's context
+    (predictions/context_processors.py), its worked example from here."""
     return render(
         request,
         "predictions/leaderboard.html",
         {
-            "rows": rows,
-            "minimum": settings.LEADERBOARD_MIN_RESOLVED,
-            "my_handle": handle_for(reader_id) if reader_id else None,
+            "board": records.leaderboard(request.reader_id),
+            "short_record": _record(settings.LEADERBOARD_MIN_RESOLVED, 0.0),
+            "long_record": _record(30, 0.15),
         },
     )
 

@@ -18,6 +18,7 @@ ARTICLE_INLINES = [
     "assessment",
     "component_scores",
     "citations",
+    "falsifiable_statements",
     "question",
 ]
 # The publish checklist's explicit override, for stories whose evidence a test leaves out.
@@ -33,6 +34,7 @@ def recreate_editors_group():
     for name, function in [
         ("0001_editors_group", "create_editors_group"),
         ("0002_editors_corrections", "allow_corrections"),
+        ("0005_editors_write_statements", "allow_statements"),
     ]:
         migration = importlib.import_module(f"newsroom.migrations.{name}")
         getattr(migration, function)(django_apps, None)

@@ -89,9 +89,13 @@ def job_runner(transactional_db, settings):
         text=True,
     )
     try:
+        said = []
         for line in consumer.stdout:
+            said.append(line)
             if "Huey consumer started" in line:
                 break
+        else:
+            pytest.fail("The job runner did not start:\n" + "".join(said[-20:]))
         threading.Thread(target=consumer.stdout.read, daemon=True).start()
         yield consumer
     finally:

@@ -44,6 +44,9 @@ READER_PANELS_WITH_A_STANDING_FORECAST = 2
 # mean per topic, the summary; every forecast with its question and story, the crowds'
 # histories, and the meter's history of every story they hold a forecast on.
 TRACK_RECORD_PAGE = 7
+# The leaderboard (predictions/selectors/track_record.py): the ranking of accounts, cut
+# in the database, and the handles of those ranked and of the reader looking.
+LEADERBOARD_PAGE = 2
 # Posting a new read: the story (without its texts), and the one statement that stores
 # the read, moves the tally and adds the topics' interest.
 READ_POST = 2
@@ -77,3 +80,10 @@ API_SOURCE = 5
 # Calibration: resolved questions with stories and assessments, their histories, and the
 # meter's recorded scores.
 CALIBRATION_PAGE = 3
+# The editors' queue of the citation watch (trust/admin_watch.py). The admin's own: the
+# session, its user, the Editors check and the second-factor devices (each twice: the
+# site's permission check runs again for the page), the user's and groups' permissions.
+# The queue's: the count of findings shown and of all, the page of findings with their
+# citations and stories, and their stories' statements in one more. The same for 3
+# findings or 30.
+WATCH_QUEUE = 12

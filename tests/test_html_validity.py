@@ -6,6 +6,7 @@ missing the test fails and says how to get it, rather than silently skipping.
 """
 
 import json
+import re
 import shutil
 import subprocess
 from datetime import timedelta
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -57,6 +59,10 @@ PAGES = {
     "not-found": "/no-such-page/",
     "article-retracted-source": "/articles/lutetium-hydride-superconductor-claim/",
     "article-follow-up": "/articles/lk-99-superconductor-claim-fails-replication/",
+    "privacy": "/privacy/",
+    "account-sign-in": "/account/sign-in/",
+    "account-create": "/account/create/",
+    "account-recovery-sign-in": "/account/sign-in/recovery/",
 }
 # After the reader has voted and forecast: the panels and the track record fill in.
 PAGES_AFTER_ACTING = {
@@ -92,6 +98,41 @@ def fetch(client, pages, folder):
         response = client.get(path)
         assert response.status_code in (200, 404), f"{path} answered {response.status_code}"
         (folder / f"{name}.html").write_bytes(response.content)
+
+
+def fetch_account_pages(client, folder):
+    """A reader's account: made with a passkey (a software authenticator), its pages with
+    their messages, an address confirmed and a sign-in link asked for and opened."""
+    from tests.accounts.flows import create_account
+
+    answer, _ = create_account(client, "grace")
+    assert answer.status_code == 200, answer.content
+    pages = {
+        "account-recovery-codes": client.get(reverse("accounts:recovery_codes")),
+        "account-delete": client.get(reverse("accounts:delete")),
+    }
+    pages["account-email-sent"] = client.post(
+        reverse("accounts:email_add"), {"email": "grace@example.org"}, follow=True
+    )
+    confirm = "/" + re.search(r"https?://\S+", mail.outbox[-1].body).group(0).split("/", 3)[3]
+    pages["account-email-confirm"] = client.get(confirm)
+    pages["account"] = client.post(confirm, follow=True)
+    pages["account-check-mail"] = client.post(
+        reverse("accounts:sign_in_email"), {"email": "grace@example.org"}
+    )
+    link = "/" + re.search(r"https?://\S+", mail.outbox[-1].body).group(0).split("/", 3)[3]
+    pages["account-sign-in-link"] = client.get(link)
+    pages["account-sign-in-refused-code"] = client.post(
+        reverse("accounts:sign_in_recovery"), {"handle": "grace", "code": "nope"}
+    )
+    assert client.post(link).status_code == 302  # signs in, and uses the link up
+    pages["account-link-used"] = client.get(link)
+    pages["account-signed-out"] = client.post(reverse("accounts:sign_out"))
+    for name, response in pages.items():
+        expected = 400 if name == "account-link-used" else 200
+        assert response.status_code == expected, f"{name} answered {response.status_code}"
+        (folder / f"{name}.html").write_bytes(response.content)
+    return len(pages)
 
 
 def fetch_admin_pages(client, folder):
@@ -143,16 +184,47 @@ def test_every_page_type_is_valid_html(client, fixture_content, tmp_path):
     (tmp_path / "forecast-error.html").write_bytes(invalid.content)
     reader_acts(client)
     fetch(client, PAGES_AFTER_ACTING, tmp_path)
+    account_pages = fetch_account_pages(client, tmp_path)
     admin_pages = fetch_admin_pages(client, tmp_path)
 
     messages = run_vnu(tmp_path)
     errors = [m for m in messages if m.get("type") in ("error", "non-document-error")]
     assert (
-        len(list(tmp_path.glob("*.html"))) == len(PAGES) + len(PAGES_AFTER_ACTING) + 1 + admin_pages
+        len(list(tmp_path.glob("*.html")))
+        == len(PAGES) + len(PAGES_AFTER_ACTING) + 1 + account_pages + admin_pages
     )
     assert not errors, f"The Nu HTML Checker found {len(errors)} errors:\n" + describe(
         errors, tmp_path
     )
+
+
+def fetch_history_pages(client, article, folder):
+    """A story's history once its explanation has been edited twice: two versions compared
+    block by block, the older one on its own, and its restore page, blank and refused."""
+    from tests.admin_forms import change_form_data
+
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    for edit in ("A first edit.", "A second edit."):
+        data = change_form_data(client, url)
+        data["explanation"] = [data["explanation"][0].replace("\n\n", f"\n\n{edit} ", 1)]
+        assert client.post(url, data).status_code == 302
+    older = article.history.order_by("-history_date")[1]
+    pages = {
+        "admin-story-compare-edited": reverse(
+            "admin:articles_article_history_compare", args=[article.pk]
+        ),
+        "admin-story-version": reverse(
+            "admin:articles_article_simple_history", args=[article.pk, older.pk]
+        ),
+        "admin-story-restore": reverse(
+            "admin:articles_article_history_restore", args=[article.pk, older.pk]
+        ),
+    }
+    fetch(client, pages, folder)
+    refused = client.post(pages["admin-story-restore"], {"reason": ""})
+    assert refused.status_code == 200 and b"errorlist" in refused.content
+    (folder / "admin-story-restore-refused.html").write_bytes(refused.content)
+    return len(pages) + 1
 
 
 @pytest.mark.django_db
@@ -186,10 +258,52 @@ def test_the_editors_story_forms_are_valid_html(client, editor, fixture_content,
     refused = client.post(pages["admin-story-change"], opened | {"dek": ["Mine."]})
     assert "after you opened it" in refused.content.decode()
     (tmp_path / "admin-story-refused.html").write_bytes(refused.content)
+    history_pages = fetch_history_pages(client, article, tmp_path)
 
     messages = run_vnu(tmp_path)
     errors = [m for m in messages if m.get("type") in ("error", "non-document-error")]
-    assert len(list(tmp_path.glob("*.html"))) == len(pages) + 3
+    assert len(list(tmp_path.glob("*.html"))) == len(pages) + 3 + history_pages
+    assert not errors, f"The Nu HTML Checker found {len(errors)} errors:\n" + describe(
+        errors, tmp_path
+    )
+
+
+@pytest.mark.django_db
+def test_the_notification_pages_are_valid_html(client, tmp_path):
+    from notices import links, services, tasks
+    from predictions import services as predictions
+    from tests.factories import make_question
+    from tests.notices.conftest import make_account, signed_in
+
+    account = make_account(email="ada@example.org", frequency="daily")
+    reader, question = signed_in(account), make_question()
+    pages = {
+        "notices-inbox-empty": reader.get(reverse("notices:inbox")),
+        "notices-needs-account": client.post(
+            reverse("notices:follow_question", args=[question.slug])
+        ),
+        "notices-followed": reader.post(
+            reverse("notices:follow_question", args=[question.slug]), follow=True
+        ),
+    }
+    services.follow(account=account, article=question.article)
+    predictions.resolve_question(question=question, resolution="yes", note="It did.")
+    tasks.deliver_waiting_events.call_local()
+    unsubscribe = reverse("notices:unsubscribe", args=[links.unsubscribe_token(account)])
+    pages |= {
+        "notices-inbox": reader.get(reverse("notices:inbox")),
+        "notices-settings-errors": reader.post(
+            reverse("notices:settings"), {"email_frequency": "x", "crowd_threshold": "0"}
+        ),
+        "notices-unsubscribe": client.get(unsubscribe),
+        "notices-unsubscribed": client.post(unsubscribe),
+    }
+    for name, response in pages.items():
+        (tmp_path / f"{name}.html").write_bytes(response.content)
+
+    messages = run_vnu(tmp_path)
+    errors = [m for m in messages if m.get("type") in ("error", "non-document-error")]
+    assert len(list(tmp_path.glob("*.html"))) == len(pages)
     assert not errors, f"The Nu HTML Checker found {len(errors)} errors:\n" + describe(
         errors, tmp_path
     )

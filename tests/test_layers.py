@@ -1,6 +1,7 @@
-"""The layers point one way: core ← articles ← trust, predictions ← api ← newsroom;
-nothing imports newsroom (the tooling under tools/ included), and the product imports
-nothing of the tooling (the settings read the environment; tools/devenv.py fills it)."""
+"""The layers point one way: core ← accounts ← articles ← trust, predictions ← api,
+notices ← newsroom; nothing imports newsroom (the tooling under tools/ included), and the
+product imports nothing of the tooling (the settings read the environment; tools/devenv.py
+fills it)."""
 
 import ast
 from pathlib import Path
@@ -11,12 +12,14 @@ REPO = Path(__file__).resolve().parent.parent
 # What each package may import of the project's own packages.
 ALLOWED = {
     "core": set(),
-    "articles": {"core"},
-    "trust": {"core", "articles"},
-    "predictions": {"core", "articles"},
-    "api": {"core", "articles", "trust", "predictions"},
-    "newsroom": {"core", "articles", "trust", "predictions", "api"},
-    "tools": {"core", "articles", "trust", "predictions"},
+    "accounts": {"core"},
+    "articles": {"core", "accounts"},
+    "trust": {"core", "accounts", "articles"},
+    "predictions": {"core", "accounts", "articles"},
+    "api": {"core", "accounts", "articles", "trust", "predictions"},
+    "notices": {"core", "accounts", "articles", "trust", "predictions"},
+    "newsroom": {"core", "accounts", "articles", "trust", "predictions", "api", "notices"},
+    "tools": {"core", "accounts", "articles", "trust", "predictions"},
 }
 PROJECT = set(ALLOWED)
 

@@ -5,6 +5,8 @@ from django.db import models
 from core.admin_concurrency import OptimisticConcurrencyMixin
 from core.admin_desk import DeskAdminMixin, NoDeleteFromPickersMixin
 from trust import services
+from trust.admin_watch import WatchFindingAdmin  # noqa: F401 (the citation watch's queue)
+from trust.citation_admin import CitationForm
 from trust.forms import (
     ComponentScoreForm,
     ComponentScoreFormSet,
@@ -12,6 +14,8 @@ from trust.forms import (
     CriterionForm,
     CriterionResultForm,
     CriterionResultFormSet,
+    FalsifiableStatementForm,
+    FalsifiableStatementFormSet,
     SourceForm,
 )
 from trust.models import (
@@ -20,10 +24,15 @@ from trust.models import (
     ComponentScore,
     Criterion,
     CriterionResult,
+    FalsifiableStatement,
     MeterComponent,
     Source,
     TrustScoreChange,
 )
+from trust.rubric import EVIDENCE_STAGE_SLUG
+from trust.selectors import study_works
+from trust.study_labels import labels as study_labels
+from trust.study_rubric import propose as propose_from_studies
 
 
 class CriterionResultInline(NoDeleteFromPickersMixin, admin.TabularInline):
@@ -100,19 +109,48 @@ class MeterComponentAdmin(OptimisticConcurrencyMixin, admin.ModelAdmin):
 
 class CitationInline(NoDeleteFromPickersMixin, admin.StackedInline):
     model = Citation
+    # A DOI or an arXiv id fills the rest (trust/citation_admin.py).
+    form = CitationForm
     # Links typed without a scheme are https (Django 6's default, chosen now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     extra = 1
     fields = [
+        "doi",
         "title",
+        "authors",
         ("source", "kind", "position"),
-        ("url", "doi", "published_on"),
+        ("url", "published_on", "licence"),
         "note",
         ("status", "status_date"),
         ("status_note", "status_url"),
     ]
     autocomplete_fields = ["source"]
     classes = ["desk-rows"]
+    study_fieldset = (
+        "The study",
+        {
+            "fields": [
+                ("study_design", "participants"),
+                ("preregistration", "peer_review"),
+                ("funding", "conflicts"),
+            ],
+            "description": "As the work publishes it; leave out what it does not say. "
+            "Readers see these as labels beside the source, and the evidence stage's "
+            "proposal is drawn from them.",
+        },
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        """The citation's own fields, then the study it reports ("The study")."""
+        return [*super().get_fieldsets(request, obj), self.study_fieldset]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """A citation saved without its peer-review status (by a form that does not show
+        it) is "Not known", the field's default."""
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "peer_review":
+            formfield.required = False
+        return formfield
 
 
 class AssessmentForm(forms.ModelForm):
@@ -150,8 +188,38 @@ class ComponentScoreInline(NoDeleteFromPickersMixin, admin.StackedInline):
     form = ComponentScoreForm
     formset = ComponentScoreFormSet
     extra = 0
-    fields = [("component", "value", "weight"), "rationale", "stage_rule_departure", "concerns"]
+    fields = [
+        ("component", "value", "weight"),
+        "study_proposal",
+        "rationale",
+        "stage_rule_departure",
+        "study_rule_departure",
+        "concerns",
+    ]
+    readonly_fields = ["study_proposal"]
     classes = ["desk-rows"]
+
+    @admin.display(description="What the cited studies propose")
+    def study_proposal(self, obj):
+        """Beside the evidence stage's value: the study rule's proposal from the saved
+        citations (trust/study_rubric.py)."""
+        if obj is None or obj.pk is None:
+            return "Shown for the evidence stage once the story is saved."
+        if obj.component.slug != EVIDENCE_STAGE_SLUG:
+            return "Only for the evidence stage."
+        citations = list(obj.article.citations.all())
+        proposal = propose_from_studies(study_works(citations))
+        if proposal is None:
+            return (
+                "No proposal: no cited work has a design the study rule ranks "
+                "(see the methodology page)."
+            )
+        work = citations[proposal.index]
+        return (
+            f"{proposal.value} (a value from {proposal.low} to {proposal.high} needs no "
+            f"reason), from “{work.title}”: "
+            f"{'; '.join(label.full_text for label in study_labels(work))}."
+        )
 
     class Media:
         js = ["js/admin_meter_rows.js"]
@@ -164,7 +232,26 @@ class ComponentScoreInline(NoDeleteFromPickersMixin, admin.StackedInline):
     verbose_name_plural = "Reality meter: components (weights sum to 100)"
 
 
-EVIDENCE_INLINES = [AssessmentInline, ComponentScoreInline, CitationInline]
+class FalsifiableStatementInline(admin.TabularInline):
+    model = FalsifiableStatement
+    form = FalsifiableStatementForm
+    formset = FalsifiableStatementFormSet
+    extra = FalsifiableStatement.LIMIT
+    max_num = FalsifiableStatement.LIMIT
+    fields = ["text", "position"]
+    verbose_name = "statement of what would change our score"
+    verbose_name_plural = (
+        f"What would change our score (up to {FalsifiableStatement.LIMIT} statements, "
+        "shown under “Why this score?”)"
+    )
+
+
+EVIDENCE_INLINES = [
+    AssessmentInline,
+    ComponentScoreInline,
+    CitationInline,
+    FalsifiableStatementInline,
+]
 
 
 def after_article_saved(article, formsets=()):

@@ -90,7 +90,10 @@ EVIDENCE = StoryExtension(
         "front_modules": "trust/panels/front_evidence.html",
     },
     admin=AdminPart(
-        section=Section("Evidence", inlines=("assessment", "component_scores", "citations")),
+        section=Section(
+            "Evidence",
+            inlines=("assessment", "component_scores", "citations", "falsifiable_statements"),
+        ),
         inlines=tuple(EVIDENCE_INLINES),
         columns=(AdminColumn("reality_score", "Reality", F("assessment__score")),),
         after_save=after_article_saved,

@@ -1,11 +1,14 @@
 from django import forms
+from django.forms.formsets import DEFAULT_MAX_NUM
 
-from trust import rubric
+from trust import rubric, selectors, study_rubric
 from trust.models import (
     Assessment,
+    Citation,
     ComponentScore,
     Criterion,
     CriterionResult,
+    FalsifiableStatement,
     MeterComponent,
     Source,
 )
@@ -72,33 +75,90 @@ class RubricRowForm(forms.ModelForm):
         return super().has_changed() or (self.from_rubric and self.rows_started())
 
 
+CITATIONS_PREFIX = "citations"
+
+
+def works_in(data, prefix=CITATIONS_PREFIX):
+    """The study rule's view of the citation rows posted under ``prefix`` (rows marked
+    for deletion left out), read as their formset will read them."""
+    total = data.get(f"{prefix}-TOTAL_FORMS", "")
+    rows = min(int(total), DEFAULT_MAX_NUM) if total.isdecimal() else 0
+    for index in range(rows):
+        row = f"{prefix}-{index}-"
+        if data.get(row + "DELETE") or not data.get(row + "title", "").strip():
+            continue
+        participants = data.get(row + "participants", "").strip()
+        yield study_rubric.Work(
+            design=data.get(row + "study_design", ""),
+            participants=int(participants) if participants.isdecimal() else None,
+            peer_review=data.get(row + "peer_review", ""),
+            status=data.get(row + "status", rubric.STANDING),
+        )
+
+
 class ComponentScoreFormSet(RubricRowsMixin, WeightsSumTo100Mixin, forms.BaseInlineFormSet):
     what = "reality-meter component"
     rows_of = "component_scores"
 
     def clean(self):
         super().clean()
-        stage = self.stage_on_the_form()
-        if stage not in rubric.STAGE_VALUES:
-            return
-        low, high = rubric.stage_value_range(stage)
+        self.check_stage_rule()
+        self.check_study_rule()
+
+    def evidence_stage_rows(self):
+        """(form, value) of the evidence-stage row being saved, if the form has one."""
         for form in self.forms:
             data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
             component, value = data.get("component"), data.get("value")
             if data.get("DELETE") or component is None or value is None:
                 continue
-            departs = component.slug == rubric.EVIDENCE_STAGE_SLUG and not (low <= value <= high)
-            if departs and not data.get("stage_rule_departure", "").strip():
+            if component.slug == rubric.EVIDENCE_STAGE_SLUG:
+                yield form, value
+
+    def check_stage_rule(self):
+        stage = self.stage_on_the_form()
+        if stage not in rubric.STAGE_VALUES:
+            return
+        low, high = rubric.stage_value_range(stage)
+        for form, value in self.evidence_stage_rows():
+            departs = not (low <= value <= high)
+            if departs and not form.cleaned_data.get("stage_rule_departure", "").strip():
                 form.add_error(
                     "stage_rule_departure",
                     f"For “{Assessment.Stage(stage).label}” the stage rule gives {low}–{high}. "
                     "Give a value in that range, or say why this story departs from it.",
                 )
 
+    def check_study_rule(self):
+        """The evidence stage stands within the study rule's tolerance of what the cited
+        works propose (trust/study_rubric.py), or the editor says why it does not."""
+        proposal = study_rubric.propose(self.works_on_the_form())
+        if proposal is None:
+            return
+        for form, value in self.evidence_stage_rows():
+            departs = not proposal.allows(value)
+            if departs and not form.cleaned_data.get("study_rule_departure", "").strip():
+                form.add_error(
+                    "study_rule_departure",
+                    f"The cited studies propose {proposal.value}, so the study rule gives "
+                    f"{proposal.low}–{proposal.high}. Give a value in that range, or say why "
+                    "this story departs from it.",
+                )
+
+    def works_on_the_form(self):
+        """The cited works as this save leaves them: the citations' rows on the same
+        form (their own formset validates them; a value it would refuse counts as not
+        given here), or the saved citations when the form carries none."""
+        if self.is_bound and CITATIONS_PREFIX + "-TOTAL_FORMS" in self.data:
+            return list(works_in(self.data))
+        if self.instance.pk is None:
+            return []
+        return selectors.study_works(Citation.objects.filter(article=self.instance))
+
     def stage_on_the_form(self):
         """The evidence stage chosen in the assessment, on the same form (or saved)."""
         chosen = self.data.get("assessment-0-stage", "") if self.is_bound else ""
-        if chosen.isdigit():
+        if chosen.isdecimal():
             return int(chosen)
         if self.instance.pk is None:
             return None
@@ -177,7 +237,15 @@ class ComponentScoreForm(RubricRowForm):
 
     class Meta:
         model = ComponentScore
-        fields = ["component", "value", "weight", "rationale", "stage_rule_departure", "concerns"]
+        fields = [
+            "component",
+            "value",
+            "weight",
+            "rationale",
+            "stage_rule_departure",
+            "study_rule_departure",
+            "concerns",
+        ]
         widgets = {"component": ComponentSelect, "rationale": forms.Textarea(attrs={"rows": 2})}
         help_texts = {"value": "0–100; empty for source trust (computed).", "weight": ""}
 
@@ -222,3 +290,38 @@ class SourceFilterForm(forms.Form):
 
     def ordering(self):
         return self.ORDERINGS[self.cleaned_data.get("sort") or "trust"]
+
+
+class FalsifiableStatementForm(forms.ModelForm):
+    class Meta:
+        model = FalsifiableStatement
+        fields = ["text", "position"]
+        labels = {"text": "Statement"}
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+
+class FalsifiableStatementFormSet(forms.BaseInlineFormSet):
+    """At most FalsifiableStatement.LIMIT statements a story; a new row is numbered after
+    the saved ones."""
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        saved = self.initial_form_count()
+        if index is not None and index >= saved:
+            last = max((obj.position for obj in self.get_queryset()), default=0)
+            kwargs["initial"] = {"position": last + index - saved + 1}
+        return kwargs
+
+    def clean(self):
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form.has_changed() or form.instance.pk is not None
+            if not (self.can_delete and self._should_delete_form(form))
+        ]
+        if len(kept) > FalsifiableStatement.LIMIT:
+            raise forms.ValidationError(
+                f"A story has at most {FalsifiableStatement.LIMIT} statements of what would "
+                "change its score. Remove one before adding another."
+            )

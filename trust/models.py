@@ -1,6 +1,7 @@
 import re
 from operator import attrgetter
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -20,6 +21,14 @@ DOI_FORMAT = RegexValidator(
     r"^10\.\d{4,9}/[-._;()/:A-Z0-9]+$",
     "Enter a DOI such as 10.1038/nm.2446 (no https://doi.org/ prefix).",
     flags=re.IGNORECASE,
+)
+
+
+# A ClinicalTrials.gov registration (NCT and eight digits) or an OSF registration
+# ("osf.io/" and its five-or-more-character id).
+PREREGISTRATION_FORMAT = RegexValidator(
+    r"^(NCT\d{8}|osf\.io/[a-z0-9]{5,12})$",
+    "Enter a ClinicalTrials.gov number (NCT01234567) or an OSF id (osf.io/abcde).",
 )
 
 
@@ -216,6 +225,62 @@ class Citation(NaturalKeyModel):
         "notice", max_length=400, blank=True, help_text="What the notice says, in a sentence."
     )
     status_url = models.URLField("link to the notice", max_length=500, blank=True)
+    authors = models.CharField(
+        max_length=600, blank=True, help_text="As the work lists them: 'Ada Lovelace, Alan Turing'."
+    )
+    licence = models.URLField(max_length=500, blank=True, help_text="The licence's address.")
+
+    class Design(models.TextChoices):
+        RCT = "rct", "Randomised controlled trial"
+        COHORT = "cohort", "Cohort study"
+        CASE_CONTROL = "case_control", "Case–control study"
+        CASE_SERIES = "case_series", "Case series"
+        ANIMAL = "animal", "Animal study"
+        IN_VITRO = "in_vitro", "In vitro (cells or samples in a lab)"
+        MODELLING = "modelling", "Modelling or simulation"
+        REVIEW = "review", "Systematic review or meta-analysis"
+        PREPRINT = "preprint", "Preprint"
+        REPORT = "report", "Report"
+        OTHER = "other", "Other"
+
+    class PeerReview(models.TextChoices):
+        REVIEWED = "reviewed", "Peer reviewed"
+        NOT_REVIEWED = "not_reviewed", "Not peer reviewed"
+        UNKNOWN = "unknown", "Not known"
+
+    study_design = models.CharField(max_length=20, choices=Design.choices, blank=True)
+    participants = models.PositiveIntegerField(
+        "participants or samples",
+        null=True,
+        blank=True,
+        help_text="How many people, animals or samples the work studied.",
+    )
+    preregistration = models.CharField(
+        max_length=40,
+        blank=True,
+        validators=[PREREGISTRATION_FORMAT],
+        help_text="A ClinicalTrials.gov number (NCT01234567) or an OSF id (osf.io/abcde).",
+    )
+    peer_review = models.CharField(
+        "peer-review status",
+        max_length=20,
+        choices=PeerReview.choices,
+        default=PeerReview.UNKNOWN,
+    )
+    funding = models.CharField(max_length=300, blank=True, help_text="Who paid for the work.")
+    conflicts = models.CharField(
+        "declared conflicts of interest",
+        max_length=300,
+        blank=True,
+        help_text="As the authors declare them; 'None declared' when they declare none.",
+    )
+    watched_at = models.DateTimeField(
+        "last looked up",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the citation watch last asked Crossref about this work.",
+    )
 
     history = HistoricalRecords()
     objects = NaturalKeyQuerySet.as_manager()
@@ -225,7 +290,11 @@ class Citation(NaturalKeyModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["article", "position"], name="one_citation_per_position"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(participants__isnull=True) | models.Q(participants__gt=0),
+                name="citation_participants_positive",
+            ),
         ]
 
     def __str__(self):
@@ -347,6 +416,13 @@ class ComponentScore(NaturalKeyModel):
         help_text="Only for the evidence stage, when its value is outside the range the "
         "methodology page gives for the story's stage.",
     )
+    study_rule_departure = models.CharField(
+        "why it departs from the study rule (shown to readers)",
+        max_length=300,
+        blank=True,
+        help_text="Only for the evidence stage, when its value is further than the "
+        "methodology page allows from what the cited studies propose.",
+    )
     concerns = ArrayField(
         models.CharField(max_length=20, choices=Concern.choices),
         blank=True,
@@ -414,3 +490,96 @@ class ScoreChange(NaturalKeyModel):
     @property
     def band(self):
         return band_of(self.score, rubric.REALITY_BANDS)
+
+
+class FalsifiableStatement(NaturalKeyModel):
+    """What would change the story's score: one of up to three statements an editor
+    writes that a future result could make true ('a phase 3 trial reports …')."""
+
+    natural_key_fields = ("article__slug", "position")
+    LIMIT = 3
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="falsifiable_statements"
+    )
+    text = models.CharField(
+        max_length=300,
+        help_text="A result that would move the score, and which way: "
+        "'An independent lab replicates the effect (score up)'.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+    objects = NaturalKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"], name="one_statement_per_position"
+            )
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class WatchFinding(models.Model):
+    """What the citation watch (or the Retraction Watch import) found about a cited work
+    since it last looked, waiting for an editor: nothing changes a public score until an
+    editor accepts it."""
+
+    class Kind(models.TextChoices):
+        RETRACTION = "retraction", "Retraction"
+        CONCERN = "concern", "Expression of concern"
+        CORRECTION = "correction", "Correction"
+        WITHDRAWAL = "withdrawal", "Withdrawal"
+        PUBLISHED = "published", "Preprint now published"
+        NEW_VERSION = "new_version", "New version"
+        REINSTATEMENT = "reinstatement", "Reinstatement"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for an editor"
+        ACCEPTED = "accepted", "Accepted"
+        DISMISSED = "dismissed", "Dismissed"
+
+    citation = models.ForeignKey(Citation, on_delete=models.CASCADE, related_name="findings")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    notice_doi = models.CharField(
+        "notice's DOI", max_length=200, blank=True, help_text="The notice or the new version."
+    )
+    notice_date = models.DateField(null=True, blank=True)
+    notice_url = models.URLField(max_length=500, blank=True)
+    record_source = models.CharField(
+        "source of the record",
+        max_length=40,
+        help_text="Where the watch read it: 'Crossref', 'Retraction Watch (via Crossref)', …",
+    )
+    detail = models.CharField(max_length=400, help_text="What was found, in a sentence.")
+    found_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_reason = models.CharField(
+        max_length=300, blank=True, help_text="Why it was dismissed (or a note on accepting)."
+    )
+
+    class Meta:
+        ordering = ["-found_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["citation", "kind", "notice_doi"], name="one_finding_per_notice"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["found_at"],
+                condition=models.Q(state="pending"),
+                name="finding_pending_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.citation}"

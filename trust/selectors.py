@@ -3,12 +3,21 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.utils import timezone
 
 from articles.models import Article, Correction
-from trust import rubric
-from trust.models import Assessment, Citation, ComponentScore, ScoreChange, Source, band_of
+from trust import rubric, study_rubric
+from trust.models import (
+    Assessment,
+    Citation,
+    ComponentScore,
+    FalsifiableStatement,
+    ScoreChange,
+    Source,
+    band_of,
+)
 
 
 @dataclass(frozen=True)
@@ -24,6 +33,10 @@ class Meter:
     assessment: Assessment | None
     rows: list[MeterRow]
     score: int | None
+    # What the cited works propose for the evidence stage (trust/study_rubric.py), and
+    # the statements that would change the score ("What would change our score").
+    study_proposal: study_rubric.Proposal | None = None
+    statements: tuple[str, ...] = ()
 
     @property
     def band(self):
@@ -56,10 +69,49 @@ def _load_evidence(article):
 
 
 def assessment_of(article):
+    """The story's assessment, fetched with the texts of its falsifiable statements in
+    the same query (``statement_texts``), unless it was fetched already."""
+    statements = FalsifiableStatement.objects.filter(article=OuterRef("article")).order_by(
+        "position", "pk"
+    )
+    with_statements = Assessment.objects.annotate(
+        statement_texts=ArraySubquery(statements.values("text"))
+    )
+    prefetch_related_objects([article], Prefetch("assessment", queryset=with_statements))
     try:
         return article.assessment
     except Assessment.DoesNotExist:
         return None
+
+
+def statements_for(article):
+    """The story's falsifiable statements ("What would change our score"), in order: what
+    the citation watch compares its findings with. One query."""
+    return list(FalsifiableStatement.objects.filter(article=article).order_by("position", "pk"))
+
+
+def _statement_texts(article, assessment):
+    """What the page shows under "Why this score?": nothing for a story not assessed, and
+    what came with the assessment unless it was fetched without them."""
+    if assessment is None:
+        return ()
+    texts = getattr(assessment, "statement_texts", None)
+    if texts is None:
+        texts = [statement.text for statement in statements_for(article)]
+    return tuple(texts)
+
+
+def study_works(citations):
+    """The cited works as the study rule reads them (trust/study_rubric.py)."""
+    return [
+        study_rubric.Work(
+            design=citation.study_design,
+            participants=citation.participants,
+            peer_review=citation.peer_review,
+            status=citation.status,
+        )
+        for citation in citations
+    ]
 
 
 def reality_meter(article):
@@ -72,7 +124,14 @@ def reality_meter(article):
         else (None, [None] * len(scores))
     )
     rows = [MeterRow(score, share) for score, share in zip(scores, shares, strict=True)]
-    return Meter(assessment=assessment_of(article), rows=rows, score=total)
+    assessment = assessment_of(article)
+    return Meter(
+        assessment=assessment,
+        rows=rows,
+        score=total,
+        study_proposal=study_rubric.propose(study_works(article.citations.all())),
+        statements=_statement_texts(article, assessment),
+    )
 
 
 def cited_sources(article):

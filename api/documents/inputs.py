@@ -22,7 +22,8 @@ def _label(band):
 
 def inputs_rows(inputs):
     """The export as CSV rows, {column: value}: the score, each component, each source and
-    its criteria, then the score's history, newest first. A row leaves out the columns
+    its criteria, each cited work with its study labels, what would change the score, then
+    the score's history, newest first. A row leaves out the columns
     that do not apply to its part, which the CSV writes empty (README, "Open data")."""
     score = inputs["score"]
     rows = [
@@ -68,6 +69,18 @@ def inputs_rows(inputs):
             }
             for verdict in source["criteria"]
         ]
+    rows += [
+        {
+            "part": "citation",
+            "name": citation["title"],
+            "explanation": "; ".join(label["text"] for label in citation["study"]["labels"]),
+        }
+        for citation in inputs["citations"]
+    ]
+    rows += [
+        {"part": "statement", "name": "What would change our score", "explanation": statement}
+        for statement in score["what_would_change_our_score"]
+    ]
     rows += [
         {
             "part": "score change",

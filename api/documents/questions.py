@@ -16,7 +16,9 @@ def _crowd(question, view):
     if not view.crowd_visible:
         return {
             "visible": False,
-            "shown_from_forecasters": settings.FORECAST_REVEAL_MIN_FORECASTERS,
+            "shown_from_forecasters": max(
+                settings.FORECAST_REVEAL_MIN_FORECASTERS, settings.CROWD_MIN_INDEPENDENT
+            ),
         }
     return {
         "visible": True,

@@ -11,6 +11,7 @@ from articles import previews
 from articles.models import Article, Topic
 from predictions.selectors import questions as question_selectors
 from trust import selectors as trust_selectors
+from trust import study_labels
 from trust.models import CriterionResult
 
 
@@ -91,9 +92,26 @@ def score_history(article):
     ]
 
 
+def study_proposal(meter, citations):
+    """What the cited works propose for the evidence stage (the study rule), and from
+    which work; None when none of them has a design the rule ranks."""
+    proposal = meter.study_proposal
+    if proposal is None:
+        return None
+    work = citations[proposal.index]
+    return {
+        "value": proposal.value,
+        "low": proposal.low,
+        "high": proposal.high,
+        "unreviewed_discount": proposal.discounted,
+        "from_citation": {"position": work.position, "title": work.title},
+    }
+
+
 def score_inputs(article):
     """The reality score with every input (components, values, weights, contributions,
-    whys) and the history of the score."""
+    whys, departures from the stage and study rules), what the cited studies propose, what
+    would change the score, and the history of the score."""
     meter = trust_selectors.reality_meter(article)
     assessment = meter.assessment
     return {
@@ -120,6 +138,8 @@ def score_inputs(article):
                 "contribution": row.contribution,
                 "from_sources": row.score.component.from_sources,
                 "rationale": row.score.rationale,
+                "stage_rule_departure": row.score.stage_rule_departure,
+                "study_rule_departure": row.score.study_rule_departure,
                 "grade_reasons": [
                     {"code": code, "label": label}
                     for code, label in zip(
@@ -129,6 +149,8 @@ def score_inputs(article):
             }
             for row in meter.rows
         ],
+        "study_proposal": study_proposal(meter, list(trust_selectors.citations(article))),
+        "what_would_change_our_score": list(meter.statements),
         "history": score_history(article),
     }
 
@@ -159,6 +181,33 @@ def cited_sources(request, article):
     return [_source_brief(request, source, results.get(source.pk, [])) for source in sources]
 
 
+def _choice(code, label):
+    return {"code": code, "label": label} if code else None
+
+
+def study(citation_row):
+    """The cited work described as a study: each field as entered, and the labels the
+    story's page shows beside it (trust/study_labels.py), with what each means."""
+    registration = citation_row.preregistration
+    return {
+        "design": _choice(citation_row.study_design, citation_row.get_study_design_display()),
+        "participants": citation_row.participants,
+        "preregistration": (
+            {"id": registration, "url": study_labels.registry_url(registration)}
+            if registration
+            else None
+        ),
+        "peer_review": _choice(citation_row.peer_review, citation_row.get_peer_review_display()),
+        "funding": citation_row.funding,
+        "conflicts": citation_row.conflicts,
+        "labels": [
+            {"kind": label.kind, "text": label.full_text, "meaning": label.meaning}
+            | ({"url": label.url} if label.url else {})
+            for label in study_labels.labels(citation_row)
+        ],
+    }
+
+
 def _citation(citation_row):
     return {
         "title": citation_row.title,
@@ -169,7 +218,14 @@ def _citation(citation_row):
         ),
         "kind": citation_row.get_kind_display(),
         "source": citation_row.source.slug,
+        "position": citation_row.position,
+        "status": _choice(citation_row.status, citation_row.get_status_display()),
+        "study": study(citation_row),
     }
+
+
+def citations(article):
+    return [_citation(row) for row in trust_selectors.citations(article)]
 
 
 def story_inputs(request, article):
@@ -179,6 +235,7 @@ def story_inputs(request, article):
         "url": request.build_absolute_uri(article.get_absolute_url()),
         "score": score_inputs(article),
         "sources": cited_sources(request, article),
+        "citations": citations(article),
     }
 
 
@@ -206,7 +263,7 @@ def story_document(request, article):
         "image": picture(request, article),
         "score": score_inputs(article),
         "sources": cited_sources(request, article),
-        "citations": [_citation(row) for row in trust_selectors.citations(article)],
+        "citations": citations(article),
         "question": questions.question_with_crowd(request, question)[0] if question else None,
         "cite": citation_formats(request, article),
         "inputs": {

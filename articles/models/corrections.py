@@ -61,5 +61,8 @@ class ArticleRedirect(models.Model):
     old_slug = models.SlugField(max_length=140, unique=True)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
 
+    class Meta:
+        verbose_name = "old link of a story"
+
     def __str__(self):
         return f"{self.old_slug} → {self.article.slug}"

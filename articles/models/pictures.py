@@ -52,6 +52,7 @@ class ArticleImage(models.Model):
     variants = models.JSONField(default=list, editable=False)
 
     class Meta:
+        verbose_name = "picture"
         ordering = ["position", "pk"]
         constraints = [
             models.UniqueConstraint(

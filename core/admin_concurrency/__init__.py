@@ -21,6 +21,10 @@ version, so saving again saves what is on the form.
 A list's editable columns (``list_editable``) are checked the same way, and admin
 actions lock the rows they act on, so an action and a form's save take turns.
 
+Presence (presence.py, presence_admin.py). A change form also says who else has it open
+and since when, from short-lived marks in Redis, and, while it is open, whether someone
+has saved since it was loaded: the refusal a save would meet, said before the save.
+
 This is library code, like the rest of ``core``: it knows no app's models, and every
 app's admin uses it through ``OptimisticConcurrencyMixin``.
 """

@@ -35,11 +35,13 @@ class ChangeFormCheck:
     """One change form's version: read when the form is built and, when the form is
     saved, compared under lock with the version the form was loaded from."""
 
-    def __init__(self, request, obj, form_class, parts, noun):
+    def __init__(self, request, obj, form_class, parts, noun, *, lock=None):
+        """``lock``: whether to lock the rows read; by default, when the form is saved (an
+        open form asking whether it is out of date reads without)."""
         self.request, self.obj, self.parts, self.noun = request, obj, parts, noun
         self.fields = edited_fields(form_class, type(obj))
         posted = request.method == "POST"
-        self.current = Version.read(obj, self.fields, parts, lock=posted)
+        self.current = Version.read(obj, self.fields, parts, lock=posted if lock is None else lock)
         self.loaded = self.current
         if posted:
             self.loaded = Version.from_token(request.POST.get(VERSION_FIELD))

@@ -11,7 +11,7 @@ vcl 4.1;
 # - Only what the app marks "Cache-Control: public" is kept; the app's s-maxage is the
 #   time to live, stale-while-revalidate the grace (see core/httpcache.py).
 # - Pages are the same for every reader who is not an editor: cookies are dropped from
-#   page requests, except for editors (a session cookie) and the few personal URLs.
+#   page requests, except for editors (the marker cookie) and the few personal URLs.
 # - The app purges by surrogate key: PURGE with an "xkey" header, from loopback only; with
 #   "xkey-softpurge: 1" the pages are only marked stale (reader activity): the next reader
 #   gets the stale copy at once while a fresh one is fetched, so no one waits on a render.
@@ -95,13 +95,17 @@ sub vcl_recv {
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
-    # Editors (a session) get pages rendered for them: previews, never shared.
-    if (req.http.Cookie ~ "(^|;\s*)sessionid=") {
+    # Editors (their browsers carry the marker core/editors.py sets) get pages rendered
+    # for them: previews, never shared. A reader's session does not pass: signed in or
+    # not, a reader gets the page everyone gets.
+    if (req.http.Cookie ~ "(^|;\s*)editor=") {
         return (pass);
     }
     # Pages about the reader who asks: their track record, the leaderboard with their
-    # handle, their own panels, and the landing page of a form posted without JavaScript.
-    if (req.url ~ "^/predictions/(me|leaderboard)/" || req.url ~ "/mine/$$" || req.url ~ "[?&]saved=") {
+    # handle, their own panels, their account, and the landing page of a form posted
+    # without JavaScript.
+    if (req.url ~ "^/predictions/(me|leaderboard)/" || req.url ~ "/mine/$$" || req.url ~ "[?&]saved=" ||
+        req.url ~ "^/account/") {
         return (pass);
     }
     unset req.http.Cookie;
@@ -161,9 +165,10 @@ sub throttle_misses {
     # A client that keeps making the app render (new URLs, a fast crawl) is slowed here,
     # before it slows anyone else: more than 50 fetches from the app in any 10 s pauses
     # that address's fetches for 30 s. A reader's page views are cache hits, and a polite
-    # crawler (a few requests a second) stays under the limit. Editors are not counted.
-    if (req.http.Cookie !~ "(^|;\s*)sessionid=" &&
-        vsthrottle.is_denied("fetch:" + client.identity, 50, 10s, 30s)) {
+    # crawler (a few requests a second) stays under the limit. Everyone is counted: a
+    # cookie (a session, the editors' marker) is the client's to forge, and an editor
+    # at work stays far below the limit.
+    if (vsthrottle.is_denied("fetch:" + client.identity, 50, 10s, 30s)) {
         set req.http.Retry-After = std.integer(
             duration=vsthrottle.blocked("fetch:" + client.identity, 50, 10s, 30s), fallback=30) + 1;
         return (synth(429, "Too Many Requests"));

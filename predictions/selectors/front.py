@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from predictions.models import SYNTHETIC_READER_PREFIX, Forecast, Question
-from predictions.selectors.questions import crowd_shown_to_everyone
+from predictions.selectors import crowd
 
 SHOWN = 3
 SHOWN_FIELDS = (
@@ -44,8 +44,9 @@ class Resolved:
 
     @property
     def crowd(self):
-        """The crowd's final forecast (per cent yes), or None when nobody forecast."""
-        return self.question.median if self.question.forecasters else None
+        """The crowd's final forecast (per cent yes), or None when too few independent
+        forecasters spoke for a crowd (predictions/selectors/crowd.py), or nobody did."""
+        return self.question.median if crowd.has_quorum(self.question.forecasters) else None
 
     @property
     def crowd_called_it(self):
@@ -95,7 +96,7 @@ def question_modules(now=None):
         q.opens_at for q in found[Question.Status.UPCOMING]
     ]
     return QuestionModules(
-        closing=[Closing(q, crowd_shown_to_everyone(q, Question.Status.OPEN)) for q in closing],
+        closing=[Closing(q, crowd.shown_to_everyone(q, Question.Status.OPEN)) for q in closing],
         resolved=[Resolved(q) for q in resolved],
         changes_at=min(moments, default=None),
     )

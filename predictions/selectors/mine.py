@@ -26,7 +26,7 @@ from django.utils import timezone
 from articles.models import READER_WRITE_COLUMNS, Article, public_from_reader_write_row
 from predictions import changes
 from predictions.models import AggregatePoint, Forecast, Question, Read, ReadTally, Score
-from predictions.selectors import questions, reads
+from predictions.selectors import crowd, questions, reads
 
 
 def _table(model):
@@ -66,7 +66,7 @@ SELECT {", ".join(f"story.{column}" for column in READER_WRITE_COLUMNS)}, json_b
         FROM {_table(ReadTally)} AS tally WHERE tally.article_id = story.id
     ),
     'read', (
-        SELECT mine.choice FROM {_table(Read)} AS mine
+        SELECT json_build_array(mine.choice, mine.counted) FROM {_table(Read)} AS mine
         WHERE mine.article_id = story.id AND mine.reader_id = %(reader)s
     ),
     'question', (
@@ -80,6 +80,7 @@ SELECT {", ".join(f"story.{column}" for column in READER_WRITE_COLUMNS)}, json_b
                     'median_then', (
                         SELECT point.median FROM {POINTS} AS point
                         WHERE point.question_id = question.id AND point.median IS NOT NULL
+                            AND point.forecasters >= %(quorum)s
                             AND point.day <= (forecast.made_at AT TIME ZONE %(zone)s)::date
                         ORDER BY point.day DESC LIMIT 1
                     ),
@@ -134,6 +135,7 @@ def for_reader(slug, reader_id):
                 "reader": reader_id,
                 "zone": timezone.get_current_timezone_name(),
                 "shown_from": settings.FORECAST_REVEAL_MIN_FORECASTERS,
+                "quorum": settings.CROWD_MIN_INDEPENDENT,
             },
         )
         row = cursor.fetchone()
@@ -141,7 +143,7 @@ def for_reader(slug, reader_id):
     if not article:
         return None
     found = json.loads(row[-1])
-    distribution = reads.distribution(found["tally"] or {}, found["read"])
+    distribution = reads.distribution(found["tally"] or {}, *(found["read"] or ()))
     if found["question"] is None:
         return Mine(article, distribution, None)
     return _with_question(alias, article, distribution, found["question"])
@@ -162,21 +164,24 @@ def _with_question(alias, article, distribution, found):
         made_at = datetime.fromisoformat(forecast["made_at"])
         standing = Forecast(question=question, probability=forecast["probability"], made_at=made_at)
     status = question.status
-    shown_to_all = questions.crowd_shown_to_everyone(question, status)
+    shown_to_all = crowd.shown_to_everyone(question, status)
+    visible = crowd.visible_to(question, status, has_forecast=standing is not None)
     threshold = settings.FORECAST_CHANGE_THRESHOLD
     view = questions.PredictionView(
         question,
         status,
         standing,
         Score(question=question, **score) if score else None,
-        crowd_visible=standing is not None or shown_to_all,
-        history=_points(question, forecast and forecast["history"]),
+        crowd_visible=visible,
+        history=crowd.shown_points(_points(question, forecast and forecast["history"])),
         crowd_change=(
-            changes.moved(forecast["median_then"], question.median, threshold) if forecast else None
+            changes.moved(forecast["median_then"], question.median, threshold)
+            if forecast and visible
+            else None
         ),
         meter_change=questions.meter_change(question, standing),
     )
-    revealed = standing is not None and not shown_to_all
+    revealed = visible and not shown_to_all
     return Mine(article, distribution, view, crowd_revealed=revealed)
 
 

@@ -14,12 +14,14 @@ from django.utils import timezone
 from articles import meters
 from predictions import changes
 from predictions.models import SYNTHETIC_READER_PREFIX, AggregatePoint, Forecast, Question, Score
+from predictions.selectors import crowd
 from predictions.selectors.track_record import ScoreSummary, summarise_scores
 
 
 @dataclass(frozen=True)
 class PredictionView:
-    """What the prediction panel shows one reader."""
+    """What the prediction panel shows one reader. ``crowd_visible``: whether they see the
+    crowd (predictions/selectors/crowd.py says when)."""
 
     question: Question
     status: str
@@ -30,6 +32,14 @@ class PredictionView:
     scores: ScoreSummary | None = None
     crowd_change: changes.Change | None = None
     meter_change: changes.MeterChange | None = None
+
+    @property
+    def independent_needed(self):
+        """How many independent forecasters the crowd waits for, while it waits for them;
+        else None."""
+        if crowd.has_quorum(self.question.forecasters):
+            return None
+        return settings.CROWD_MIN_INDEPENDENT
 
 
 def seconds_until_a_question_changes(now=None):
@@ -51,16 +61,6 @@ def question_of(article):
         return None
 
 
-def crowd_shown_to_everyone(question, status):
-    """Whether the shared pages show the crowd: once enough readers have forecast, or once
-    the question is not open; until then a reader sees it only after forecasting, so that
-    they form their own view first."""
-    return (
-        question.forecasters >= settings.FORECAST_REVEAL_MIN_FORECASTERS
-        or status != Question.Status.OPEN
-    )
-
-
 def prediction_view(question, reader_id):
     status = question.status
     mine = (
@@ -73,8 +73,8 @@ def prediction_view(question, reader_id):
         if reader_id and question.is_scored
         else None
     )
-    crowd_visible = mine is not None or crowd_shown_to_everyone(question, status)
-    history = list(question.aggregate_history.all()) if crowd_visible else []
+    crowd_visible = crowd.visible_to(question, status, has_forecast=mine is not None)
+    history = crowd.shown_points(question.aggregate_history.all()) if crowd_visible else []
     scores = (
         summarise_scores(
             Score.objects.filter(question=question),

@@ -1,5 +1,6 @@
 """How readers read stories and topics: the community read panel, /community/, and
-the front page's most wanted topics.
+the front page's most wanted topics. Each counts the counted reads only: a story's reads
+from one address without an account count as one (predictions/services/reads.py).
 
 Every selector here returns frozen dataclasses: a ``Distribution`` of ``Bar``s, a
 ``CommunityDirection`` of ``TopicDirection``s, and ``WantedTopic``s.
@@ -32,13 +33,15 @@ class Distribution:
     bars: list[Bar]
     total: int
     mine: str | None = None
+    # False when the reader's read is kept but another read from their address counts.
+    mine_counted: bool = True
 
     @property
     def mine_label(self):
         return ReadChoice(self.mine).label if self.mine else None
 
 
-def distribution(counts, mine=None):
+def distribution(counts, mine=None, mine_counted=True):
     """Bars for each read with counts and whole percentages of the total."""
     total = sum(counts.get(choice, 0) for choice in ReadChoice.values)
     bars = [
@@ -51,7 +54,7 @@ def distribution(counts, mine=None):
         )
         for choice, label in ReadChoice.choices
     ]
-    return Distribution(bars=bars, total=total, mine=mine)
+    return Distribution(bars=bars, total=total, mine=mine, mine_counted=mine_counted)
 
 
 def community_read(article, reader_id):
@@ -60,12 +63,12 @@ def community_read(article, reader_id):
     counts = tally.counts() if tally else {}
     mine = (
         Read.objects.filter(article=article, reader_id=reader_id)
-        .values_list("choice", flat=True)
+        .values_list("choice", "counted")
         .first()
         if reader_id
         else None
     )
-    return distribution(counts, mine)
+    return distribution(counts, *(mine or ()))
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,7 @@ def community_direction(weeks=8, now=None):
     tallies = _tallies_by_topic()
     weekly = defaultdict(lambda: [0] * weeks)
     recent = (
-        Read.objects.filter(cast_at__date__gte=starts[0])
+        Read.objects.filter(counted=True, cast_at__date__gte=starts[0])
         .annotate(week=TruncWeek("cast_at"))
         .values("article__topics", "week")
         .annotate(reads=Count("pk"))

@@ -1,11 +1,10 @@
 """A reader's track record, its CSV export, and the leaderboard.
 
 ``calibration`` returns predictions/calibration.py's ``CalibrationBucket``s,
-``summarise_scores`` a frozen ``ScoreSummary`` and ``export_table`` a frozen
-``Table`` (the CSV header beside its rows). ``track_record`` returns a dict, the
-whole track-record template context, which the view extends with the reader's
-handle. ``leaderboard`` rows stay the queryset's ``values()`` dicts, because the
-view extends each with a handle too.
+``summarise_scores`` a frozen ``ScoreSummary``, ``leaderboard`` a frozen
+``Leaderboard`` of ``Ranked`` rows and ``export_table`` a frozen ``Table`` (the CSV
+header beside its rows). ``track_record`` returns a dict, the whole track-record
+template context, which the view extends with the reader's handle.
 """
 
 from collections import defaultdict
@@ -13,20 +12,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.db.models import Avg, Count, ExpressionWrapper, FloatField, Sum, Value
 from django.utils import timezone
 
+from accounts.models import Account
+from accounts.selectors import handles_for
 from articles import meters
 from articles.models import Topic
-from predictions import changes
+from predictions import changes, scoring
 from predictions.calibration import Outcome, reliability
-from predictions.models import (
-    SYNTHETIC_READER_PREFIX,
-    AggregatePoint,
-    Forecast,
-    Question,
-    Score,
-)
+from predictions.models import AggregatePoint, Forecast, Question, Score
+from predictions.selectors.crowd import has_quorum, shown_points
 
 
 @dataclass(frozen=True)
@@ -69,8 +65,8 @@ class ForecastHistory:
 def forecast_histories(reader_id):
     """Every question the reader forecast, latest first, in three queries.
 
-    The crowd's history is shown only once a question has enough forecasters, as a
-    young question's crowd is hidden on its page (``FORECAST_REVEAL_MIN_FORECASTERS``).
+    The crowd's history is shown once the crowd has a quorum, as the question's page shows
+    it to a reader who forecast (predictions/selectors/crowd.py), from the days it had one.
     """
     by_question = defaultdict(list)
     for forecast in (
@@ -82,10 +78,11 @@ def forecast_histories(reader_id):
     shown = [
         forecasts[0].question.pk
         for forecasts in by_question.values()
-        if forecasts[0].question.forecasters >= settings.FORECAST_REVEAL_MIN_FORECASTERS
+        if has_quorum(forecasts[0].question.forecasters)
     ]
     crowds = defaultdict(list)
-    for point in AggregatePoint.objects.filter(question__in=shown).order_by("day"):
+    points = AggregatePoint.objects.filter(question__in=shown).order_by("day")
+    for point in shown_points(points):
         crowds[point.question_id].append(point)
     # A standing forecast on an unresolved question is the one the changes compare with.
     standings = {}
@@ -152,34 +149,67 @@ def track_record(reader_id):
     }
 
 
-def readers_sharing_an_origin():
-    """Readers who forecast a question from an address from which another reader forecast
-    it too: one person with several cookies can hedge every answer, and from here such
-    identities cannot be told apart, so none of them is ranked (the crowd counts them as
-    one; predictions/aggregation.py)."""
-    someone_else_there = Forecast.objects.filter(
-        question=OuterRef("question"), origin=OuterRef("origin")
-    ).exclude(reader_id=OuterRef("reader_id"))
-    return (
-        Forecast.objects.exclude(origin="").filter(Exists(someone_else_there)).values("reader_id")
-    )
+@dataclass(frozen=True)
+class Ranked:
+    """A reader on the leaderboard: their account's handle, how many of their questions
+    resolved, their mean scores, and the shrunk score they are ranked by."""
+
+    handle: str
+    questions: int
+    mean_brier: float
+    mean_log: float
+    ranking_score: float
+    mine: bool
 
 
-def leaderboard(limit=50):
-    """The best mean Brier scores; ``synthetic`` marks the demo readers, labelled on the page.
-    Readers who shared an address with another reader on a question are not ranked."""
-    return list(
-        Score.objects.exclude(reader_id__in=readers_sharing_an_origin())
+@dataclass(frozen=True)
+class Leaderboard:
+    rows: list[Ranked]
+    # The handle of the reader looking, when they have an account.
+    viewer_handle: str | None
+
+
+# scoring.ranking_score, in SQL, to order and cut the list in the database.
+RANKING_SCORE = ExpressionWrapper(
+    (Sum("brier") + Value(scoring.PRIOR_QUESTIONS * scoring.BASELINE_BRIER))
+    / (Count("pk") + Value(scoring.PRIOR_QUESTIONS)),
+    output_field=FloatField(),
+)
+
+
+def leaderboard(viewer=None, limit=50):
+    """Readers with an account and at least LEADERBOARD_MIN_RESOLVED scored questions, by
+    their ranking score (predictions/scoring.py: the mean Brier score shrunk toward the
+    baseline), in two queries: the ranking, and the handles of the ranked and of
+    ``viewer`` (a reader id). Without an account a person with many browsers cannot be
+    told from many people, so identities without one are not ranked."""
+    ranked = list(
+        Score.objects.filter(reader_id__in=Account.objects.values("reader_id"))
         .values("reader_id")
         .annotate(
             questions=Count("pk"),
             mean_brier=Avg("brier"),
             mean_log=Avg("log_score"),
-            synthetic=Q(reader_id__startswith=SYNTHETIC_READER_PREFIX),
+            ranking=RANKING_SCORE,
         )
         .filter(questions__gte=settings.LEADERBOARD_MIN_RESOLVED)
-        .order_by("mean_brier", "-questions")[:limit]
+        .order_by("ranking", "-questions", "reader_id")[:limit]
     )
+    handles = handles_for([row["reader_id"] for row in ranked] + ([viewer] if viewer else []))
+    rows = [
+        Ranked(
+            handle=handles[row["reader_id"]],
+            questions=row["questions"],
+            mean_brier=row["mean_brier"],
+            mean_log=row["mean_log"],
+            ranking_score=scoring.ranking_score(row["questions"], row["mean_brier"]),
+            mine=row["reader_id"] == viewer,
+        )
+        for row in ranked
+        # An account deleted between the two queries is ranked no more.
+        if row["reader_id"] in handles
+    ]
+    return Leaderboard(rows, handles.get(viewer))
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,9 @@ POINT_COLUMNS = ("forecasters", "median", "lower_quartile", "upper_quartile")
 TAKE_STALE_MARK = f"DELETE FROM {StaleAggregate._meta.db_table} WHERE question_id = %(question)s"
 
 # One row, however many forecasts: a withdrawal stands too (it ends the reader's
-# forecast) but adds no probability. A forecast the site made itself has no origin and
-# counts for its reader alone (ORIGIN_KEY; predictions/aggregation.py: one_per_origin).
+# forecast) but adds no probability. A forecast made by an account, or by the site
+# itself, has no origin and counts for its reader alone (ORIGIN_KEY;
+# predictions/aggregation.py: one_per_origin).
 ORIGIN_KEY = "COALESCE(NULLIF(origin, ''), 'reader:' || reader_id)"
 STANDING = f"""
 SELECT

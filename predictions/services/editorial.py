@@ -22,12 +22,16 @@ from predictions.models import (
     TopicInterest,
 )
 from predictions.services import crowd, settling
+from predictions.services import reads as reads_services
 
 
 @transaction.atomic
 def rebuild_topic_interest():
-    """Recompute every topic's interest and every tally from the raw reads."""
-    reads = Read.objects.values_list("article_id", "cast_at").iterator(chunk_size=10_000)
+    """Recompute which reads count (one per story and origin), then every topic's interest
+    and every tally from the counted reads."""
+    reads_services.recount_origins()
+    counted = Read.objects.filter(counted=True)
+    reads = counted.values_list("article_id", "cast_at").iterator(chunk_size=10_000)
     topics_of = defaultdict(list)
     for article_id, topic_id in Article.topics.through.objects.values_list(
         "article_id", "topic_id"
@@ -42,7 +46,7 @@ def rebuild_topic_interest():
         TopicInterest(topic_id=topic_id, amount=amount) for topic_id, amount in totals.items()
     )
     counts = defaultdict(lambda: defaultdict(int))
-    for article_id, choice in Read.objects.values_list("article_id", "choice").iterator(
+    for article_id, choice in counted.values_list("article_id", "choice").iterator(
         chunk_size=10_000
     ):
         counts[article_id][choice] += 1

@@ -13,6 +13,12 @@ needs. Two forecasts of one reader at the same moment (a double submit) meet at 
 one-standing-forecast constraint: the later insert does nothing and returns no row,
 and the statement runs again, which now ends the forecast that stood first.
 
+The forecast keeps its origin (core/origins.py), with which the crowd counts the
+forecasts of readers without an account from one address as one
+(predictions/aggregation.py); an account's forecasts keep none and count one per
+account: the statement looks the reader up among accounts itself. A forecast counts as
+it was made: one made before its reader had an account keeps its origin.
+
 Table and column names come from the models; every value is a parameter.
 """
 
@@ -20,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.models import Account
 from articles.models import story_cache_key
 from core import activity_purges
 from predictions import cache_keys
@@ -40,7 +47,9 @@ WITH ended AS (
 INSERT INTO {FORECASTS}
     (question_id, reader_id, probability, withdrawn, made_at, superseded_at, origin)
 SELECT %(question)s, %(reader)s, %(probability)s, false, COALESCE(done.until, %(now)s), NULL,
-    %(origin)s
+    CASE WHEN EXISTS (
+        SELECT 1 FROM {Account._meta.db_table} WHERE reader_id = %(reader)s
+    ) THEN '' ELSE %(origin)s END
 FROM (SELECT max(superseded_at) AS until FROM ended) AS done
 ON CONFLICT (question_id, reader_id) WHERE superseded_at IS NULL DO NOTHING
 RETURNING id, made_at
@@ -108,7 +117,8 @@ def submit_forecast(*, question, reader_id, probability, origin="", now=None):
     """A reader's new forecast: it ends their standing one, in one statement
     (predictions/services/forecasts.py); the crowd follows within a second
     (predictions/services/settling.py), so forecasts on one question never queue. ``origin`` is
-    where it came from (core/origins.py); the site's own forecasts have none."""
+    where it came from (core/origins.py), kept unless the reader has an account; the site's
+    own forecasts have none."""
     now = now or timezone.now()
     _check_open(question, now)
     Forecast._meta.get_field("probability").run_validators(probability)

@@ -34,7 +34,13 @@ document.addEventListener("DOMContentLoaded", function () {
     body.className = "markdown-preview__body";
     preview.appendChild(heading);
     preview.appendChild(body);
-    field.parentNode.appendChild(preview);
+    // Beside the text, above the writing aids the server drew there.
+    var aside = field.parentNode.querySelector(".markdown-aside");
+    if (aside) {
+      aside.insertBefore(preview, aside.firstChild);
+    } else {
+      field.insertAdjacentElement("afterend", preview);
+    }
 
     function showHtml(html) {
       // The server's output is sanitised by the same allowlist as the public page.
@@ -103,6 +109,12 @@ document.addEventListener("DOMContentLoaded", function () {
       clearTimeout(timer);
       timer = setTimeout(render, 400);
     });
+    // A glossary term chosen or dropped changes the links: Select2 announces it with
+    // jQuery's change event only.
+    var terms = document.getElementById("id_glossary_terms");
+    if (terms && window.django && window.django.jQuery) {
+      window.django.jQuery(terms).on("change", render);
+    }
     render();
   }
 

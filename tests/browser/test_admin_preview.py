@@ -19,7 +19,7 @@ def editor_on_the_story_form(page):
     with mock.patch.dict(os.environ, {"NEWSROOM_EDITOR_PASSWORD": "a-long-editor-password"}):
         call_command("create_editor", "editor", stdout=StringIO())
     log_in_in_browser(page, "editor", "a-long-editor-password", then=STORY_FORM)
-    return page.locator("#id_explanation ~ .markdown-preview .markdown-preview__body")
+    return page.locator("#id_explanation ~ .markdown-aside .markdown-preview__body")
 
 
 def test_the_markdown_preview_shows_sanitised_html_beside_the_field(page):
@@ -29,7 +29,7 @@ def test_the_markdown_preview_shows_sanitised_html_beside_the_field(page):
 
     assert preview.locator("h3").inner_text() == "Findings"
     assert preview.locator("script").count() == 0
-    assert page.locator("#id_technical ~ .markdown-preview").count() == 1
+    assert page.locator("#id_technical ~ .markdown-aside .markdown-preview").count() == 1
 
 
 def test_crafted_markdown_shows_the_servers_refusal_in_the_preview(page):

@@ -71,7 +71,7 @@ def test_the_second_editors_stale_save_is_refused_with_her_input_kept(newsroom):
     summary = bea.locator(".error-summary")
     summary.wait_for()
     said = summary.inner_text()
-    assert "This article was changed by alice at" in said
+    assert "This story was changed by alice at" in said
     assert "after you opened it: Headline." in said
     stored = Article.objects.get(pk=story.pk)
     assert (stored.headline, stored.dek) == ("Bees learn to count to five", STANDFIRST)

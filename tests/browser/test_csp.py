@@ -126,7 +126,7 @@ def test_the_admin_runs_without_csp_violations(editor_in_browser, fixture_conten
     assert page.input_value("#id_slug") == "a-headline-typed-by-an-editor"
     page.fill("#id_explanation", "Some **Markdown** with a [link](https://example.org).")
     # The preview renders it from the server, into the page, before the check.
-    page.locator("#id_explanation ~ .markdown-preview .markdown-preview__body strong").wait_for()
+    page.locator("#id_explanation ~ .markdown-aside .markdown-preview__body strong").wait_for()
     violations.assert_none("admin add article")
 
     article = Article.objects.published().first()

@@ -144,7 +144,8 @@ def unfold_the_header_menu(page):
         toggle.click()
 
 
-def test_forecasting_and_finding_it_in_the_track_record(reader):
+def test_forecasting_and_finding_it_in_the_track_record(reader, settings):
+    settings.CROWD_MIN_INDEPENDENT = 1  # the quorum: tests/predictions/test_signals_crowd.py
     page = reader
     page.goto(TSCM)
     forecast = page.locator("#forecast")
@@ -160,7 +161,7 @@ def test_forecasting_and_finding_it_in_the_track_record(reader):
     page.get_by_role("link", name="Your track record").click()
     page.wait_for_url("**/predictions/me/")
     main = page.locator("main")
-    assert "You appear as" in main.inner_text()
+    assert "On your own pages you are" in main.inner_text()
     standing = main.locator(".question-card:not(.my-history)", has_text="Tscm-based therapy")
     assert "Your forecast 40%" in standing.inner_text()
     assert main.get_by_role("link", name="Download your forecasts (CSV)").is_visible()

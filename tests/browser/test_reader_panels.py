@@ -64,10 +64,11 @@ def test_a_returning_reader_sees_their_own_read_on_the_shared_page(page, fixture
     )
 
 
-def test_a_reader_forecasts_sees_the_crowd_and_updates(page, fixture_content):
+def test_a_reader_forecasts_sees_the_crowd_and_updates(page, fixture_content, settings):
+    settings.CROWD_MIN_INDEPENDENT = 1  # the quorum: tests/predictions/test_signals_crowd.py
     page.goto(TSCM)
     forecast = page.locator("#forecast")
-    assert "appears once you forecast" in forecast.inner_text()
+    assert "The crowd shows once 1 independent forecaster has spoken" in forecast.inner_text()
 
     forecast.get_by_label("How likely is “yes”?").fill("30")
     forecast.get_by_role("button", name="Submit forecast").click()

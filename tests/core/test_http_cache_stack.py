@@ -123,6 +123,27 @@ def test_pages_about_one_reader_are_never_shared(cache_url):
     assert question.slug
 
 
+def test_a_readers_session_gets_the_shared_page_and_the_fetch_throttle(cache_url):
+    story = make_article()
+    url = cache_url + story.get_absolute_url()
+    session = {"Cookie": "sessionid=a-readers-or-a-forgers-session"}
+    everyone = fetch(url)
+
+    status, headers, body = fetch(url, headers=session)
+
+    assert (status, headers["X-Cache"], body) == (200, "hit", everyone[2])
+    crawl = [fetch(f"{cache_url}/?crawl={number}", headers=session)[0] for number in range(60)]
+    assert 429 in crawl
+
+
+def test_an_editors_marker_passes_to_the_app(cache_url):
+    url = cache_url + make_article().get_absolute_url()
+    marked = {"Cookie": "editor=1"}
+    fetch(url), fetch(url)
+
+    assert fetch(url, headers=marked)[1]["X-Cache"] == "miss"
+
+
 def client_answer_body(answer):
     return answer.split("\r\n\r\n", 1)[1]
 

@@ -1,5 +1,6 @@
-"""`make run`'s app, job runner and mail server under supervisord: killed, the app serves
-again by itself; mail sent to the server lands in the mail folder; Ctrl-C stops all."""
+"""`make run`'s app, job runner and mail server under supervisord: killed, the app and the
+job runner come back by themselves; mail sent to the server lands in the mail folder;
+Ctrl-C stops all."""
 
 import mailbox
 import os
@@ -29,7 +30,7 @@ def delivered(port, maildir):
     return [kept["Subject"] for kept in mailbox.Maildir(maildir)] == ["Your sign-in link"]
 
 
-def test_a_killed_app_is_started_again_and_an_interrupt_stops_everything(tmp_path):
+def test_a_killed_app_or_job_runner_is_started_again_and_an_interrupt_stops_everything(tmp_path):
     socket = tmp_path / "socket" / "gunicorn.sock"
     socket.parent.mkdir()
     mail_port, maildir = servers.free_port(), tmp_path / "mail"
@@ -48,16 +49,19 @@ def test_a_killed_app_is_started_again_and_an_interrupt_stops_everything(tmp_pat
         assert servers.wait_for(lambda: delivered(mail_port, maildir), SECONDS)
         background = [supervisor.pid("jobs"), supervisor.pid("mail")]
         assert None not in background
-        killed = supervisor.pid("gunicorn")
+        killed, killed_jobs = supervisor.pid("gunicorn"), supervisor.pid("jobs")
 
         os.killpg(killed, signal.SIGKILL)
+        os.kill(killed_jobs, signal.SIGKILL)
 
         assert servers.wait_for(
             lambda: (
                 supervisor.pid("gunicorn") not in (None, killed) and servers.answers(str(socket))
             )
         )
+        assert servers.wait_for(lambda: supervisor.pid("jobs") not in (None, killed_jobs))
         serving = supervisor.pid("gunicorn")
+        background = [supervisor.pid("jobs"), supervisor.pid("mail")]
         supervisord.send_signal(signal.SIGINT)
         assert supervisord.wait(timeout=SECONDS) == 0
         for pid in [serving, *background]:

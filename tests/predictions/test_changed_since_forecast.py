@@ -73,6 +73,7 @@ def test_track_record_shows_the_change_and_each_questions_forecast_history(clien
     services.submit_forecast(question=question, reader_id=READER, probability=50)
     # Other readers' forecasts, not modelled here, keep the crowd old enough to show.
     Question.objects.filter(pk=question.pk).update(forecasters=8)
+    AggregatePoint.objects.filter(question=question).update(forecasters=8)
     html = as_reader(client).get(reverse("predictions:track_record")).content.decode()
     assert "Your forecasts over time" in html
     # The standing forecast is today's, so the crowd is compared with today's median.

@@ -74,9 +74,12 @@ def test_fifty_readers_at_once_leave_exactly_fifty_reads(live_server, unlimited)
     topics = [make_topic(), make_topic()]
     article = make_article(topics=topics)
     url = live_server.url + f"/articles/{article.slug}/read/"
+    # Each at an address of their own (a story's reads from one address count as one).
     statuses = in_parallel(
         [
-            lambda i=i: post(url, {"choice": ReadChoice.values[i % 4]}, f"reader-{i}")
+            lambda i=i: post(
+                url, {"choice": ReadChoice.values[i % 4]}, f"reader-{i}", f"192.0.2.{i + 1}"
+            )
             for i in range(50)
         ]
     )

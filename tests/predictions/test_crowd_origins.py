@@ -1,13 +1,16 @@
-"""Identities are cheap, so the crowd counts addresses: forecasts from one network address
-count as one forecaster (core/origins.py, predictions/aggregation.py: one_per_origin)."""
+"""Identities without an account are cheap, so the crowd counts addresses: their forecasts
+from one network address count as one forecaster (core/origins.py,
+predictions/aggregation.py: one_per_origin); an account counts on its own."""
 
 import pytest
 from django.urls import reverse
 
 from core.origins import network_of, origin_of_address
-from predictions import consistency, services
-from predictions.models import Forecast, Question, Score
+from core.readers import COOKIE_NAME, signed_reader_cookie
+from predictions import consistency
+from predictions.models import Forecast, Question
 from tests.factories import make_question
+from tests.predictions.test_leaderboard import make_account
 
 pytestmark = pytest.mark.django_db
 
@@ -78,43 +81,44 @@ def test_the_stored_crowd_equals_the_one_rebuilt_from_raw_rows(client):
     assert Question.objects.get(pk=question.pk).forecasters == 2
 
 
-def test_eight_identities_hedging_three_questions_from_one_address_are_not_ranked(client, settings):
-    settings.LEADERBOARD_MIN_RESOLVED = 3
-    questions = [make_question() for _ in range(3)]
-    # Every combination of 99 and 1 on three questions: one identity is bound to be right.
-    for combination in range(8):
+def test_accounts_sharing_an_address_count_one_each(client):
+    """A university's readers with accounts each count, where cookies there count once."""
+    question = make_question()
+    accounts = [make_account() for _ in range(6)]
+    for account in accounts:
         client.cookies.clear()
-        for place, question in enumerate(questions):
-            probability = 99 if combination >> place & 1 else 1
-            response = client.post(
-                reverse("predictions:forecast", kwargs={"slug": question.slug}),
-                {"probability": str(probability)},
-                REMOTE_ADDR="198.51.100.7",
-            )
-            assert response.status_code == 302
-    for question in questions:
-        services.submit_forecast(
-            question=question, reader_id="honest", probability=70, origin="elsewhere"
+        client.cookies[COOKIE_NAME] = signed_reader_cookie(account.reader_id)
+        response = client.post(
+            reverse("predictions:forecast", kwargs={"slug": question.slug}),
+            {"probability": "70"},
+            REMOTE_ADDR="198.51.100.50",
         )
-        services.resolve_question(question=question, resolution="yes", note="")
+        assert response.status_code == 302
+    for _ in range(6):
+        forecast_from(client, question, "198.51.100.50", 10)
 
-    rows = client.get(reverse("predictions:leaderboard")).context["rows"]
+    question.refresh_from_db()
+    assert question.forecasters == 6 + 1
+    assert question.median == 70
+    origins = Forecast.objects.filter(reader_id__in=[a.reader_id for a in accounts])
+    assert set(origins.values_list("origin", flat=True)) == {""}
+    assert consistency.forecast_differences() == []
 
-    assert Score.objects.filter(brier__lt=0.001).exists()  # the lucky hedge scored perfectly
-    assert [row["reader_id"] for row in rows] == ["honest"]
-    html = client.get(reverse("predictions:leaderboard")).content.decode()
-    assert "from the same network address as another reader are not ranked" in html
 
+def test_a_forecast_counts_as_it_was_made_before_its_reader_had_an_account(client):
+    question = make_question()
+    forecast_from(client, question, "198.51.100.60", 30)
+    reader_id = client.cookies[COOKIE_NAME].value.split(":")[0]
+    forecast_from(client, question, "198.51.100.60", 50)
+    make_account(reader_id=reader_id)
 
-def test_a_reader_alone_at_their_address_is_ranked_wherever_they_forecast_from(client, settings):
-    settings.LEADERBOARD_MIN_RESOLVED = 2
-    questions = [make_question() for _ in range(2)]
-    for question, origin in zip(questions, ["home", "work"], strict=True):
-        services.submit_forecast(
-            question=question, reader_id="mover", probability=80, origin=origin
-        )
-        services.submit_forecast(question=question, reader_id="other", probability=60, origin="far")
-        services.resolve_question(question=question, resolution="yes", note="")
-
-    rows = client.get(reverse("predictions:leaderboard")).context["rows"]
-    assert {row["reader_id"] for row in rows} == {"mover", "other"}
+    question.refresh_from_db()
+    assert question.forecasters == 1  # the two cookies from one address, as made
+    client.cookies[COOKIE_NAME] = signed_reader_cookie(reader_id)
+    client.post(
+        reverse("predictions:forecast", kwargs={"slug": question.slug}),
+        {"probability": "30"},
+        REMOTE_ADDR="198.51.100.60",
+    )
+    question.refresh_from_db()
+    assert question.forecasters == 2  # the account's new forecast counts on its own

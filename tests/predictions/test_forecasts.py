@@ -36,7 +36,8 @@ def as_reader(client, reader_id):
     return client
 
 
-def test_a_reader_forecasts_and_sees_their_forecast_and_the_crowd(client):
+def test_a_reader_forecasts_and_sees_their_forecast_and_the_crowd(client, settings):
+    settings.CROWD_MIN_INDEPENDENT = 1  # the quorum: tests/predictions/test_signals_crowd.py
     question = make_question()
     response = client.post(forecast_url(question), {"probability": "35"})
 
@@ -112,6 +113,7 @@ def test_each_point_of_history_is_dated_by_the_question_s_newest_forecast():
 
 
 def test_the_crowd_is_hidden_until_the_reader_forecasts_or_enough_have(client, settings):
+    settings.CROWD_MIN_INDEPENDENT = 1
     settings.FORECAST_REVEAL_MIN_FORECASTERS = 3
     question = make_question()
     services.submit_forecast(question=question, reader_id="a", probability=60)
@@ -125,6 +127,7 @@ def test_the_crowd_is_hidden_until_the_reader_forecasts_or_enough_have(client, s
 
 
 def test_the_crowd_is_shown_once_the_question_closes(client, settings):
+    settings.CROWD_MIN_INDEPENDENT = 1
     settings.FORECAST_REVEAL_MIN_FORECASTERS = 100
     question = make_question()
     services.submit_forecast(question=question, reader_id="a", probability=60)
@@ -301,51 +304,6 @@ def test_a_new_reader_has_an_empty_track_record_and_no_cookie(client):
     response = client.get(reverse("predictions:track_record"))
     assert "You have not forecast yet" in response.content.decode()
     assert COOKIE_NAME not in response.cookies
-
-
-def test_leaderboard_lists_readers_with_enough_resolved_questions(client, settings):
-    settings.LEADERBOARD_MIN_RESOLVED = 2
-    questions = [make_question() for _ in range(2)]
-    for question in questions:
-        services.submit_forecast(question=question, reader_id="sharp", probability=90)
-        services.submit_forecast(question=question, reader_id="vague", probability=50)
-        services.resolve_question(question=question, resolution="yes", note="")
-    services.submit_forecast(question=make_question(), reader_id="newcomer", probability=90)
-
-    rows = client.get(reverse("predictions:leaderboard")).context["rows"]
-    assert [row["reader_id"] for row in rows] == ["sharp", "vague"]
-    html = client.get(reverse("predictions:leaderboard")).content.decode()
-    assert "sharp" not in html.replace(rows[0]["handle"], "")
-
-
-def test_leaderboard_labels_demo_forecasters_and_says_they_are_included(client, settings):
-    settings.LEADERBOARD_MIN_RESOLVED = 1
-    question = make_question()
-    services.submit_forecast(question=question, reader_id="demo-0001", probability=95)
-    services.submit_forecast(question=question, reader_id="real", probability=60)
-    services.resolve_question(question=question, resolution="yes", note="")
-
-    response = client.get(reverse("predictions:leaderboard"))
-
-    rows = {row["reader_id"]: row for row in response.context["rows"]}
-    assert rows["demo-0001"]["synthetic"] and not rows["real"]["synthetic"]
-    html = response.content.decode()
-    lede, table = html.split("<table", 1)
-    assert "Includes demo forecasters" in lede
-    demo_row, real_row = table.split("<tbody>", 1)[1].split("</tr>")[:2]
-    assert rows["demo-0001"]["handle"] in demo_row and 'class="badge badge--demo">demo<' in demo_row
-    assert rows["real"]["handle"] in real_row and "badge--demo" not in real_row
-
-
-def test_leaderboard_without_demo_forecasters_does_not_mention_them(client, settings):
-    settings.LEADERBOARD_MIN_RESOLVED = 1
-    question = make_question()
-    services.submit_forecast(question=question, reader_id="real", probability=60)
-    services.resolve_question(question=question, resolution="yes", note="")
-
-    html = client.get(reverse("predictions:leaderboard")).content.decode()
-
-    assert "demo" not in html.split("<main", 1)[1]
 
 
 def test_question_pages_list_open_closing_and_resolved(client):

@@ -134,8 +134,9 @@ def test_a_read_and_a_forecast_come_together_in_the_same_queries(
 
 
 def test_the_crowd_comes_where_the_readers_forecast_is_what_shows_it(
-    client, django_assert_num_queries
+    client, django_assert_num_queries, settings
 ):
+    settings.CROWD_MIN_INDEPENDENT = 1  # the quorum: tests/predictions/test_signals_crowd.py
     question = make_question(opens_at=timezone.now() - timedelta(days=5))
     for days in range(5):
         AggregatePoint.objects.create(

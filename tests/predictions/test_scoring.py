@@ -1,11 +1,20 @@
-"""Brier and log scores, averaged over the time each forecast stood, by hand."""
+"""Brier and log scores, averaged over the time each forecast stood, and the leaderboard's
+ranking score, by hand."""
 
 import math
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from predictions.scoring import Standing, brier, log_score, score_readers, time_averaged
+from predictions.scoring import (
+    BASELINE_BRIER,
+    Standing,
+    brier,
+    log_score,
+    ranking_score,
+    score_readers,
+    time_averaged,
+)
 
 OPENS = datetime(2025, 1, 1, tzinfo=UTC)
 CLOSES = OPENS + timedelta(days=100)
@@ -68,3 +77,12 @@ def test_each_reader_is_scored_on_their_own_forecasts():
     assert scores["changed"].final_probability == 40
     assert scores["withdrew"].brier == pytest.approx(0.16)
     assert scores["withdrew"].log_score == pytest.approx(math.log(0.6))
+
+
+def test_ranking_score_shrinks_a_short_record_toward_the_baseline():
+    assert ranking_score(0, 0.0) == BASELINE_BRIER
+    assert ranking_score(10, 0.05) == pytest.approx((10 * 0.05 + 10 * 0.25) / 20)
+    # A perfect record on three questions ranks behind a steady one on thirty.
+    assert ranking_score(3, 0.0) > ranking_score(30, 0.15)
+    # A long record counts almost in full.
+    assert ranking_score(10_000, 0.1) == pytest.approx(0.1, abs=1e-3)

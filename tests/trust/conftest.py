@@ -3,6 +3,7 @@
 import pytest
 
 from tests.factories import cite, make_article, make_criteria, make_meter, make_source
+from tests.trust.crossref_server import crossref_server  # noqa: F401  (a fixture)
 
 
 @pytest.fixture

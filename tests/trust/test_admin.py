@@ -106,7 +106,7 @@ def test_editor_adds_a_story_with_evidence_and_sees_the_computed_score(client, e
         ({"stage_value": "101"}, "less than or equal to 100"),
         ({"stage_value": "-3"}, "greater than or equal to 0"),
         ({"stage_value": ""}, "Give a value from 0 to 100."),
-        ({"doi": "doi:10.1038/nm.2446"}, "Enter a DOI such as"),
+        ({"doi": "nm.2446"}, "“nm.2446” is not a DOI: a DOI looks like 10.1038/nm.2446"),
         ({"url": "not a url"}, "Enter a valid URL."),
         ({"cited_source": False}, "This field is required."),
     ],

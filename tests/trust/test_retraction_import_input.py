@@ -8,15 +8,17 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.trust.test_retractions import notice, run_import, write_csv
-from trust.models import DOI_FORMAT, Citation
+from trust.models import DOI_FORMAT, Citation, WatchFinding
 
 pytestmark = pytest.mark.django_db
 
 MARKUP_DOI = '10.1000/x"><script>alert(1)</script>'
 
 
-def statuses(article):
-    return {c.doi: (c.status, c.status_url) for c in article.citations.all()}
+def queued(article):
+    """{cited DOI: (kind, notice link)} of the findings the import queued for the story."""
+    findings = WatchFinding.objects.filter(citation__article=article)
+    return {f.citation.doi: (f.kind, f.notice_url) for f in findings}
 
 
 @pytest.mark.parametrize(
@@ -50,16 +52,14 @@ def test_a_doi_with_markup_is_reported_and_never_stored_as_a_link(tmp_path, clie
     )
     out, err = run_import(path)
 
-    assert statuses(story) == {
-        "10.1000/big.1": ("standing", ""),
-        "10.1000/small.2": ("corrected", "https://doi.org/10.1000/n.3"),
-    }
-    assert "updated 1 citation, 0 already up to date; 2 rows skipped." in out
+    assert queued(story) == {"10.1000/small.2": ("correction", "https://doi.org/10.1000/n.3")}
+    assert "queued 1 finding for the editors, 0 already known; 2 rows skipped." in out
     assert err.splitlines() == [
         'Skipped line 2: RetractionDOI “10.1000/x"><script>alert(1)</script>” is not a DOI',
         'Skipped line 3: OriginalPaperDOI “10.1000/x"><script>alert(1)</script>” is not a DOI',
     ]
     assert "<script>" not in client.get(story.get_absolute_url()).content.decode()
+    assert not WatchFinding.objects.filter(notice_doi__contains="<").exists()
 
 
 def test_an_oversized_field_skips_its_row_and_the_rest_is_imported(tmp_path, story):
@@ -75,11 +75,8 @@ def test_an_oversized_field_skips_its_row_and_the_rest_is_imported(tmp_path, sto
     )
     out, err = run_import(path)
 
-    assert statuses(story) == {
-        "10.1000/big.1": ("standing", ""),
-        "10.1000/small.2": ("concern", ""),
-    }
-    assert "updated 1 citation, 0 already up to date; 2 rows skipped." in out
+    assert queued(story) == {"10.1000/small.2": ("concern", "")}
+    assert "queued 1 finding for the editors, 0 already known; 2 rows skipped." in out
     assert err.splitlines() == [
         "Skipped line 2: the Notes field is 200,000 characters long; the limit is 20,000",
         "Skipped line 203: the date “the seventh of November” is not M/D/YYYY or YYYY-MM-DD",

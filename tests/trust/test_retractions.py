@@ -1,14 +1,17 @@
-"""Retracted, corrected and concerning citations: the rule, the notices, the import."""
+"""Retracted, corrected and concerning citations: the rule, the notices, and the import
+of Retraction Watch's CSV into the editors' queue (trust/watch.py)."""
 
 import csv
+from datetime import date
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from trust import rubric, services
-from trust.models import Citation, ScoreChange
+from trust import rubric, services, watch
+from trust.models import Citation, ScoreChange, WatchFinding
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +103,20 @@ def run_import(path):
     return out.getvalue(), err.getvalue()
 
 
-def test_import_marks_citations_by_doi_and_reports_bad_rows(tmp_path, client, story):
+def findings_of(article):
+    """{cited DOI: (kind, notice date, notice link, state)} of the story's findings."""
+    return {
+        finding.citation.doi: (
+            finding.kind,
+            str(finding.notice_date),
+            finding.notice_url,
+            finding.state,
+        )
+        for finding in WatchFinding.objects.filter(citation__article=article)
+    }
+
+
+def test_import_queues_notices_by_doi_for_the_editors_and_reports_bad_rows(tmp_path, client, story):
     path = write_csv(
         tmp_path / "retraction_watch.csv",
         [
@@ -119,24 +135,86 @@ def test_import_marks_citations_by_doi_and_reports_bad_rows(tmp_path, client, st
             notice("10.1000/y", "Withdrawal", "1/1/2020 0:00"),
         ],
     )
+    before = client.get(story.get_absolute_url()).content
     out, err = run_import(path)
 
-    big, small = story.citations.order_by("position")
-    assert (big.status, str(big.status_date)) == ("retracted", "2023-11-07")
-    assert big.status_note.startswith("Retraction notice of 7 November 2023: Concerns/Issues"), (
-        big.status_note
+    assert findings_of(story) == {
+        "10.1000/big.1": (
+            "retraction",
+            "2023-11-07",
+            "https://doi.org/10.1000/notice.9",
+            "pending",
+        ),
+        # The latest notice of that DOI counts.
+        "10.1000/small.2": ("concern", "2024-01-15", "", "pending"),
+    }
+    big = WatchFinding.objects.get(citation__doi="10.1000/big.1")
+    assert big.record_source == "Retraction Watch (CSV)"
+    assert big.detail == (
+        "Retraction notice of 7 November 2023: Concerns/Issues About Data; "
+        "Investigation by Journal/Publisher"
     )
-    assert big.status_url == "https://doi.org/10.1000/notice.9"
-    assert small.status == "concern"  # the latest notice of that DOI counts
-    assert "updated 2 citations, 0 already up to date; 3 rows skipped" in out
+    assert "queued 2 findings for the editors, 0 already known; 3 rows skipped" in out
     assert "Skipped line 6: no usable DOI" in err
     assert "Skipped line 7: the date “the seventh of November” is not" in err
     assert "Skipped line 8: unknown RetractionNature “Withdrawal”" in err
     assert "Traceback" not in err
-    latest = ScoreChange.objects.filter(article=story).latest("changed_at")
-    assert "in the Retraction Watch database" in latest.reason
+    # Nothing readers see moves until an editor accepts.
+    assert set(Citation.objects.values_list("status", flat=True)) == {"standing"}
+    assert ScoreChange.objects.filter(article=story).count() == 1
+    assert client.get(story.get_absolute_url()).content == before
 
-    assert "updated 0 citations, 2 already up to date" in run_import(path)[0]
+    assert "queued 0 findings for the editors, 2 already known" in run_import(path)[0]
+
+
+def test_an_accepted_notice_from_the_csv_reads_as_the_import_wrote_it(tmp_path, story):
+    run_import(
+        write_csv(
+            tmp_path / "rw.csv",
+            [
+                notice(
+                    "10.1000/big.1",
+                    "Retraction",
+                    "2023-11-07",
+                    Reason="+Concerns/Issues About Data;",
+                    RetractionDOI="10.1000/notice.9",
+                )
+            ],
+        )
+    )
+    editor = User.objects.create_user("desk", is_staff=True)
+    watch.accept(finding=WatchFinding.objects.get(), editor=editor)
+
+    big = story.citations.get(doi="10.1000/big.1")
+    assert (big.status, str(big.status_date)) == ("retracted", "2023-11-07")
+    assert big.status_note == "Retraction notice of 7 November 2023: Concerns/Issues About Data"
+    assert big.status_url == "https://doi.org/10.1000/notice.9"
+    assert score_of(story) == 50
+    latest = ScoreChange.objects.filter(article=story).latest("changed_at")
+    assert latest.reason == (
+        "Retraction notice of 7 November 2023: Concerns/Issues About Data. Accepted by an "
+        "editor from the citation watch; the record: Retraction Watch (CSV), notice "
+        "10.1000/notice.9."
+    )
+
+
+def test_a_reinstatement_is_news_only_for_a_work_marked_retracted(tmp_path, story):
+    path = write_csv(
+        tmp_path / "rw.csv",
+        [
+            notice("10.1000/big.1", "Retraction", "2020-01-01"),
+            notice("10.1000/big.1", "Reinstatement", "2021-06-01"),
+            notice("10.1000/small.2", "Reinstatement", "2021-06-01"),
+        ],
+    )
+    mark(story, "The big trial", "retracted", notice_date=date(2020, 1, 1))
+    assert "queued 1 finding for the editors, 1 already known" in run_import(path)[0]
+    reinstated = WatchFinding.objects.get()
+    assert (reinstated.citation.doi, reinstated.kind) == ("10.1000/big.1", "reinstatement")
+
+    watch.accept(finding=reinstated, editor=User.objects.create_user("desk", is_staff=True))
+    assert story.citations.get(doi="10.1000/big.1").status == "standing"
+    assert score_of(story) == 60
 
 
 def test_import_refuses_a_file_that_is_not_a_retraction_watch_csv(tmp_path, story):
@@ -150,3 +228,4 @@ def test_import_refuses_a_file_that_is_not_a_retraction_watch_csv(tmp_path, stor
     with pytest.raises(CommandError, match="not a readable UTF-8 CSV"):
         run_import(binary)
     assert set(Citation.objects.values_list("status", flat=True)) == {"standing"}
+    assert not WatchFinding.objects.exists()

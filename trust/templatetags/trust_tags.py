@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from core import charts
 from core.jsonld import jsonld_script
-from trust import selectors
+from trust import selectors, study_labels, study_rubric
+from trust.models import Citation
 
 register = template.Library()
 
@@ -38,7 +39,37 @@ def time_horizon(article):
 
 @register.inclusion_tag("trust/components/source_list.html")
 def source_list(article):
-    return {"citations": selectors.citations(article)}
+    """The story's sources, each with the labels that describe it as a study, and what
+    the labels used here mean."""
+    cited = [(citation, study_labels.labels(citation)) for citation in selectors.citations(article)]
+    return {
+        "cited": cited,
+        "glossary": study_labels.glossary(labels for _, labels in cited),
+    }
+
+
+@register.inclusion_tag("trust/components/study_rule.html")
+def study_rule():
+    """The methodology page's list of study designs, strongest first, and the study rule's
+    table."""
+    ranked = sorted(
+        Citation.Design.choices, key=lambda choice: -(study_rubric.best_value(choice[0]) or -1)
+    )
+    designs = [
+        {
+            "name": label,
+            "short": study_labels.DESIGNS[code][0],
+            "meaning": study_labels.DESIGNS[code][1],
+            "values": study_labels.values_by_size(study_rubric.DESIGN_VALUES.get(code, ())),
+        }
+        for code, label in ranked
+    ]
+    return {
+        "designs": designs,
+        "terms": study_labels.every_term(),
+        "discount": study_rubric.UNREVIEWED_DISCOUNT,
+        "tolerance": study_rubric.STUDY_TOLERANCE,
+    }
 
 
 @register.inclusion_tag("trust/components/score_history.html")

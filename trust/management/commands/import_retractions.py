@@ -1,12 +1,15 @@
-"""manage.py import_retractions FILE: publishers' notices from a Retraction Watch CSV.
+"""manage.py import_retractions FILE: publishers' notices from a Retraction Watch CSV,
+for the editors' queue.
 
 The Retraction Watch database (published by Crossref) is a CSV with a row per notice;
 the columns read here are OriginalPaperDOI, RetractionNature, RetractionDate,
 RetractionDOI and Reason. Rows are matched to citations by DOI (case does not
-matter). Where one DOI has several notices, the latest counts. A bad row (a DOI that
-is not one by trust.models.DOI_FORMAT, an unknown nature, a bad date, a field longer
-than MAX_FIELD_LENGTH) is reported with its first line number and skipped; the rest of
-the file is imported and nothing stored is lost.
+matter). Where one DOI has several notices, the latest counts. Each notice that is news
+for a citation becomes a pending finding of the citation watch (trust/watch.py), which
+an editor accepts or dismisses: the import itself changes nothing readers see. A bad
+row (a DOI that is not one by trust.models.DOI_FORMAT, an unknown nature, a bad date, a
+field longer than MAX_FIELD_LENGTH) is reported with its first line number and skipped;
+the rest of the file is imported and nothing stored is lost.
 """
 
 import csv
@@ -15,16 +18,17 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
-from trust import services
-from trust.models import DOI_FORMAT, Citation
+from trust import watch
+from trust.models import DOI_FORMAT, Citation, WatchFinding
 
 REQUIRED_COLUMNS = ["OriginalPaperDOI", "RetractionNature", "RetractionDate"]
 NATURES = {
-    "retraction": Citation.Status.RETRACTED,
-    "expression of concern": Citation.Status.CONCERN,
-    "correction": Citation.Status.CORRECTED,
-    "reinstatement": Citation.Status.STANDING,
+    "retraction": WatchFinding.Kind.RETRACTION,
+    "expression of concern": WatchFinding.Kind.CONCERN,
+    "correction": WatchFinding.Kind.CORRECTION,
+    "reinstatement": WatchFinding.Kind.REINSTATEMENT,
 }
 DATE_FORMATS = ["%m/%d/%Y %H:%M", "%m/%d/%Y", "%Y-%m-%d"]
 DOI_PREFIXES = ["https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"]
@@ -122,7 +126,7 @@ def _row_problem(row):
 
 
 def read_notices(lines):
-    """{doi: (date, status, row)} for the latest notice of each DOI, and [(line, problem)]."""
+    """{doi: (date, kind, row)} for the latest notice of each DOI, and [(line, problem)]."""
     with _long_fields():
         reader = csv.reader(lines)
         header = next(reader, None) or []
@@ -149,8 +153,28 @@ def read_notices(lines):
     return notices, problems
 
 
+def notice_of(date, kind, row):
+    """The watch's notice for a row: its nature and date, and Retraction Watch's reasons."""
+    label = row["RetractionNature"].strip().capitalize()
+    why = "; ".join(
+        part.strip().lstrip("+") for part in (row.get("Reason") or "").split(";") if part.strip()
+    )
+    detail = f"{label} notice of {watch.day(date)}" + (f": {why}" if why else "")
+    notice_doi = normal_doi(row.get("RetractionDOI") or "")  # checked by _row_problem
+    return watch.Notice(
+        kind=kind,
+        notice_doi="" if notice_doi in NO_DOI else notice_doi,
+        notice_date=date,
+        record_source=watch.RECORD_RETRACTION_WATCH_CSV,
+        detail=detail,
+    )
+
+
 class Command(BaseCommand):
-    help = "Mark cited works retracted, corrected or under concern from a Retraction Watch CSV."
+    help = (
+        "Queue Retraction Watch's notices on cited works (a CSV) for the editors, who "
+        "accept or dismiss each in the admin's citation watch."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="The CSV file (UTF-8), as Crossref publishes it.")
@@ -163,45 +187,20 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from error
         except (UnicodeDecodeError, csv.Error) as error:
             raise CommandError(f"{file} is not a readable UTF-8 CSV file: {error}.") from error
-        updated = unchanged = 0
-        for citation in Citation.objects.exclude(doi="").select_related("article"):
-            found = notices.get(normal_doi(citation.doi))
-            if found is None:
-                continue
-            date, status, row = found
-            label = row["RetractionNature"].strip().capitalize()
-            why = "; ".join(
-                part.strip().lstrip("+")
-                for part in (row.get("Reason") or "").split(";")
-                if part.strip()
-            )
-            day = f"{date.day} {date:%B %Y}"
-            reason = f"{label} notice of {day} in the Retraction Watch database"
-            try:
-                changed = services.mark_citation(
-                    citation=citation,
-                    status=status,
-                    notice_date=date,
-                    note=f"{label} notice of {day}" + (f": {why}" if why else ""),
-                    url=_notice_url(row),
-                    reason=reason,
-                )
-            except ValidationError as error:
-                problems.append((0, f"citation “{citation}”: {'; '.join(error.messages)}"))
-                continue
-            updated += changed
-            unchanged += not changed
+        queued = known = 0
+        with transaction.atomic():
+            for citation in Citation.objects.exclude(doi=""):
+                found = notices.get(normal_doi(citation.doi))
+                if found is None:
+                    continue
+                finding = watch.record(citation, notice_of(*found))
+                queued += finding is not None
+                known += finding is None
         for line, problem in problems:
-            where = f"line {line}" if line else "not applied"
-            self.stderr.write(f"Skipped {where}: {problem}")
+            self.stderr.write(f"Skipped line {line}: {problem}")
         self.stdout.write(
             f"Read {len(notices)} DOI{'s' if len(notices) != 1 else ''} with notices; "
-            f"updated {updated} citation{'s' if updated != 1 else ''}, "
-            f"{unchanged} already up to date; {len(problems)} row"
+            f"queued {queued} finding{'s' if queued != 1 else ''} for the editors, "
+            f"{known} already known; {len(problems)} row"
             f"{'s' if len(problems) != 1 else ''} skipped."
         )
-
-
-def _notice_url(row):
-    doi = normal_doi(row.get("RetractionDOI") or "")
-    return "" if doi in NO_DOI else f"https://doi.org/{doi}"  # checked by _row_problem

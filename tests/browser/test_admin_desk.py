@@ -1,0 +1,158 @@
+"""The desk in headless Chromium, at a phone's size and a desk's, light and dark: meter
+rows that sit together on a phone, writing aids that follow the glossary terms chosen on
+the form, and a story's history compared and a version restored, with axe-core finding
+nothing on any of those pages."""
+
+import os
+from io import StringIO
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from articles.models import Article
+from tests.admin_forms import log_in_in_browser, recreate_editors_group
+from tests.browser.test_accessibility import axe_violations, describe
+from tests.browser.test_admin_layout import sideways_overflow, wait_for_autocompletes
+from tests.factories import (
+    cite,
+    make_article,
+    make_criteria,
+    make_meter,
+    make_question,
+    make_source,
+    make_term,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-editor-password"
+PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1366, "height": 900}
+SIZES = {"phone": PHONE, "desk": DESK}
+FIRST = (
+    "### What happened\n\nQuantum dots in a solar cell turned four photons in ten into "
+    "current.\n\n### Why it matters\n\nCells made this way could be printed like ink."
+)
+
+
+@pytest.fixture
+def desk(browser, live_server):
+    """A story with its evidence and question, edited once since it was written, and a way
+    to open an editor's browser at a size, in a colour scheme, with or without scripts."""
+    recreate_editors_group()
+    with mock.patch.dict(os.environ, {"NEWSROOM_EDITOR_PASSWORD": PASSWORD}):
+        call_command("create_editor", "editor", stdout=StringIO())
+    make_term(term="Quantum dot", slug="quantum-dot", aliases="quantum dots")
+    story = make_article(headline="Printed solar cells pass 40 %", explanation=FIRST)
+    cite(story, make_source(criteria=make_criteria(), meets=[]), note="The paper.")
+    make_meter(story, values=[45, None], weights=[60, 40])
+    make_question(story)
+    story.headline = "Printed solar cells pass 41 %"
+    story.explanation = FIRST.replace("four photons in ten", "four in every ten photons")
+    story.save()
+    contexts = []
+
+    def open_page(size="desk", scheme="light", *, javascript=True):
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport=SIZES[size],
+            color_scheme=scheme,
+            java_script_enabled=javascript,
+        )
+        contexts.append(context)
+        page = context.new_page()
+        log_in_in_browser(page, "editor", PASSWORD)
+        return page
+
+    yield open_page, story
+    for context in contexts:
+        context.close()
+
+
+def change_path(story):
+    return f"/admin/articles/article/{story.pk}/change/"
+
+
+def test_a_meter_rows_fields_sit_together_on_a_phone(desk):
+    open_page, story = desk
+    page = open_page("phone")
+    page.goto(change_path(story))
+    picker = page.locator("#id_component_scores-0-component").bounding_box()
+    value = page.locator("label[for=id_component_scores-0-value]").bounding_box()
+    weight = page.locator("label[for=id_component_scores-0-weight]").bounding_box()
+    value_box = page.locator("#id_component_scores-0-value").bounding_box()
+
+    assert value["y"] - (picker["y"] + picker["height"]) < 40
+    assert weight["y"] - (value_box["y"] + value_box["height"]) < 60  # its help text between
+    view = page.locator("#view_id_component_scores-0-component").bounding_box()
+    assert view["x"] + view["width"] <= PHONE["width"]
+    assert sideways_overflow(page) <= 0
+
+
+def test_a_glossary_term_chosen_on_the_form_clears_the_writing_aids_flag(desk):
+    open_page, story = desk
+    page = open_page()
+    page.goto(change_path(story))
+    aids = page.locator(".writing-aids[data-section=explanation]")
+    assert "not listed on the story: Quantum dot" in aids.inner_text()
+    wait_for_autocompletes(page)
+
+    page.locator("#id_glossary_terms + .select2 .select2-search__field").fill("Quantum")
+    page.locator(".select2-results__option", has_text="Quantum dot").click()
+
+    expect(aids).not_to_contain_text("not listed")
+    assert "Writing aids — for a general reader" in aids.inner_text()
+    # Dropped again, before any save: flagged again.
+    page.locator("#id_glossary_terms + .select2 .select2-selection__choice__remove").click()
+    page.keyboard.press("Escape")
+    aids.get_by_text("not listed on the story").wait_for()
+
+
+@pytest.mark.parametrize("size", ["phone", "desk"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_version_is_compared_then_restored_with_a_reason(desk, size, scheme):
+    open_page, story = desk
+    page = open_page(size, scheme)
+    found = {}
+
+    page.goto(f"/admin/articles/article/{story.pk}/history/")
+    found["history"] = axe_violations(page)
+    page.get_by_role("link", name="Compare two versions").click()
+    diff = page.locator(".history-diff__passage--changed")
+    assert diff.locator("ins").text_content() == "added: in every ten"
+    assert diff.locator("del").text_content() == "removed: in ten"
+    assert sideways_overflow(page) <= 0
+    found["compare"] = axe_violations(page)
+
+    page.get_by_role("link", name="Restore the older version").click()
+    page.get_by_label("Why restore this version").wait_for()
+    assert sideways_overflow(page) <= 0
+    found["restore"] = axe_violations(page)
+    page.get_by_role("button", name="Restore this version").click()  # no reason yet
+    page.locator(".errorlist").wait_for()
+    found["restore without a reason"] = axe_violations(page)
+    page.get_by_label("Why restore this version").fill("The 41 % was a misreading.")
+    page.get_by_role("button", name="Restore this version").click()
+
+    page.wait_for_url(f"**{change_path(story)}")
+    assert "Restored the version of" in page.locator(".messagelist").inner_text()
+    restored = Article.objects.get(pk=story.pk)
+    assert restored.headline == "Printed solar cells pass 40 %" and restored.explanation == FIRST
+    assert restored.status == "published"
+    found = {f"{name} [{size}, {scheme}]": v for name, v in found.items() if v}
+    assert not found, f"axe found violations:\n{describe(found)}"
+
+
+def test_a_version_is_restored_without_javascript(desk):
+    open_page, story = desk
+    page = open_page("phone", javascript=False)
+    oldest = story.history.order_by("history_date").first()
+    page.goto(f"/admin/articles/article/{story.pk}/history/")
+    page.get_by_role("link", name=f"Restore the version of {oldest.history_date:%-d %b %Y}").click()
+    page.get_by_label("Why restore this version").fill("Back to the first count.")
+    page.get_by_role("button", name="Restore this version").click()
+    page.wait_for_url(f"**{change_path(story)}")
+    assert Article.objects.get(pk=story.pk).headline == "Printed solar cells pass 40 %"
+    assert story.history.first().history_change_reason.endswith("Back to the first count.")
