@@ -71,7 +71,11 @@ def test_an_address_of_another_account_is_refused():
     assert Account.objects.get(handle="alan").email == ""
 
 
-@pytest.mark.parametrize("token", ["nonsense", "a:b:c", signing.dumps({"account": 1}, salt="x")])
+@pytest.mark.parametrize(
+    "token",
+    ["nonsense", "a:b:c", signing.dumps({"account": 1}, salt="x")],
+    ids=["nonsense", "colons", "signed-for-something-else"],
+)
 def test_a_forged_link_is_a_400_with_a_sentence(client, token):
     for name in ("accounts:email_verify", "accounts:sign_in_link"):
         response = client.get(reverse(name, args=[token]))
