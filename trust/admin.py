@@ -232,7 +232,7 @@ class ComponentScoreInline(NoDeleteFromPickersMixin, admin.StackedInline):
     verbose_name_plural = "Reality meter: components (weights sum to 100)"
 
 
-class FalsifiableStatementInline(admin.TabularInline):
+class FalsifiableStatementInline(admin.StackedInline):
     model = FalsifiableStatement
     form = FalsifiableStatementForm
     formset = FalsifiableStatementFormSet

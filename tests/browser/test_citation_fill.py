@@ -6,6 +6,7 @@ nothing on the filled form, light and dark."""
 
 import pytest
 from django.contrib.auth.models import Group, User
+from playwright.sync_api import expect
 
 from core.editors import EDITORS_GROUP
 from tests.admin_forms import app_code, enrol, recreate_editors_group
@@ -159,7 +160,8 @@ def test_a_journal_with_no_source_offers_the_source_form_filled(desk):
     for note in popup.locator("textarea[name$='-note']:visible").all():
         note.fill("Not assessed yet.")
     popup.locator("input[name=_save]").click()
-    page.wait_for_function("document.getElementById('id_citations-0-source').value !== ''")
+    # Polled from here: the page's CSP refuses the eval a polling wait_for_function uses.
+    expect(page.locator("#id_citations-0-source")).not_to_have_value("")
     added = Source.objects.get(name="bioRxiv")
     assert page.locator("#id_citations-0-source").input_value() == str(added.pk)
 

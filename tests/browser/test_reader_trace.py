@@ -94,6 +94,12 @@ def assert_the_readers_own_choices(page):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
+@pytest.fixture(autouse=True)
+def one_forecaster_makes_a_crowd(settings):
+    """These journeys follow one reader, whose forecast is the whole crowd."""
+    settings.CROWD_MIN_INDEPENDENT = 1
+
+
 @pytest.mark.parametrize("size", VIEWPORTS)
 def test_with_javascript_a_returning_reader_sees_and_changes_their_choices(
     browser, live_server, returning_reader, size
