@@ -187,10 +187,13 @@ def admin_login(client, username, password, *, code="", next_url="/admin/", **ex
     )
 
 
-def log_in_in_browser(page, username, password, *, then="/admin/"):
-    """Log ``username`` in through the admin's form in a Playwright page, landing on ``then``."""
+def log_in_in_browser(page, username, password, *, then="/admin/", code=None):
+    """Log ``username`` in through the admin's form in a Playwright page, landing on ``then``
+    (with ``code`` from their authenticator app, when they have enrolled one)."""
     page.goto(f"/admin/login/?next={then}")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
+    if code is not None:
+        page.get_by_label("Code from your authenticator app").fill(code)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"**{then}")

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from core.editors import EDITORS_GROUP
-from tests.admin_forms import app_code, enrol, recreate_editors_group
+from tests.admin_forms import app_code, enrol, log_in_in_browser, recreate_editors_group
 from tests.browser.test_accessibility import axe_violations, describe
 from tests.browser.test_admin_layout import wait_for_autocompletes
 from tests.factories import make_criteria, make_source
@@ -51,12 +51,7 @@ def desk(browser, live_server, crossref_server):  # noqa: F811
         )
         contexts.append(context)
         page = context.new_page()
-        page.goto(f"/admin/login/?next={ADD_STORY}")
-        page.get_by_label("Username").fill("ada")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_label("Code from your authenticator app").fill(app_code(secret))
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(f"**{ADD_STORY}")
+        log_in_in_browser(page, "ada", PASSWORD, then=ADD_STORY, code=app_code(secret))
         return page
 
     yield open_form, nature

@@ -136,11 +136,16 @@ def test_a_readers_session_gets_the_shared_page_and_the_fetch_throttle(cache_url
     assert 429 in crawl
 
 
-def test_an_editors_marker_passes_to_the_app(cache_url):
+def test_an_editors_marker_passes_to_the_app_and_changes_nobody_elses_page(cache_url):
     url = cache_url + make_article().get_absolute_url()
-    marked = {"Cookie": "editor=1"}
-    fetch(url), fetch(url)
+    marked = {"Cookie": "editor=1; sessionid=forged", "X-Forwarded-Host": "evil.example"}
 
+    forged = fetch(url, headers=marked)
+    first, second = fetch(url), fetch(url)
+
+    assert forged[1]["X-Cache"] == "miss"  # passed to the app, and not stored
+    assert first[1]["X-Cache"] == "miss" and second[1]["X-Cache"] == "hit"
+    assert first[2] == second[2] and "evil.example" not in second[2]
     assert fetch(url, headers=marked)[1]["X-Cache"] == "miss"
 
 
