@@ -4,11 +4,14 @@ so that an editor knows before saving that the save will be refused, and why.
 
 The note is drawn with the form, which marks its editor present, and refreshed by
 js/admin_presence.js through ``presence_view``: every REFRESH_SECONDS it marks the editor
-again and sends the version the form was loaded from, which is compared with the stored
-one as a save would compare it (mixin.py), without locking anything. Saving the form
-takes the mark away (unless its editor goes on editing); a form closed without saving
-leaves a mark that expires by itself.
+again, saying when the form was drawn (so that a refresh from a form already saved and
+left cannot mark its editor again), and sends the version the form was loaded from,
+which is compared with the stored one as a save would compare it (mixin.py), without
+locking anything. Saving the form takes the mark away (unless its editor goes on
+editing); a form closed without saving leaves a mark that expires by itself.
 """
+
+import math
 
 from django import forms
 from django.contrib.admin.utils import unquote
@@ -16,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.http import JsonResponse
 from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.admin_concurrency import edits, presence
@@ -23,10 +27,20 @@ from core.admin_concurrency.mixin import ChangeFormCheck
 from core.admin_concurrency.versions import VERSION_FIELD
 
 
-def _others(request, obj):
-    """Mark the editor of ``request`` present on ``obj``; the other editors present, each
-    with their name and since when."""
-    marks = presence.mark(presence.subject_of(obj), request.user.pk)
+def _drawn(request):
+    """When the form refreshing its mark was drawn (a timestamp it was given), or None if
+    it does not say."""
+    try:
+        drawn = float(request.POST.get("drawn", ""))
+    except ValueError:
+        return None
+    return drawn if math.isfinite(drawn) else None
+
+
+def _others(request, obj, drawn=None):
+    """Mark the editor of ``request`` present on ``obj`` from a form drawn at ``drawn``;
+    the other editors present, each with their name and since when."""
+    marks = presence.mark(presence.subject_of(obj), request.user.pk, drawn)
     others = [mark for mark in marks if mark.user_id != request.user.pk]
     users = get_user_model().objects.in_bulk([mark.user_id for mark in others])
     return [
@@ -59,6 +73,7 @@ class PresenceMixin:
             context["presence"] = {
                 "url": reverse(name, args=[obj.pk]),
                 "refresh": presence.REFRESH_SECONDS,
+                "drawn": repr(timezone.now().timestamp()),
                 "others": _others(request, obj),
             }
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -76,7 +91,8 @@ class PresenceMixin:
             return JsonResponse({"error": "No such object."}, status=404)
         if not self.has_change_permission(request, obj):
             return JsonResponse({"error": "Not allowed."}, status=403)
-        note = {"others": _others(request, obj), "stale": self.saved_since(request, obj)}
+        others = _others(request, obj, _drawn(request))
+        note = {"others": others, "stale": self.saved_since(request, obj)}
         return JsonResponse({"html": render_to_string("admin/includes/presence_note.html", note)})
 
     def saved_since(self, request, obj):

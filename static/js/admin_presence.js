@@ -17,6 +17,7 @@ document.addEventListener("DOMContentLoaded", function () {
   function fields() {
     var data = new FormData();
     data.append("csrfmiddlewaretoken", csrf ? csrf.value : "");
+    data.append("drawn", note.dataset.drawn || "");
     var version = form && form.querySelector("input[name=loaded_version]");
     if (version) {
       data.append("loaded_version", version.value);
@@ -25,6 +26,9 @@ document.addEventListener("DOMContentLoaded", function () {
   }
 
   function refresh() {
+    if (closed) {
+      return;
+    }
     fetch(note.dataset.url, {
       method: "POST",
       body: fields(),
@@ -43,6 +47,13 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
 
+  var closed = false;
+  if (form) {
+    // Saving closes the form: no more refreshes from it.
+    form.addEventListener("submit", function () {
+      closed = true;
+    });
+  }
   setInterval(refresh, seconds * 1000);
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible") {

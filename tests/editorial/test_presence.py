@@ -98,6 +98,22 @@ def test_saving_and_leaving_the_form_takes_the_mark_away(client, editor, alice, 
     assert "Also open by" not in note(alice, story)
 
 
+def test_a_refresh_arriving_after_the_save_does_not_mark_its_editor_again(
+    client, editor, alice, story
+):
+    url = change_url(story)
+    drawn = re.search(r'data-drawn="([^"]+)"', client.get(url).content.decode()).group(1)
+    client.post(url, change_form_data(client, url) | {"dek": ["A new standfirst."]})
+
+    # The refresh the form sent just before it was saved reaches the server after.
+    note(client, story, drawn=drawn)
+    assert "Also open by" not in note(alice, story)
+
+    # Opening the form again (drawn after the save) marks the editor again.
+    client.get(url)
+    assert "editor" in note(alice, story)
+
+
 def test_a_save_since_the_form_was_loaded_is_named_before_saving(client, editor, alice, story):
     mine = change_form_data(client, change_url(story))
     alices = change_form_data(alice, change_url(story))
@@ -124,6 +140,8 @@ def test_only_editors_may_mark_themselves_and_only_by_posting(client, editor, st
     assert client.post(missing).status_code == 404
     # A forged or foreign version says nothing, and is no error.
     assert "Saved since" not in note(client, story, loaded_version="not-a-version")
+    for drawn in ("yesterday", "nan", "inf", ""):
+        assert "Also open by" not in note(client, story, drawn=drawn)
 
 
 def test_without_redis_nobody_is_shown_and_the_form_still_opens(
