@@ -18,6 +18,7 @@ from django.urls import reverse
 from api import documents, selectors
 from api.forms import ListParameters, StoryListParameters
 from articles.models import Article, story_cache_key
+from articles.selectors import next_scheduled_change
 from core import csvsafe, httpcache
 from predictions import cache_keys, calibration
 from predictions.selectors import questions
@@ -49,6 +50,13 @@ def activity_seconds(request, **kwargs):
     """Answers with questions' crowds and states: purged when readers move them
     (predictions/cache_keys.py), and kept no longer than until a question opens or closes."""
     return min(httpcache.ACTIVITY_SECONDS, questions.seconds_until_a_question_changes())
+
+
+def story_list_seconds(request, **kwargs):
+    """The story list changes as well when a scheduled story goes live or one is taken
+    down, and is not served stale past that moment (as the site's listings)."""
+    httpcache.expires_by(request, next_scheduled_change(), strictly=True)
+    return activity_seconds(request)
 
 
 # Stories carry the crowd forecast: as fresh as the story page is.
@@ -86,7 +94,7 @@ def _past_the_end(request, paginator):
 
 # The lists check their own query parameters (api/forms.py): an unknown or repeated one
 # is a JSON 400 that says so, not a redirect.
-@httpcache.shared_page(keys=list_keys, seconds=activity_seconds, parameters=None)
+@httpcache.shared_page(keys=list_keys, seconds=story_list_seconds, parameters=None)
 def story_list(request):
     parameters = StoryListParameters(request.GET)
     if not parameters.is_valid():
@@ -114,6 +122,7 @@ def story_view(view):
         )
         if article is None:
             return error_answer(request, f"No published story has the slug “{slug}”.", status=404)
+        httpcache.expires_by(request, article.unpublish_at, strictly=True)
         return view(request, article)
 
     return wrapper

@@ -1,40 +1,23 @@
-from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.http import JsonResponse
-from django.template.loader import render_to_string
-from django.urls import path
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 from simple_history.utils import update_change_reason
 
-from articles import extensions, images, services, writing
+from articles import extensions, services, writing
+from articles.admin_draft_links import DraftLinksAdminMixin
+from articles.admin_pictures import ArticleImageInline
+from articles.admin_writing import WritingToolsMixin
 from articles.forms import ArticleAdminForm
-from articles.models import Article, ArticleImage, Author, Correction, GlossaryTerm, Topic
-from core import leases, markup
+from articles.models import Article, Author, Correction, GlossaryTerm, Topic
+from articles.review_admin import ReviewAdminMixin
+from core import markup
 from core.admin_concurrency import OptimisticConcurrencyMixin
 from core.admin_concurrency.presence_admin import PresenceMixin
 from core.admin_desk import DeskAdminMixin, LabelledDateTimesMixin, Section
+from core.held_uploads import HoldsUploadsMixin
 from core.history_admin import HistoryAdmin
-
-# A preview renders within markup.RENDER_SECONDS; a worker that dies mid-render frees its
-# editor's slot after this long.
-PREVIEW_LEASE_SECONDS = 2 * markup.RENDER_SECONDS
-
-
-def preview_slot(editor):
-    """One of ``editor``'s Markdown preview renderings, shared by every process."""
-    return leases.hold(
-        f"markdown-preview:{editor.pk}",
-        limit=settings.MARKDOWN_PREVIEW_CONCURRENCY,
-        seconds=PREVIEW_LEASE_SECONDS,
-    )
-
 
 STORY_SECTION = Section(
     "Story",
@@ -67,15 +50,6 @@ class AuthorAdmin(OptimisticConcurrencyMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class ArticleImageInline(admin.StackedInline):
-    model = ArticleImage
-    extra = 0
-    fields = ["original", "role", "position", "alt", "caption", "credit", "licence"]
-    formfield_overrides = {models.ImageField: {"form_class": images.ImageUploadField}}
-    verbose_name = "picture"
-    verbose_name_plural = "Pictures (a lead image; figures shown after a section)"
-
-
 class CorrectionInline(LabelledDateTimesMixin, admin.StackedInline):
     model = Correction
     extra = 0
@@ -88,7 +62,7 @@ class CorrectionInline(LabelledDateTimesMixin, admin.StackedInline):
 def publish(modeladmin, request, queryset):
     for article in queryset:
         try:
-            services.publish(article=article)
+            services.publish(article=article, by=request.user)
         except ValidationError as error:
             modeladmin.message_user(
                 request,
@@ -130,39 +104,6 @@ def unpublish(modeladmin, request, queryset):
     modeladmin.message_user(request, said % {"count": count})
 
 
-def assess_writing(source, *, section, chosen):
-    """The writing aids of one section's Markdown ``source``, against the glossary terms
-    ``chosen`` on the form (their primary keys, as posted)."""
-    glossary = {str(term.pk): term for term in GlossaryTerm.objects.all()}
-    listed = {glossary[pk].term for pk in map(str, chosen) if pk in glossary}
-    return writing.assess(
-        source,
-        section=section,
-        glossary={term.term: term.forms for term in glossary.values()},
-        listed=listed,
-    )
-
-
-class WritingAidsTextarea(AdminTextareaWidget):
-    """A section's text box with its writing aids under it, worked out for what the form
-    holds as it is drawn (the stored story, or the text and terms of a refused save), so
-    that they are right without JavaScript; js/admin_writing_aids.js keeps them live."""
-
-    def __init__(self, *, section, label, attrs=None):
-        self.section, self.label, self.aids = section, label, None
-        super().__init__(attrs)
-
-    def render(self, name, value, attrs=None, renderer=None):
-        html = super().render(name, value, attrs, renderer)
-        if self.aids is None:
-            return html
-        panel = render_to_string(
-            "admin/articles/article/writing_aids_panel.html",
-            {"aids": self.aids, "section": self.section, "label": self.label},
-        )
-        return mark_safe(html + panel)  # both rendered by templates, every value escaped
-
-
 def record_inline_changes(article, formsets):
     """The story's history entry for this save says what its inlines changed (a
     correction added, a citation removed), which no field of the story shows."""
@@ -196,13 +137,21 @@ def _column(column):
 
 
 class ArticleAdmin(
-    PresenceMixin, OptimisticConcurrencyMixin, LabelledDateTimesMixin, DeskAdminMixin, HistoryAdmin
+    WritingToolsMixin,
+    DraftLinksAdminMixin,
+    ReviewAdminMixin,
+    PresenceMixin,
+    OptimisticConcurrencyMixin,
+    HoldsUploadsMixin,
+    LabelledDateTimesMixin,
+    DeskAdminMixin,
+    HistoryAdmin,
 ):
     """The story form: its own fields, and the inlines, desk sections and list columns
     the registered extensions add (articles/extensions.py)."""
 
     form = ArticleAdminForm
-    list_display = ["headline", "state", "is_lead", "published_at", "updated_at"]
+    list_display = ["headline", "state", "review_state", "is_lead", "published_at", "updated_at"]
     list_filter = ["status", "topics"]
     search_fields = ["headline", "dek", "byline"]
     date_hierarchy = "published_at"
@@ -223,13 +172,18 @@ class ArticleAdmin(
                 "fields": [
                     "checklist",
                     ("status", "published_at"),
+                    ("unpublish_at", "embargo_until"),
                     ("published_without_evidence", "without_evidence_reason"),
                 ],
                 "description": "Draft → In review → Published. A story is published only "
                 "once the checklist passes, checked after everything on this form is saved. "
                 "A publish time in the future schedules the story: it appears by itself at "
-                "that time. Preview any story with “View on site”. To make a published story "
-                "the front page's lead, use “Pin” on the list of stories.",
+                "that time. A takedown time ends it: at that time readers stop seeing it, "
+                "by itself (the list of stories says “Taken down”). Under an embargo, a "
+                "publish time before it ends is refused; published with no publish time, "
+                "the story is scheduled for the embargo's end. Preview any story with “View "
+                "on site”. To make a published story the front page's lead, use “Pin” on the "
+                "list of stories.",
             },
         ),
         ("Record", {"fields": ["created_at", "updated_at", "reading_time_minutes"]}),
@@ -269,36 +223,6 @@ class ArticleAdmin(
     def state(self, article):
         return article.state
 
-    def get_urls(self):
-        preview = path(
-            "markdown-preview/",
-            self.admin_site.admin_view(require_POST(self.markdown_preview)),
-            name="articles_article_markdown_preview",
-        )
-        aids = path(
-            "writing-aids/",
-            self.admin_site.admin_view(require_POST(self.writing_aids)),
-            name="articles_article_writing_aids",
-        )
-        return [preview, aids, *super().get_urls()]
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name in writing.HOUSE_TARGETS:
-            label = str(db_field.verbose_name)
-            kwargs["widget"] = WritingAidsTextarea(section=db_field.name, label=label)
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        form = context["adminform"].form
-        if "glossary_terms" in form.fields:
-            chosen = form["glossary_terms"].value() or []
-            for section in writing.HOUSE_TARGETS:
-                if section in form.fields:
-                    source = form[section].value() or ""
-                    aids = assess_writing(source, section=section, chosen=chosen)
-                    form.fields[section].widget.aids = aids
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
     def restore_problems(self, article):
         """A restored story still renders, and a published one still has every part."""
         problems = []
@@ -310,51 +234,6 @@ class ArticleAdmin(
         if article.status == Article.Status.PUBLISHED:
             problems += article.publication_problems(topic_count=article.topics.count())
         return problems
-
-    def writing_aids(self, request):
-        """Reading level, length and glossary-worthy words of one section's Markdown."""
-        if not self.has_change_permission(request) and not self.has_add_permission(request):
-            return JsonResponse({"error": "Not allowed."}, status=403)
-        source = request.POST.get("source", "")
-        if len(source) > markup.MAX_LENGTH:
-            return JsonResponse({"error": "The text is too long to assess."}, status=400)
-        chosen = [pk for pk in request.POST.getlist("terms") if pk.isdigit()]
-        section = request.POST.get("section", "")[:20]
-        aids = assess_writing(source, section=section, chosen=chosen)
-        html = render_to_string("admin/articles/article/writing_aids.html", {"aids": aids})
-        return JsonResponse({"html": html})
-
-    def markdown_preview(self, request):
-        """Render an editor's Markdown through the public pipeline, sanitised the same way;
-        at most settings.MARKDOWN_PREVIEW_CONCURRENCY at a time per editor."""
-        if not self.has_change_permission(request) and not self.has_add_permission(request):
-            return JsonResponse({"error": "Not allowed."}, status=403)
-        with preview_slot(request.user) as free:
-            if not free:
-                response = JsonResponse(
-                    {
-                        "error": "Your previous preview is still being rendered. "
-                        "Try again in a few seconds."
-                    },
-                    status=429,
-                )
-                response["Retry-After"] = str(markup.RENDER_SECONDS)
-                return response
-            terms = [
-                markup.Term(term.slug, term.forms)
-                for term in GlossaryTerm.objects.filter(
-                    pk__in=[pk for pk in request.POST.getlist("terms") if pk.isdigit()]
-                )
-            ]
-            try:
-                html = markup.render(
-                    request.POST.get("source", ""),
-                    section=request.POST.get("section", "preview")[:20],
-                    terms=terms,
-                )
-            except markup.MarkupRefused as refusal:
-                return JsonResponse({"error": str(refusal)}, status=400)
-        return JsonResponse({"html": html})
 
     @staticmethod
     def asks_to_publish(form):
@@ -381,7 +260,11 @@ class ArticleAdmin(
                 part.after_save(form.instance, formsets)
         if self.asks_to_publish(form):
             try:
-                services.publish(article=form.instance)
+                services.publish(
+                    article=form.instance,
+                    by=request.user,
+                    override_reason=self.override_reason(request, form),
+                )
             except ValidationError as error:
                 self.message_user(
                     request,

@@ -107,7 +107,10 @@ class LatestStoriesFeed(Feed):
             .prefetch_related(
                 "topics",
                 Prefetch(
-                    "images", queryset=ArticleImage.objects.filter(role=ArticleImage.Role.LEAD)
+                    "images",
+                    queryset=ArticleImage.objects.filter(
+                        role=ArticleImage.Role.LEAD
+                    ).select_related("picture"),
                 ),
             )
             .latest_first()[:STORIES_IN_FEED]

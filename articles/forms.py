@@ -1,5 +1,7 @@
 from django import forms
+from django.utils import timezone
 
+from articles import publishing_times
 from articles.models import Article
 from core import markup
 
@@ -21,6 +23,8 @@ class ArticleAdminForm(forms.ModelForm):
             "follows_up",
             "status",
             "published_at",
+            "unpublish_at",
+            "embargo_until",
             "published_without_evidence",
             "without_evidence_reason",
         ]
@@ -47,6 +51,22 @@ class ArticleAdminForm(forms.ModelForm):
                 thread = thread.follows_up
         return earlier
 
+    def check_times(self, cleaned):
+        """Takedown after publishing, publishing not before the embargo ends; a published
+        story left without a publish time is checked at the time it would get."""
+        published_at = cleaned.get("published_at")
+        if published_at is None and cleaned.get("status") == Article.Status.PUBLISHED:
+            published_at = publishing_times.when_published(
+                asked=None, embargo_until=cleaned.get("embargo_until"), now=timezone.now()
+            )
+        for field, sentence in publishing_times.problems(
+            published_at=published_at,
+            unpublish_at=cleaned.get("unpublish_at"),
+            embargo_until=cleaned.get("embargo_until"),
+        ):
+            if field not in self.errors:
+                self.add_error(field, sentence)
+
     def clean(self):
         cleaned = super().clean()
         if (
@@ -57,6 +77,7 @@ class ArticleAdminForm(forms.ModelForm):
                 "without_evidence_reason",
                 "Say why this story goes out without its evidence: readers see the reason.",
             )
+        self.check_times(cleaned)
         if cleaned.get("status") == Article.Status.PUBLISHED:
             # A part refused on its own (a headline left empty, Markdown that cannot be
             # rendered) is said once, beside it, not again as missing.

@@ -144,10 +144,10 @@ def _has_alpha(image):
     return image.mode in {"RGBA", "LA", "PA"} or "transparency" in image.info
 
 
-def variant_widths(width):
-    """The widths to make for an image ``width`` pixels wide: the steps below it, and it."""
-    steps = [step for step in VARIANT_WIDTHS if step < width]
-    return [*steps, min(width, VARIANT_WIDTHS[-1])]
+def variant_widths(width, steps=VARIANT_WIDTHS):
+    """The widths to make for an image ``width`` pixels wide: the steps below it, and it
+    (or the largest step, if it is wider)."""
+    return sorted({*(step for step in steps if step < width), min(width, steps[-1])})
 
 
 def fallback_format(cleaned_format):
@@ -158,21 +158,31 @@ def variant_formats(cleaned_format):
     return [*MODERN_FORMATS, fallback_format(cleaned_format)]
 
 
-def make_variants(cleaned):
-    """Every (format, width) a page offers, resized with a high-quality filter."""
-    source = Image.open(io.BytesIO(cleaned.content))
+def _encode(source, widths, formats):
+    """``source`` at each of ``widths`` (never wider than it) in each of ``formats``."""
     made = []
-    for width in variant_widths(cleaned.width):
-        height = max(1, round(cleaned.height * width / cleaned.width))
-        resized = (
-            source if width == cleaned.width else source.resize((width, height), Image.LANCZOS)
-        )
-        for fmt in variant_formats(cleaned.format):
+    for width in widths:
+        height = max(1, round(source.height * width / source.width))
+        resized = source if width == source.width else source.resize((width, height), Image.LANCZOS)
+        for fmt in formats:
             pixels = resized if fmt != "JPEG" else resized.convert("RGB")
             buffer = io.BytesIO()
             pixels.save(buffer, fmt, **ENCODER_OPTIONS[fmt])
             made.append(Variant(fmt, width, height, buffer.getvalue()))
     return made
+
+
+def make_variants(cleaned):
+    """Every (format, width) a page offers, resized with a high-quality filter."""
+    source = Image.open(io.BytesIO(cleaned.content))
+    return _encode(source, variant_widths(cleaned.width), variant_formats(cleaned.format))
+
+
+def make_crop(cleaned, box, widths, formats):
+    """The ``box`` (articles/focal_crop.py) of the cleaned image, at each of ``widths`` in
+    each of ``formats``."""
+    source = Image.open(io.BytesIO(cleaned.content)).crop(box.pillow)
+    return _encode(source, widths, formats)
 
 
 class ImageUploadField(forms.ImageField):

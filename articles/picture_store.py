@@ -1,17 +1,39 @@
 """Where a picture's files live: the cleaned upload and its resized variants, stored
 through the default storage (STORAGES) under names made from the upload's bytes, and the
-srcsets a page draws from them. The checks and the image arithmetic are articles/images.py;
-the model is articles.models.ArticleImage.
+srcsets a page draws from them, and the fixed-shape crops around the picture's focal point
+that cards and link previews show. The checks and the image arithmetic are
+articles/images.py, where a crop goes is articles/focal_crop.py; the model is
+articles.models.Picture.
 """
 
+import posixpath
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 
-from articles import images
+from articles import focal_crop, images
 
 # The original is kept in the format it was cleaned to.
 KEPT_FORMATS = ("PNG", "JPEG")
+
+
+@dataclass(frozen=True)
+class CropShape:
+    """A crop a page shows: its aspect ratio, the widths it is made at (never wider than
+    the crop itself), and whether modern formats are made (a link preview needs a JPEG or
+    PNG that every site reading it understands)."""
+
+    aspect: float
+    widths: tuple
+    modern_formats: bool
+
+
+# A card or listing thumbnail (3:2), and the link preview Open Graph and Twitter ask for
+# (1200 × 630, about 1.91:1).
+CROP_SHAPES = {
+    "card": CropShape(3 / 2, (480, 800, 1200), modern_formats=True),
+    "share": CropShape(1200 / 630, (1200,), modern_formats=False),
+}
 
 
 @dataclass(frozen=True)
@@ -61,6 +83,51 @@ def store(storage, upload):
         for variant_fmt, width, name in planned
     ]
     return Stored(kept[fmt], cleaned.width, cleaned.height, variants)
+
+
+def _kept_format(name):
+    return next(fmt for fmt in KEPT_FORMATS if name.endswith(f".{images.EXTENSIONS[fmt]}"))
+
+
+def store_crops(storage, name, focus):
+    """Cut each of CROP_SHAPES around ``focus`` (x, y, fractions) from the stored original
+    ``name``, and keep them beside it, in a folder named by the crop box: moving the focal
+    point makes new names (no cache keeps an old crop under a new meaning), and a box
+    already cut is reused. Returns {"focus", "source", shape: {"width", "height",
+    "variants"}}, what Picture.crops keeps."""
+    fmt = _kept_format(name)
+    with storage.open(name) as stored:
+        cleaned = images.Cleaned.read(stored, fmt)
+    folder = posixpath.dirname(name)
+    crops = {"focus": list(focus), "source": name}
+    for shape_name, shape in CROP_SHAPES.items():
+        box = focal_crop.crop_box(cleaned.width, cleaned.height, shape.aspect, *focus)
+        widths = images.variant_widths(box.width, shape.widths)
+        formats = (
+            images.variant_formats(fmt) if shape.modern_formats else [images.fallback_format(fmt)]
+        )
+        crop_folder = f"{folder}/crop-{box.left}-{box.top}-{box.width}x{box.height}"
+        planned = [
+            (crop_fmt, width, f"{crop_folder}/{width}w.{images.EXTENSIONS[crop_fmt]}")
+            for width in widths
+            for crop_fmt in formats
+        ]
+        if not all(storage.exists(crop_name) for _, _, crop_name in planned):
+            made = {
+                (v.format, v.width): v.content
+                for v in images.make_crop(cleaned, box, widths, formats)
+            }
+            for crop_fmt, width, crop_name in planned:
+                _save_once(storage, crop_name, made[crop_fmt, width])
+        crops[shape_name] = {
+            "width": box.width,
+            "height": box.height,
+            "variants": [
+                {"format": crop_fmt, "width": width, "name": crop_name}
+                for crop_fmt, width, crop_name in planned
+            ],
+        }
+    return crops
 
 
 def srcset(storage, variants, fmt):

@@ -30,15 +30,16 @@ def picture_of(story):
     (``for_detail``, ``for_listing``), otherwise one query."""
     image = story.lead_image
     if image is not None:
-        fallback = image.fallback
+        # Its 1200 × 630 crop around the focal point (articles/focal_crop.py).
+        fallback = image.picture.share.fallback
         return Picture(
             url=fallback["url"],
             type=fallback["type"],
             width=fallback["width"],
             height=fallback["height"],
-            alt=image.alt,
+            alt=image.picture.alt,
             caption=image.caption,
-            credit=image.credit,
+            credit=image.picture.credit,
         )
     drawn = extensions.share_image()
     if drawn is None:

@@ -16,7 +16,11 @@ FIGURE_SECTIONS = ("explanation", "technical")
 def figures_html(article):
     """Each section's figures, numbered through the story, to follow its text."""
     placed = {}
-    figures = article.images.filter(role__in=FIGURE_SECTIONS).order_by("role", "position", "pk")
+    figures = (
+        article.images.filter(role__in=FIGURE_SECTIONS)
+        .select_related("picture")
+        .order_by("role", "position", "pk")
+    )
     for number, figure in enumerate(figures, start=1):
         html = render_to_string(
             "articles/components/figure.html", {"image": figure, "number": number}

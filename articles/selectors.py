@@ -58,13 +58,23 @@ def front_page_sections(stories):
     return sections + ([Section(None, untagged)] if untagged else [])
 
 
-def seconds_until_next_scheduled(now=None):
-    """Seconds until the next scheduled story goes live, or None when none is waiting."""
+def next_scheduled_change(now=None):
+    """When the public stories next change by themselves: a scheduled story goes live or
+    a story's takedown time comes (None when nothing is waiting). One query: each
+    moment is the first row of its own index (article_public_idx, article_takedown_idx)."""
     now = now or timezone.now()
-    due = (
-        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
+    published = Article.objects.filter(status=Article.Status.PUBLISHED)
+    goes_live = published.filter(published_at__gt=now).order_by("published_at")
+    taken_down = published.filter(unpublish_at__gt=now).order_by("unpublish_at")
+    moments = goes_live.values_list("published_at", flat=True)[:1].union(
+        taken_down.values_list("unpublish_at", flat=True)[:1], all=True
     )
+    return next(iter(moments.order_by("published_at")[:1]), None)
+
+
+def seconds_until_next_scheduled(now=None):
+    """Seconds until the public stories next change by themselves (a story goes live or is
+    taken down), or None when nothing is waiting."""
+    now = now or timezone.now()
+    due = next_scheduled_change(now)
     return None if due is None else (due - now).total_seconds()

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import path
 
-from articles import feeds, views
+from articles import draft_link_views, feeds, views
 
 app_name = "articles"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("glossary/", views.GlossaryListView.as_view(), name="glossary"),
     path("glossary/<slug:slug>/", views.GlossaryTermDetailView.as_view(), name="term"),
     path("search/", views.search_view, name="search"),
+    path("preview/<str:token>/", draft_link_views.preview, name="draft_preview"),
     path("feeds/rss/", feeds.LatestStoriesFeed(), name="feed_rss"),
     path("feeds/atom/", feeds.LatestStoriesAtomFeed(), name="feed_atom"),
     path("feeds/topics/<slug:slug>/rss/", feeds.TopicStoriesFeed(), name="topic_feed_rss"),

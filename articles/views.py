@@ -33,9 +33,10 @@ STORY_PARTS = ("explanation", "technical", "evidence")
 
 
 def listing_seconds(request, **kwargs):
-    """A listing is kept no longer than until the next scheduled story goes live."""
-    due = selectors.seconds_until_next_scheduled()
-    return httpcache.ACTIVITY_SECONDS if due is None else min(httpcache.ACTIVITY_SECONDS, due)
+    """A listing is kept no longer than until the next scheduled story goes live or is
+    taken down, and is not served stale past that moment."""
+    httpcache.expires_by(request, selectors.next_scheduled_change(), strictly=True)
+    return httpcache.ACTIVITY_SECONDS
 
 
 def listing_keys(request, **kwargs):
@@ -194,6 +195,11 @@ class ArticleDetailView(DetailView):
         if not self.object.is_public:
             add_never_cache_headers(response)
         return response
+
+    def render_to_response(self, context, **response_kwargs):
+        # A story with a takedown time leaves shared caches by then, on time.
+        httpcache.expires_by(self.request, self.object.unpublish_at, strictly=True)
+        return super().render_to_response(context, **response_kwargs)
 
 
 @method_decorator(

@@ -1,8 +1,10 @@
 """The editors' desk: change forms laid out in named sections, with every error listed
-once at the top, linked to its field."""
+once at the top, linked to its field, and unsaved changes kept in the browser
+(js/admin_drafts.js) until they are saved."""
 
 from dataclasses import dataclass, field
 
+from django import forms
 from django.contrib.admin.widgets import (
     AdminSplitDateTime,
     AutocompleteSelect,
@@ -108,11 +110,15 @@ class LabelledAutocompleteSelect(AutocompleteSelect):
 
 
 class DeskAdminMixin:
-    """For a ModelAdmin: an error summary on every change form, and, when
-    ``desk_sections`` is set, the form in those sections."""
+    """For a ModelAdmin: an error summary on every change form, unsaved changes kept in
+    the browser, and, when ``desk_sections`` is set, the form in those sections."""
 
     desk_sections = ()
     change_form_template = "admin/desk_change_form.html"
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["js/admin_drafts.js"])
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):

@@ -10,8 +10,9 @@ activity (tallies, the crowd forecast) reaches shared pages by a debounced purge
 of the keys it touches (core/activity_purges.py: at most one per key every few
 seconds, never one per vote), so a page nobody changes stays cached for hours.
 A page that shows something due to change at a known moment (a question that
-opens or closes) is kept no longer than that moment (``expires_by``). What is
-personal comes from the per-reader endpoint, uncached.
+opens or closes) is kept no longer than that moment (``expires_by``); one that must not
+be seen past it at all (a story taken down then, a listing that drops it) is not served
+stale either (``strictly``). What is personal comes from the per-reader endpoint, uncached.
 
 A page names the query parameters it takes. The HTTP cache drops tracking parameters
 and sorts the rest; a request with a parameter the page does not take is redirected
@@ -62,14 +63,19 @@ def is_personal(request):
     return PERSONAL_PARAMETER in request.GET
 
 
-def expires_by(request, moment):
+def expires_by(request, moment, *, strictly=False):
     """The page being rendered shows something that changes at ``moment`` (a question
-    opening or closing): shared caches keep it no longer than until then."""
+    opening or closing): shared caches keep it no longer than until then. ``strictly``:
+    what it shows must not be seen after ``moment`` (a story's takedown time), so
+    shared caches serve no stale copy past it either (``_stale_seconds``)."""
     if moment is None:
         return
     earliest = getattr(request, "shared_until", None)
     if earliest is None or moment < earliest:
         request.shared_until = moment
+    strict = getattr(request, "strictly_until", None)
+    if strictly and (strict is None or moment < strict):
+        request.strictly_until = moment
 
 
 def shows(request, *keys):
@@ -85,6 +91,16 @@ def _seconds_left(request, seconds):
     return min(seconds, (until - timezone.now()).total_seconds())
 
 
+def _stale_seconds(request, seconds):
+    """How long past its ``seconds`` a shared cache may serve the page stale: STALE_SECONDS,
+    or none when a moment the page must not outlive (``expires_by(strictly=True)``) falls
+    within that time."""
+    strict = getattr(request, "strictly_until", None)
+    if strict is not None and (strict - timezone.now()).total_seconds() < seconds + STALE_SECONDS:
+        return 0
+    return STALE_SECONDS
+
+
 def mark_private(response):
     """A response for one reader only: no shared or browser cache keeps it."""
     patch_cache_control(response, private=True, no_store=True)
@@ -93,16 +109,19 @@ def mark_private(response):
     return response
 
 
-def mark_shared(request, response, *, keys, seconds):
-    """Mark a 200 page for shared caches, and answer a matching conditional request."""
+def mark_shared(request, response, *, keys, seconds, stale=STALE_SECONDS):
+    """Mark a 200 page for shared caches, and answer a matching conditional request.
+    ``stale``: how long past ``seconds`` a shared cache may serve it while it fetches a
+    fresh one; 0 for a page that must be gone on time, which is then kept whole seconds
+    only (less than one: not kept)."""
     response["ETag"] = f'"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"'
     patch_cache_control(
         response,
         public=True,
         max_age=0,
-        s_maxage=max(1, int(seconds)),
-        stale_while_revalidate=STALE_SECONDS,
-        stale_if_error=STALE_SECONDS * 10,
+        s_maxage=max(1 if stale else 0, int(seconds)),
+        stale_while_revalidate=stale,
+        stale_if_error=stale * 10,
     )
     response[SURROGATE_KEY_HEADER] = " ".join(sorted(set(keys)))
     return get_conditional_response(request, etag=response["ETag"], response=response)
@@ -171,7 +190,8 @@ def shared_page(*, keys, seconds=EDITORIAL_SECONDS, parameters=()):
                 return response if response.has_header("Cache-Control") else mark_private(response)
             ttl = _seconds_left(request, page_seconds())
             named = [*keys(request, **kwargs), *getattr(request, "shown_keys", ())]
-            return mark_shared(request, response, keys=named, seconds=ttl)
+            stale = _stale_seconds(request, ttl)
+            return mark_shared(request, response, keys=named, seconds=ttl, stale=stale)
 
         return wrapper
 

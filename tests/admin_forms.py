@@ -34,7 +34,9 @@ def recreate_editors_group():
     for name, function in [
         ("0001_editors_group", "create_editors_group"),
         ("0002_editors_corrections", "allow_corrections"),
+        ("0003_editors_pictures_and_authors", "allow_pictures_and_authors"),
         ("0005_editors_write_statements", "allow_statements"),
+        ("0006_editors_picture_library", "allow_picture_library"),
     ]:
         migration = importlib.import_module(f"newsroom.migrations.{name}")
         getattr(migration, function)(django_apps, None)
@@ -55,6 +57,25 @@ def rows(prefix, *dicts, initial=0):
     for index, row in enumerate(dicts):
         data |= {f"{prefix}-{index}-{key}": value for key, value in row.items()}
     return data
+
+
+def new_picture_row(**fields):
+    """A story form's picture row uploading a new picture into the library, with ``fields``
+    changed (None leaves a field out)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import picture_bytes
+
+    row = {
+        "original": SimpleUploadedFile("bees.png", picture_bytes(), content_type="image/png"),
+        "alt": "Bees on a card.",
+        "credit": "Newsroom photo",
+        "licence": "CC BY 4.0",
+        "role": "lead",
+        "position": "0",
+        "caption": "A forager.",
+    } | fields
+    return {name: value for name, value in row.items() if value is not None}
 
 
 def article_form(**overrides):

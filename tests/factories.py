@@ -177,22 +177,36 @@ def png_header(width, height):
     )
 
 
-def make_picture(article, **overrides):
-    """A processed picture on ``article``: the lead image unless ``role`` says otherwise."""
+def make_library_picture(**overrides):
+    """A processed picture in the library, on no story yet."""
     from django.core.files.base import ContentFile
 
-    from articles.models import ArticleImage
+    from articles.models import Picture
 
     fields = {
-        "role": ArticleImage.Role.LEAD,
         "alt": "A test card of coloured bands.",
-        "caption": "Bands of colour, for the test.",
         "credit": "Newsroom test graphic",
         "licence": "CC BY 4.0",
     }
     content = overrides.pop("content", None) or picture_bytes()
-    image = ArticleImage(article=article, **(fields | overrides))
-    image.original = ContentFile(content, name="picture.png")
+    picture = Picture(**(fields | overrides))
+    picture.original = ContentFile(content, name="picture.png")
+    picture.save()
+    return picture
+
+
+def make_picture(article, **overrides):
+    """A picture placed on ``article``: the lead image unless ``role`` says otherwise. A
+    new library picture unless ``picture`` is given; its fields (alt, credit, licence,
+    focal point, content) may be overridden too."""
+    from articles.models import ArticleImage
+
+    placement = {"role": ArticleImage.Role.LEAD, "caption": "Bands of colour, for the test."}
+    placement |= {
+        key: overrides.pop(key) for key in ("role", "position", "caption") if key in overrides
+    }
+    picture = overrides.pop("picture", None) or make_library_picture(**overrides)
+    image = ArticleImage(article=article, picture=picture, **placement)
     image.save()
     return image
 

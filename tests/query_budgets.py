@@ -13,6 +13,10 @@ ARTICLE_PAGE_KEPT = 1
 # JavaScript): their read, their forecast, the crowd's history now shown to them, and the
 # meter's history since their forecast.
 ARTICLE_PAGE_WITH_READER = 17
+# A draft shared by a preview link (articles/draft_links.py): the link, counting its
+# opening, then the story page's queries but for what a preview does not draw (the read
+# tally, the question, related stories); never kept, since it is for one reader.
+DRAFT_PREVIEW_PAGE = 12
 # Stories (their reality scores joined in), their topics, their lead images, the page
 # count, the topic list with its stories' counts, the evidence that moved this week, the
 # questions closing soon, recently resolved and next to open (one query), the most wanted
@@ -63,8 +67,10 @@ AUTHOR_PAGE = 7
 # The JSON API (api/). Each answer that carries questions' crowds or states also asks,
 # in one query, when the next question opens or closes: a shared cache keeps it no
 # longer (api/views.py: activity_seconds).
-# The page of stories with their assessments, its count, their topics; the next change.
-API_STORY_LIST = 4
+# The page of stories with their assessments, its count, their topics; the next change;
+# and when a story next goes live or is taken down (articles/selectors.py), which bounds
+# the list's life the same way.
+API_STORY_LIST = 5
 # The story; its lead picture; its citations with sources, components, assessment, score
 # history, sources' verdicts, the question and its history; the next change.
 API_STORY = 11

@@ -163,6 +163,18 @@ def run_vnu(folder):
     return json.loads(result.stdout)["messages"]
 
 
+def assert_valid_html(pages, folder):
+    """Each response of ``pages`` ({name: response}) written to ``folder``, and the Nu
+    HTML Checker finding no error in any."""
+    for name, response in pages.items():
+        (folder / f"{name}.html").write_bytes(response.content)
+    errors = [m for m in run_vnu(folder) if m.get("type") in ("error", "non-document-error")]
+    assert len(list(folder.glob("*.html"))) == len(pages)
+    assert not errors, f"The Nu HTML Checker found {len(errors)} errors:\n" + describe(
+        errors, folder
+    )
+
+
 def describe(errors, folder):
     lines = []
     for message in errors:
@@ -258,11 +270,19 @@ def test_the_editors_story_forms_are_valid_html(client, editor, fixture_content,
     refused = client.post(pages["admin-story-change"], opened | {"dek": ["Mine."]})
     assert "after you opened it" in refused.content.decode()
     (tmp_path / "admin-story-refused.html").write_bytes(refused.content)
+    # Times in the wrong order: the takedown before the publish time, said beside it.
+    times = change_form_data(client, pages["admin-story-change"])
+    wrong = client.post(
+        pages["admin-story-change"],
+        times | {"unpublish_at_0": "2000-01-01", "unpublish_at_1": "00:00:00"},
+    )
+    assert "Take the story down after it goes out" in wrong.content.decode()
+    (tmp_path / "admin-story-times-errors.html").write_bytes(wrong.content)
     history_pages = fetch_history_pages(client, article, tmp_path)
 
     messages = run_vnu(tmp_path)
     errors = [m for m in messages if m.get("type") in ("error", "non-document-error")]
-    assert len(list(tmp_path.glob("*.html"))) == len(pages) + 3 + history_pages
+    assert len(list(tmp_path.glob("*.html"))) == len(pages) + 4 + history_pages
     assert not errors, f"The Nu HTML Checker found {len(errors)} errors:\n" + describe(
         errors, tmp_path
     )
@@ -298,12 +318,82 @@ def test_the_notification_pages_are_valid_html(client, tmp_path):
         "notices-unsubscribe": client.get(unsubscribe),
         "notices-unsubscribed": client.post(unsubscribe),
     }
-    for name, response in pages.items():
-        (tmp_path / f"{name}.html").write_bytes(response.content)
+    assert_valid_html(pages, tmp_path)
 
-    messages = run_vnu(tmp_path)
-    errors = [m for m in messages if m.get("type") in ("error", "non-document-error")]
-    assert len(list(tmp_path.glob("*.html"))) == len(pages)
-    assert not errors, f"The Nu HTML Checker found {len(errors)} errors:\n" + describe(
-        errors, tmp_path
+
+@pytest.mark.django_db
+def test_the_review_part_of_a_story_is_valid_html(client, editor, tmp_path):
+    """A story's review part as its author, its reviewer and a superuser see it: sent,
+    with a thread of decisions and comments, each action's form, and the stories' list
+    with its review column and filter."""
+    from django.test import Client
+
+    from articles import reviews
+    from articles.models import Article
+    from tests.factories import make_article
+
+    bea = User.objects.create_user("bea", password="a-long-editor-password", is_staff=True)
+    bea.groups.set(editor.groups.all())
+    story = make_article(status=Article.Status.DRAFT, published_at=None)
+    story.headline, story._history_user = "Bees learn to count to four", editor
+    story.save()
+    reviews.send_for_review(article=story, by=editor, reviewer=bea, note="Is it clear?")
+    reviews.add_comment(article=story, by=bea, text="Check the n=12 claim.\nAnd the maze.")
+    reviewer, chief = Client(), Client()
+    reviewer.force_login(bea)
+    chief.force_login(User.objects.create_superuser("chief", "chief@example.org", "x-long-pw"))
+    change = reverse("admin:articles_article_change", args=[story.pk])
+    changelist = reverse("admin:articles_article_changelist")
+    pages = {
+        "admin-review-author": client.get(change),
+        "admin-review-reviewer": reviewer.get(change),
+        "admin-review-superuser": chief.get(change),
+        "admin-review-waiting": reviewer.get(changelist, {"review": "mine"}),
+    }
+    decide = reverse("admin:articles_article_review_decide", args=[story.pk])
+    pages["admin-review-refused"] = reviewer.post(
+        decide, {"review-decide-verdict": "changes", "review-decide-comment": ""}, follow=True
     )
+    assert all(response.status_code == 200 for response in pages.values()), pages
+    assert_valid_html(pages, tmp_path)
+
+
+@pytest.mark.django_db
+def test_the_picture_library_pages_are_valid_html(client, editor, tmp_path):
+    """The library's list (searched), a picture's page with its focal point and crops, a
+    refused focal point, the page refusing to delete a picture in use, the story form
+    with a picture placed from the library, and a refused new story keeping its upload."""
+
+    from articles.models import Picture
+    from tests.admin_forms import article_form, change_form_data, new_picture_row, rows
+    from tests.factories import make_article, make_library_picture, make_picture
+
+    picture = make_library_picture(title="Bees on a card", credit="Jo Photo")
+    story = make_article(headline="Bees count")
+    make_picture(story, picture=picture)
+    make_library_picture(alt="A telescope at dusk.")
+    change = reverse("admin:articles_picture_change", args=[picture.pk])
+    pages = {
+        "admin-picture-library": client.get(reverse("admin:articles_picture_changelist")),
+        "admin-picture-search": client.get(
+            reverse("admin:articles_picture_changelist"), {"q": "Jo Photo"}
+        ),
+        "admin-picture-add": client.get(reverse("admin:articles_picture_add")),
+        "admin-picture-change": client.get(change),
+        "admin-picture-in-use": client.get(
+            reverse("admin:articles_picture_delete", args=[picture.pk])
+        ),
+        "admin-picture-story": client.get(
+            reverse("admin:articles_article_change", args=[story.pk])
+        ),
+    }
+    opened = change_form_data(client, change)
+    pages["admin-picture-refused"] = client.post(change, opened | {"focal_x": ["2"]})
+    pages["admin-story-refused-upload-kept"] = client.post(
+        reverse("admin:articles_article_add"),
+        article_form(headline="") | rows("images", new_picture_row()),
+    )
+    assert "Kept from your last try" in pages["admin-story-refused-upload-kept"].content.decode()
+    assert all(response.status_code == 200 for response in pages.values()), pages
+    assert Picture.objects.get(pk=picture.pk).focal_x == 0.5
+    assert_valid_html(pages, tmp_path)

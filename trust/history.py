@@ -13,6 +13,10 @@ def _band_label(score):
     return "not scored" if score is None else rubric.band_for(score, rubric.REALITY_BANDS).label
 
 
+def _stage_label(stage):
+    return "no stage" if stage is None else stage[1]
+
+
 def _moves(old, new, label):
     """'label: a → b' for each key of two {key: [name, value]} maps whose value changed."""
     return [
@@ -33,7 +37,9 @@ def changes(old, new):
         if _band_label(old.get("score")) != _band_label(new["score"]):
             found.append(f"Band: {_band_label(old.get('score'))} → {_band_label(new['score'])}")
     if "stage" in old and old["stage"] != new["stage"]:
-        found.append(f"Evidence ladder: {old['stage'][1]} → {new['stage'][1]}")
+        found.append(
+            f"Evidence ladder: {_stage_label(old['stage'])} → {_stage_label(new['stage'])}"
+        )
     found += _moves(old.get("components", {}), new["components"], lambda name: name)
     found += _moves(old.get("sources", {}), new["sources"], lambda name: f"Trust of {name}")
     if "citations" in old:

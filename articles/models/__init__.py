@@ -1,7 +1,9 @@
 """The articles app's models, one module per subject."""
 
 from articles.models.corrections import ArticleRedirect, Correction, CorrectionQuerySet
-from articles.models.pictures import ArticleImage
+from articles.models.pictures import ArticleImage, Picture
+from articles.models.preview_links import PreviewLink, PreviewLinkQuerySet
+from articles.models.reviews import EditorialComment, ReviewDecision, ReviewRequest
 from articles.models.stories import (
     READER_WRITE_COLUMNS,
     READER_WRITE_FIELDS,
@@ -24,7 +26,13 @@ __all__ = [
     "Author",
     "Correction",
     "CorrectionQuerySet",
+    "EditorialComment",
     "GlossaryTerm",
+    "Picture",
+    "PreviewLink",
+    "PreviewLinkQuerySet",
+    "ReviewDecision",
+    "ReviewRequest",
     "SlugQuerySet",
     "Topic",
     "TopicQuerySet",

@@ -39,7 +39,7 @@ def story_cache_key(slug):
 
 
 # What a reader's vote or forecast needs of its story: who it is and whether it is public.
-READER_WRITE_FIELDS = ("slug", "status", "published_at")
+READER_WRITE_FIELDS = ("slug", "status", "published_at", "unpublish_at")
 READER_WRITE_COLUMNS = ("id", *READER_WRITE_FIELDS)
 
 
@@ -78,7 +78,10 @@ class ArticleQuerySet(SlugQuerySet):
             .prefetch_related(
                 Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
                 Prefetch(
-                    "images", queryset=ArticleImage.objects.filter(role=ArticleImage.Role.LEAD)
+                    "images",
+                    queryset=ArticleImage.objects.filter(
+                        role=ArticleImage.Role.LEAD
+                    ).select_related("picture"),
                 ),
             )
         )
@@ -117,7 +120,7 @@ class ArticleQuerySet(SlugQuerySet):
             "topics",
             "glossary_terms",
             "corrections",
-            "images",
+            Prefetch("images", queryset=ArticleImage.objects.select_related("picture")),
             Prefetch("follow_ups", queryset=follow_ups.latest_first()),
         )
 
@@ -201,6 +204,20 @@ class Article(models.Model):
         blank=True,
         help_text="Readers see the story from this time on. Empty means now, on publishing.",
     )
+    unpublish_at = models.DateTimeField(
+        "take down at",
+        null=True,
+        blank=True,
+        help_text="Readers stop seeing the story at this time, by itself: its page, lists, "
+        "feeds and search drop it. Empty means it stays up.",
+    )
+    embargo_until = models.DateTimeField(
+        "embargo ends",
+        null=True,
+        blank=True,
+        help_text="The story may not be public before this time. Publishing it earlier is "
+        "refused; published with no publish time, it goes out when the embargo ends.",
+    )
     is_lead = models.BooleanField(
         "pinned as the lead story",
         default=False,
@@ -262,7 +279,15 @@ class Article(models.Model):
             # Related stories look up hundreds of candidates by id only to apply the public
             # rule and order by date: with these columns in the index, without the table.
             models.Index(
-                fields=["id"], include=["status", "published_at"], name="article_public_by_id_idx"
+                fields=["id"],
+                include=["status", "published_at", "unpublish_at"],
+                name="article_public_by_id_idx",
+            ),
+            # The next takedown (articles/selectors.py): only stories that have one.
+            models.Index(
+                fields=["unpublish_at"],
+                condition=models.Q(unpublish_at__isnull=False),
+                name="article_takedown_idx",
             ),
             # Without fastupdate a new story is indexed as it is saved; stories are few
             # and searches many, so no search pays for scanning a pending list.
@@ -275,6 +300,18 @@ class Article(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(follows_up=models.F("pk")), name="story_not_its_own_follow_up"
             ),
+            models.CheckConstraint(
+                condition=models.Q(unpublish_at__isnull=True)
+                | models.Q(published_at__isnull=True)
+                | models.Q(unpublish_at__gt=models.F("published_at")),
+                name="story_taken_down_after_publishing",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(embargo_until__isnull=True)
+                | models.Q(published_at__isnull=True)
+                | models.Q(published_at__gte=models.F("embargo_until")),
+                name="story_published_after_embargo",
+            ),
         ]
 
     def __str__(self):
@@ -282,7 +319,7 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+            self.published_at = max(filter(None, [timezone.now(), self.embargo_until]))
         # "Updated" means a change readers were told of, so a save does not move it; a
         # correction or update note does (Correction.save). It is never before the publish
         # time, and a scheduled story's is its publish time.
@@ -308,26 +345,37 @@ class Article(models.Model):
 
     @classmethod
     def published_q(cls, prefix=""):
-        """The rule for a public story (published, publish time come) as a ``Q``.
+        """The rule for a public story (published, publish time come, takedown time not
+        come) as a ``Q``.
 
         ``prefix`` reaches stories through a relation: ``"articles__"`` from a topic.
         """
-        rule = {"status": cls.Status.PUBLISHED, "published_at__lte": timezone.now()}
-        return models.Q(**{prefix + lookup: value for lookup, value in rule.items()})
+        now = timezone.now()
+        rule = {"status": cls.Status.PUBLISHED, "published_at__lte": now}
+        not_taken_down = models.Q(**{f"{prefix}unpublish_at__isnull": True}) | models.Q(
+            **{f"{prefix}unpublish_at__gt": now}
+        )
+        return models.Q(**{prefix + lookup: value for lookup, value in rule.items()}) & (
+            not_taken_down
+        )
 
     @property
     def is_public(self):
+        now = timezone.now()
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and self.published_at <= now
+            and (self.unpublish_at is None or self.unpublish_at > now)
         )
 
     @property
     def state(self):
-        """What an editor needs to know at a glance: Draft, In review, Scheduled, Published."""
+        """What an editor needs to know at a glance: Draft, In review, Scheduled,
+        Published, Taken down (published, and its takedown time has come)."""
         if self.status == self.Status.PUBLISHED and not self.is_public:
-            return "Scheduled"
+            taken_down = self.unpublish_at is not None and self.unpublish_at <= timezone.now()
+            return "Taken down" if taken_down else "Scheduled"
         return self.get_status_display()
 
     def publication_problems(self, *, topic_count):

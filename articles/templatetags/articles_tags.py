@@ -189,7 +189,11 @@ def story_prose(html):
 @register.simple_tag(takes_context=True)
 def panels(context, slot):
     """The panels the registered extensions draw in ``slot`` (articles/extensions.py),
-    each its app's template rendered with this page's context."""
+    each its app's template rendered with this page's context. A page that lists
+    ``slots_shown`` draws only those slots (a shared draft: articles/draft_links.py)."""
+    shown = context.get("slots_shown")
+    if shown is not None and slot not in shown:
+        return ""
     engine = context.template.engine
     return mark_safe(
         "".join(

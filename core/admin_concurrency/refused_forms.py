@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import Truncator
 
-from core.admin_concurrency.versions import fingerprint
+from core.admin_concurrency.versions import Version, fingerprint
 from core.history_diff import display
 
 
@@ -18,11 +18,25 @@ class UnlabelledBoundField(forms.BoundField):
         return ""  # a label may not name a hidden input
 
 
+class VersionInput(forms.HiddenInput):
+    """The version's signed token, and a digest of what it says (``data-content``): two
+    forms loaded from the same stored data carry the same digest, whenever they were
+    loaded, so that a draft kept in the browser (js/admin_drafts.js) knows whether the
+    form has been saved since the draft was made."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        loaded = Version.from_token(value) if value else None
+        if loaded is not None:
+            context["widget"]["attrs"]["data-content"] = loaded.content_digest()
+        return context
+
+
 class VersionField(forms.CharField):
     """The version a form was loaded from: a hidden input, and never a change the form
     makes (the admin's log of changes leaves it out)."""
 
-    widget = forms.HiddenInput
+    widget = VersionInput
     bound_field_class = UnlabelledBoundField
 
     def __init__(self, **kwargs):

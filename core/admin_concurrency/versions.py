@@ -104,6 +104,11 @@ class Version:
         own = fingerprints(obj, fields) if obj is not None else {}
         return cls(taken_at, own, rows, row_names)
 
+    def content_digest(self):
+        """What this version says of the stored data, whenever it was read, as a digest."""
+        said = json.dumps([self.fields, self.rows], sort_keys=True).encode()
+        return base64.urlsafe_b64encode(hashlib.blake2b(said, digest_size=9).digest()).decode()
+
     def token(self):
         payload = {"at": self.taken_at.isoformat(), "f": self.fields, "r": self.rows}
         return signing.dumps(payload | {"n": self.row_names}, salt=SALT, compress=True)

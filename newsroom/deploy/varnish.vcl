@@ -95,6 +95,12 @@ sub vcl_recv {
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
+    # A shared draft (articles/draft_link_views.py) is for one outside reader: never stored
+    # here, whoever asks, and rendered without anyone's cookies.
+    if (req.url ~ "^/preview/") {
+        unset req.http.Cookie;
+        return (pass);
+    }
     # Editors (their browsers carry the marker core/editors.py sets) get pages rendered
     # for them: previews, never shared. A reader's session does not pass: signed in or
     # not, a reader gets the page everyone gets.
@@ -189,6 +195,12 @@ sub vcl_backend_response {
     if (beresp.http.Cache-Control !~ "public") {
         set beresp.uncacheable = true;
         set beresp.ttl = 1s;
+        return (deliver);
+    }
+    # A page that must be gone at its time (a story taken down then) says
+    # stale-while-revalidate=0: never served past its s-maxage, even with the app down.
+    if (beresp.http.Cache-Control ~ "stale-while-revalidate=0(,|$$)") {
+        set beresp.grace = 0s;
         return (deliver);
     }
     set beresp.grace = 10m;

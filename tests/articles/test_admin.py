@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from tests.admin_forms import WITHOUT_EVIDENCE, article_form, save_change_form
+from tests.approvals import approve
 from tests.factories import make_term, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,7 @@ def test_editor_creates_and_publishes_a_story_that_reaches_the_front_page(client
     article = Article.objects.get(slug="bees-count-to-four")
     assert not client.get(reverse("articles:front")).context["lead"]  # a draft leads nothing
     assert '<a class="term" href="#term-bee">Bees</a> can count' in article.explanation_html
+    approve(article)  # by a second editor (tests/editorial/test_review.py)
 
     published = save_change_form(
         client,

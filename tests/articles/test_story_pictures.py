@@ -83,12 +83,12 @@ def test_a_story_with_a_lead_picture_is_shared_with_it_instead(client, story):
     page = story_page(client, story)
 
     [url] = page.meta_content("og:image")
-    assert url == f"http://testserver{lead.fallback['url']}"
+    assert url == f"http://testserver{lead.picture.share.fallback['url']}"
     assert page.meta_content("og:image:alt") == ["A chart of the trial's result."]
     assert page.meta_content("twitter:image") == [url]
     [image] = news_article(page)["image"]
     assert image["url"] == url
-    assert image["creditText"] == lead.credit
+    assert image["creditText"] == lead.picture.credit
 
 
 def test_a_story_not_scored_yet_says_so_in_its_card_s_alt_text(client):
@@ -136,8 +136,8 @@ def test_feed_items_carry_each_story_s_picture(client, name, story):
         }
     ]
     [picture] = pictures[f"http://testserver{pictured.get_absolute_url()}"]
-    assert picture["url"] == f"http://testserver{lead.fallback['url']}"
-    assert picture["type"] == lead.fallback["type"]
+    assert picture["url"] == f"http://testserver{lead.picture.share.fallback['url']}"
+    assert picture["type"] == lead.picture.share.fallback["type"]
 
 
 @pytest.mark.parametrize("name", FEEDS)

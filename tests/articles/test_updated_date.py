@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article, Correction
+from tests.approvals import approve
 from tests.factories import make_article, make_term
 from tests.site_content import load_site_content
 
@@ -34,13 +35,16 @@ def header_and_notes(client, article):
 
 
 def make_draft():
-    """A draft the checklist lets through (its evidence waived, with the reason)."""
-    return make_article(
+    """A draft the checklist lets through (its evidence waived, with the reason; approved
+    by a second editor)."""
+    draft = make_article(
         status=Article.Status.DRAFT,
         published_at=None,
         published_without_evidence=True,
         without_evidence_reason="The paper is not out yet.",
     )
+    approve(draft)
+    return draft
 
 
 def long_ago(article, days=10):

@@ -3,16 +3,11 @@ rows that sit together on a phone, writing aids that follow the glossary terms c
 the form, and a story's history compared and a version restored, with axe-core finding
 nothing on any of those pages."""
 
-import os
-from io import StringIO
-from unittest import mock
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from articles.models import Article
-from tests.admin_forms import log_in_in_browser, recreate_editors_group
+from tests.browser.editors import SIZES, editors_at_desks
 from tests.browser.test_accessibility import axe_violations, describe
 from tests.browser.test_admin_layout import sideways_overflow, wait_for_autocompletes
 from tests.factories import (
@@ -27,10 +22,6 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a-long-editor-password"
-PHONE = {"width": 390, "height": 844}
-DESK = {"width": 1366, "height": 900}
-SIZES = {"phone": PHONE, "desk": DESK}
 FIRST = (
     "### What happened\n\nQuantum dots in a solar cell turned four photons in ten into "
     "current.\n\n### Why it matters\n\nCells made this way could be printed like ink."
@@ -41,9 +32,6 @@ FIRST = (
 def desk(browser, live_server):
     """A story with its evidence and question, edited once since it was written, and a way
     to open an editor's browser at a size, in a colour scheme, with or without scripts."""
-    recreate_editors_group()
-    with mock.patch.dict(os.environ, {"NEWSROOM_EDITOR_PASSWORD": PASSWORD}):
-        call_command("create_editor", "editor", stdout=StringIO())
     make_term(term="Quantum dot", slug="quantum-dot", aliases="quantum dots")
     story = make_article(headline="Printed solar cells pass 40 %", explanation=FIRST)
     cite(story, make_source(criteria=make_criteria(), meets=[]), note="The paper.")
@@ -52,23 +40,8 @@ def desk(browser, live_server):
     story.headline = "Printed solar cells pass 41 %"
     story.explanation = FIRST.replace("four photons in ten", "four in every ten photons")
     story.save()
-    contexts = []
-
-    def open_page(size="desk", scheme="light", *, javascript=True):
-        context = browser.new_context(
-            base_url=live_server.url,
-            viewport=SIZES[size],
-            color_scheme=scheme,
-            java_script_enabled=javascript,
-        )
-        contexts.append(context)
-        page = context.new_page()
-        log_in_in_browser(page, "editor", PASSWORD)
-        return page
-
-    yield open_page, story
-    for context in contexts:
-        context.close()
+    with editors_at_desks(browser, live_server, "editor") as open_page:
+        yield open_page, story
 
 
 def change_path(story):
@@ -87,7 +60,7 @@ def test_a_meter_rows_fields_sit_together_on_a_phone(desk):
     assert value["y"] - (picker["y"] + picker["height"]) < 40
     assert weight["y"] - (value_box["y"] + value_box["height"]) < 60  # its help text between
     view = page.locator("#view_id_component_scores-0-component").bounding_box()
-    assert view["x"] + view["width"] <= PHONE["width"]
+    assert view["x"] + view["width"] <= SIZES["phone"]["width"]
     assert sideways_overflow(page) <= 0
 
 

@@ -140,5 +140,13 @@ def test_the_story_forms_have_no_axe_violations(desk, scheme):
     page.locator(".error-summary").wait_for()
     wait_for_autocompletes(page)
     found[f"change with errors [{scheme}]"] = axe_violations(page)
+    # A takedown time before the publish time: the error beside the date and time boxes.
+    page.goto(f"/admin/articles/article/{article.pk}/change/")
+    page.locator("#id_unpublish_at_0").fill("2000-01-01")
+    page.locator("#id_unpublish_at_1").fill("00:00:00")
+    page.locator("input[name=_continue]").click()
+    page.locator(".error-summary").wait_for()
+    wait_for_autocompletes(page)
+    found[f"change with a time error [{scheme}]"] = axe_violations(page)
     found = {where: violations for where, violations in found.items() if violations}
     assert not found, f"axe found violations:\n{describe(found)}"

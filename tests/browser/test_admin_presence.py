@@ -3,50 +3,27 @@ one whose form has gone out of date is told who saved what before she saves, and
 saving and going is no longer shown; at a phone's size and a desk's, light and
 dark, with axe-core finding nothing on the form with its notes."""
 
-import os
 import re
-from io import StringIO
-from unittest import mock
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from core.admin_concurrency import presence
-from tests.admin_forms import log_in_in_browser, recreate_editors_group
+from tests.browser.editors import editors_at_desks
 from tests.browser.test_accessibility import axe_violations, describe
 from tests.browser.test_admin_layout import sideways_overflow, wait_for_autocompletes
 from tests.factories import make_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a-long-editor-password"
-SIZES = {"phone": {"width": 390, "height": 844}, "desk": {"width": 1366, "height": 900}}
 # A refresh comes every REFRESH_SECONDS: allow one, and a little.
 WAIT_MS = (presence.REFRESH_SECONDS + 5) * 1000
 
 
 @pytest.fixture
 def newsroom(browser, live_server):
-    recreate_editors_group()
-    with mock.patch.dict(os.environ, {"NEWSROOM_EDITOR_PASSWORD": PASSWORD}):
-        for username in ("alice", "bea"):
-            call_command("create_editor", username, stdout=StringIO())
-    story = make_article(headline="Bees learn to count to four")
-    contexts = []
-
-    def editor(username, size="desk", scheme="light"):
-        context = browser.new_context(
-            base_url=live_server.url, viewport=SIZES[size], color_scheme=scheme
-        )
-        contexts.append(context)
-        page = context.new_page()
-        log_in_in_browser(page, username, PASSWORD)
-        return page
-
-    yield editor, story
-    for context in contexts:
-        context.close()
+    with editors_at_desks(browser, live_server, "alice", "bea") as editor:
+        yield editor, make_article(headline="Bees learn to count to four")
 
 
 def into_view(page):

@@ -3,17 +3,15 @@ finds what would change the score under "Why this score?": at 390Ã—844 and 1366Ã
 light and dark, with and without JavaScript, with no axe violations and nothing wider
 than the screen."""
 
-from pathlib import Path
-
 import pytest
 
+from tests.browser.screenshots import keep
 from tests.browser.test_accessibility import axe_violations, describe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SELECT = "/articles/semaglutide-select-trial-heart-events/"
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
-SCREENSHOTS = Path("/tmp/helpers/study")
 
 
 def new_page(browser, live_server, size, scheme, script):
@@ -71,16 +69,8 @@ def test_the_labels_their_meanings_and_what_would_change_the_score_read_on_every
 
     if script:
         for name, selector in [("sources", "#sources"), ("why", "#reality")]:
-            screenshot(page, selector, f"{name}-{size}-{scheme}.png")
+            keep(page, f"{name}-{size}-{scheme}", part=selector)
     page.context.close()
-
-
-def screenshot(page, selector, name):
-    """The element as it lies in the page, without the sticky bars scrolled over it."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.evaluate("window.scrollTo(0, 0)")
-    box = page.locator(selector).bounding_box()
-    page.screenshot(path=SCREENSHOTS / name, full_page=True, clip=box)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -94,5 +84,5 @@ def test_the_methodology_pages_study_designs_pass_axe_and_fit_a_phone(
     assert page.evaluate("document.documentElement.scrollWidth") <= SIZES["phone"]["width"]
     violations = axe_violations(page)
     assert not violations, describe({f"/methodology/ [{scheme}]": violations})
-    screenshot(page, "section:has(> #studies)", f"methodology-phone-{scheme}.png")
+    keep(page, f"methodology-phone-{scheme}", part="section:has(> #studies)")
     page.context.close()

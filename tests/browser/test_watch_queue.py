@@ -7,7 +7,6 @@ import importlib
 import os
 from datetime import date
 from io import StringIO
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -16,6 +15,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from tests.admin_forms import log_in_in_browser, recreate_editors_group
+from tests.browser.screenshots import keep
 from tests.browser.test_accessibility import axe_violations, describe
 from tests.factories import cite, make_article, make_criteria, make_meter, make_source
 from tests.test_html_validity import describe as describe_html_errors
@@ -27,7 +27,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
-SCREENSHOTS = Path("/tmp/helpers/watch")
 QUEUE = "/admin/trust/watchfinding/"
 
 
@@ -105,14 +104,13 @@ def sideways_overflow(page):
 def test_the_queue_and_a_findings_page_pass_axe_and_fit_the_screen(desk, size, scheme):
     open_page, pending = desk
     page = open_page({"desktop": DESKTOP, "phone": PHONE}[size], scheme)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     found = {}
     for name, path in [("queue", QUEUE), ("finding", f"{QUEUE}{pending.pk}/change/")]:
         page.goto(path)
         page.locator("#content").wait_for()
         found[f"{name} [{size}, {scheme}]"] = axe_violations(page)
         assert sideways_overflow(page) <= 0, f"{name} is wider than the {size}'s screen"
-        page.screenshot(path=SCREENSHOTS / f"{name}-{size}-{scheme}.png", full_page=True)
+        keep(page, f"{name}-{size}-{scheme}")
     assert not any(found.values()), describe(found)
 
 

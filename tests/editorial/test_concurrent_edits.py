@@ -21,6 +21,7 @@ from articles.models import Article, Author, GlossaryTerm, Topic
 from core.admin_concurrency import OptimisticConcurrencyMixin
 from predictions.models import Question
 from tests.admin_forms import admin_login, change_form_data, form_data, recreate_editors_group
+from tests.approvals import approve
 from tests.factories import (
     cite,
     make_article,
@@ -323,6 +324,7 @@ def test_an_action_that_publishes_refuses_a_form_opened_before_it(client, editor
         published_without_evidence=True,
         without_evidence_reason="Breaking news.",
     )
+    approve(draft)
     url = CASES["story"].url(draft)
     mine = change_form_data(client, url)
     changelist = reverse("admin:articles_article_changelist")

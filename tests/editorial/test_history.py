@@ -13,6 +13,7 @@ from django.utils import timezone
 from articles import services
 from articles.models import Article
 from tests.admin_forms import article_form, change_form_data, rows, save_change_form
+from tests.approvals import approve
 from tests.factories import make_article, make_author, make_term, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -113,6 +114,7 @@ def test_a_save_that_changes_nothing_shown_lists_no_change(client, story):
     Article.objects.filter(pk=article.pk).update(
         published_without_evidence=True, without_evidence_reason="Breaking news."
     )
+    approve(article)
     services.publish(article=Article.objects.get(pk=article.pk))
     url = change_url(article)
     client.post(url, change_form_data(client, url))  # as it stands

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from articles.admin import preview_slot
+from articles.admin_writing import preview_slot
 
 pytestmark = pytest.mark.django_db
 

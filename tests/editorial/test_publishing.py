@@ -8,8 +8,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import services
-from articles.models import Article
-from tests.admin_forms import WITHOUT_EVIDENCE, article_form, rows
+from articles.models import Article, Picture
+from tests.admin_forms import (
+    WITHOUT_EVIDENCE,
+    article_form,
+    change_form_data,
+    rows,
+    save_change_form,
+)
+from tests.approvals import approve
 from tests.factories import make_article, make_criteria, make_picture, make_source, make_topic
 from trust.models import MeterComponent
 
@@ -55,7 +62,8 @@ def test_a_story_without_evidence_is_saved_but_not_published(client, editor):
     article = Article.objects.get()
     assert article.status == Article.Status.DRAFT
     text = response.content.decode()
-    assert "Saved, not published: To publish, cite at least one source" in text
+    assert "Saved, not published: To publish, an editor other than editor" in text
+    assert "To publish, cite at least one source" in text
     assert "To publish, complete the reality meter" in text
     assert client.__class__().get(article.get_absolute_url()).status_code == 404
 
@@ -65,8 +73,11 @@ def test_a_story_without_evidence_is_saved_but_not_published(client, editor):
 
 
 def test_a_story_with_its_evidence_on_the_same_form_is_published(client, editor, evidence):
-    data = article_form(topics=[make_topic().pk], status="published") | evidence
-    response = client.post(reverse(ADD), data)
+    client.post(reverse(ADD), article_form(topics=[make_topic().pk]) | evidence)
+    article = Article.objects.get()
+    approve(article)
+    data = change_form_data(client, change_url(article)) | {"status": "published"}
+    response = client.post(change_url(article), data)
     assert response.status_code == 302
     article = Article.objects.get()
     assert article.status == Article.Status.PUBLISHED
@@ -88,8 +99,12 @@ def test_the_override_needs_a_reason_and_readers_see_not_yet_assessed(client, ed
     assert "Say why this story goes out without its evidence" in refused.content.decode()
     assert not Article.objects.exists()
 
-    assert client.post(reverse(ADD), data | WITHOUT_EVIDENCE).status_code == 302
+    drafted = client.post(reverse(ADD), data | WITHOUT_EVIDENCE | {"status": "draft"})
+    assert drafted.status_code == 302
     article = Article.objects.get()
+    approve(article)
+    assert save_change_form(client, change_url(article), data | WITHOUT_EVIDENCE).status_code == 302
+    article.refresh_from_db()
     assert article.is_public
     page = client.__class__().get(article.get_absolute_url()).content.decode()
     assert "Not yet assessed." in page
@@ -100,6 +115,7 @@ def test_the_override_needs_a_reason_and_readers_see_not_yet_assessed(client, ed
 
 def test_the_list_action_refuses_too(client, editor):
     draft = make_article(status=Article.Status.DRAFT)
+    approve(draft)
     response = client.post(
         reverse(CHANGELIST), {"action": "publish", "_selected_action": [draft.pk]}, follow=True
     )
@@ -142,9 +158,10 @@ def test_an_unpublished_story_cannot_be_pinned(client, editor):
 def test_a_picture_without_alt_text_holds_back_publishing(client, editor, evidence):
     article = make_article(status=Article.Status.DRAFT)
     picture = make_picture(article)
-    article.images.filter(pk=picture.pk).update(alt=" ")
+    Picture.objects.filter(pk=picture.picture_id).update(alt=" ")
     assert any("alt text" in problem for problem in services.publication_problems(article))
     page = client.get(change_url(article)).content.decode()
     assert "Alt text, caption, credit and licence on every picture" in page
-    article.images.filter(pk=picture.pk).update(alt="A chart of the trial's relapse rates.")
+    described = "A chart of the trial's relapse rates."
+    Picture.objects.filter(pk=picture.picture_id).update(alt=described)
     assert not any("alt text" in problem for problem in services.publication_problems(article))

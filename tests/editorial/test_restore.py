@@ -19,6 +19,7 @@ from tests.admin_forms import (
     change_form_data,
     save_change_form,
 )
+from tests.approvals import approve
 from tests.core.test_activity_purges import PurgeRecorder
 from tests.factories import make_author, make_topic
 
@@ -55,8 +56,10 @@ def page_form(client, url):
 def story(client, editor):
     """A published story saved twice through the form: the first version, then the second."""
     data = article_form(topics=[make_topic().pk]) | WITHOUT_EVIDENCE | FIRST
-    client.post(reverse("admin:articles_article_add"), data | {"status": "published"})
+    client.post(reverse("admin:articles_article_add"), data)
     article = Article.objects.get()
+    approve(article)
+    save_change_form(client, change_url(article), data | {"status": "published"})
     save_change_form(client, change_url(article), data | {"status": "published"} | SECOND)
     article.refresh_from_db()
     first = article.history.order_by("history_date").first()
@@ -168,6 +171,8 @@ def test_a_version_missing_what_a_published_story_needs_is_not_restored(client, 
     article, _, data = story
     save_change_form(client, change_url(article), data | SECOND | {"status": "draft", "dek": ""})
     without_dek = article.history.first()
+    save_change_form(client, change_url(article), data | SECOND | {"status": "draft"})
+    approve(article)
     save_change_form(client, change_url(article), data | SECOND)
     article.refresh_from_db()
     assert article.status == "published" and article.dek

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from tests.admin_forms import WITHOUT_EVIDENCE, article_form, rows, save_change_form
+from tests.approvals import approve
 from tests.factories import make_article, make_term, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +106,7 @@ def test_the_full_editorial_flow(client, editor, django_capture_on_commit_callba
     article = Article.objects.get()
     save_change_form(client, change_url(article), data | {"status": "in_review"})
     assert Article.objects.get().state == "In review"
+    approve(article)  # by a second editor (tests/editorial/test_review.py)
 
     # Preview: editors see it with a banner, never cached; readers get a 404.
     preview = client.get(article.get_absolute_url())

@@ -82,3 +82,10 @@ def test_a_first_state_and_a_loaded_row_are_described_honestly():
     state = {"score": 10, "stage": [2, "Claim"], "components": {}, "sources": {}, "citations": {}}
     assert history.changes(None, state) == []
     assert history.changes({"score": 14}, state) == ["Reality score: 14 → 10/100"]
+
+
+def test_a_stage_set_or_cleared_after_a_state_without_one_is_described():
+    unassessed = {"score": None, "stage": None, "components": {}, "sources": {}, "citations": {}}
+    assessed = unassessed | {"score": 40, "stage": [2, "Claim"]}
+    assert "Evidence ladder: no stage → Claim" in history.changes(unassessed, assessed)
+    assert "Evidence ladder: Claim → no stage" in history.changes(assessed, unassessed)

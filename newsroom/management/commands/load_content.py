@@ -3,9 +3,11 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.management import BaseCommand, call_command
 
-from articles.models import Article, ArticleImage
+from articles import picture_store
+from articles.models import Article, ArticleImage, Picture
 from predictions import services
 
 # In dependency order: stories refer to authors, topics and terms; evidence and questions
@@ -37,15 +39,27 @@ class Command(BaseCommand):
         services.rebuild_community_forecasts()
 
     def load_figures(self, fixtures_dir):
-        """Each figure replaces the story's picture in the same place and position."""
+        """Each figure goes into the picture library (once per file) and replaces the
+        story's picture in the same place and position."""
         entries = yaml.safe_load((fixtures_dir / FIGURES_FILE).read_text())
         for entry in entries:
             article = Article.objects.get(slug=entry["story"])
+            with (fixtures_dir / entry["file"]).open("rb") as file:
+                stored = picture_store.store(
+                    default_storage, File(file, name=Path(entry["file"]).name)
+                )
+            picture = Picture.objects.filter(original=stored.name).first() or Picture(
+                original=stored.name,
+                width=stored.width,
+                height=stored.height,
+                variants=stored.variants,
+            )
+            for field in ("alt", "credit", "licence"):
+                setattr(picture, field, entry[field])
+            picture.full_clean()
+            picture.save()
             place = {"role": entry["place"], "position": entry.get("position", 0)}
             image = article.images.filter(**place).first() or ArticleImage(article=article, **place)
-            for field in ("alt", "caption", "credit", "licence"):
-                setattr(image, field, entry[field])
-            with (fixtures_dir / entry["file"]).open("rb") as picture:
-                image.original = File(picture, name=Path(entry["file"]).name)
-                image.full_clean()
-                image.save()
+            image.picture, image.caption = picture, entry["caption"]
+            image.full_clean()
+            image.save()
