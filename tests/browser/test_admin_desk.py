@@ -52,6 +52,7 @@ def test_a_meter_rows_fields_sit_together_on_a_phone(desk):
     open_page, story = desk
     page = open_page("phone")
     page.goto(change_path(story))
+    wait_for_autocompletes(page)  # the picker as it is drawn once its script has run
     picker = page.locator("#id_component_scores-0-component").bounding_box()
     value = page.locator("label[for=id_component_scores-0-value]").bounding_box()
     weight = page.locator("label[for=id_component_scores-0-weight]").bounding_box()
