@@ -104,6 +104,17 @@ def job_runner(transactional_db, settings):
 
 
 @pytest.fixture
+def travel(monkeypatch):
+    """Move the site's clock to a moment: every rule that asks ``timezone.now`` sees it."""
+    from django.utils import timezone
+
+    def to(moment):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return to
+
+
+@pytest.fixture
 def fixture_content(db):
     """The site's real fixture stories, loaded the way `make run` loads them (once per
     session; tests/content_snapshot.py copies the same rows back for each later test)."""

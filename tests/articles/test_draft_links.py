@@ -16,11 +16,10 @@ from articles import draft_links
 from articles.models import Article, PreviewLink
 from core.editors import EDITORS_GROUP, MARKER_COOKIE_NAME
 from tests import query_budgets
+from tests.core.test_http_cache_stack import cache_url  # noqa: F401 (a fixture)
 from tests.factories import make_article, make_term, make_topic
 from tests.test_html_validity import assert_valid_html
-from tools import localcache
 from tools.localcache import fetch
-from tools.servers import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -415,20 +414,8 @@ def test_no_preview_address_reaches_the_sitemap_the_feeds_or_search(editor):
 # Through the real HTTP cache (newsroom/deploy/varnish.vcl), and valid HTML
 
 
-@pytest.fixture
-def cache_url(live_server, settings):
-    """Varnish on a free port in front of the live server, as tests/core/test_http_cache_stack.py
-    starts it."""
-    port = free_port()
-    backend = live_server.url.removeprefix("http://").replace("localhost", "127.0.0.1")
-    localcache.start(port, [backend])
-    settings.HTTP_CACHE_PURGE_URLS = [f"http://127.0.0.1:{port}/"]
-    yield f"http://127.0.0.1:{port}"
-    localcache.stop(port)
-
-
 @pytest.mark.django_db(transaction=True)
-def test_the_http_cache_never_keeps_a_preview_for_anyone(cache_url):
+def test_the_http_cache_never_keeps_a_preview_for_anyone(cache_url):  # noqa: F811
     chief = User.objects.create_superuser("chief", "chief@example.org", "a-long-chief-password")
     story = make_draft(headline="A draft for one reader")
     link = share(story, chief)

@@ -26,16 +26,6 @@ pytestmark = pytest.mark.django_db
 WORD = "Quasiperiodicity"
 
 
-@pytest.fixture
-def travel(monkeypatch):
-    """Move the site's clock to a moment: every rule that asks ``timezone.now`` sees it."""
-
-    def to(moment):
-        monkeypatch.setattr(timezone, "now", lambda: moment)
-
-    return to
-
-
 def s_maxage(response):
     return int(re.search(r"s-maxage=(\d+)", response["Cache-Control"]).group(1))
 

@@ -46,22 +46,27 @@ def until_kept(page, field, value, seconds=10):
     raise AssertionError(f"no draft kept with {field}={value!r}: {kept_drafts(page)}")
 
 
+def reopened(page, change):
+    """The tab closed without saving, and the form opened again in a new tab."""
+    context = page.context
+    page.close()
+    page = context.new_page()
+    page.goto(change)
+    return page
+
+
 @pytest.mark.parametrize("size", ["phone", "desk"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_a_closed_tab_loses_nothing_and_a_save_ends_the_draft(desk, size, scheme):
     open_page, story = desk
     change = f"/admin/articles/article/{story.pk}/change/"
     page = open_page(size, scheme)
-    context = page.context
     page.goto(change)
     expect(page.locator("#kept-draft")).to_be_hidden()
 
     page.locator("#id_dek").fill("Trained bees chose the card with more shapes.")
     until_kept(page, "dek", "Trained bees chose the card with more shapes.")
-    page.close()  # the tab is closed without saving
-
-    page = context.new_page()
-    page.goto(change)
+    page = reopened(page, change)
     offer = page.locator("#kept-draft")
     expect(offer).to_be_visible()
     expect(offer).to_contain_text("Unsaved changes from")
@@ -89,7 +94,6 @@ def test_a_refused_save_keeps_the_draft_and_discard_forgets_it(desk):
     open_page, story = desk
     change = f"/admin/articles/article/{story.pk}/change/"
     page = open_page()
-    context = page.context
     page.goto(change)
     page.locator("#id_headline").fill("")
     page.locator("#id_dek").fill("A standfirst typed before a refused save.")
@@ -97,10 +101,7 @@ def test_a_refused_save_keeps_the_draft_and_discard_forgets_it(desk):
     expect(page.locator(".error-summary")).to_be_visible()
     until_kept(page, "dek", "A standfirst typed before a refused save.")
     assert Article.objects.get(pk=story.pk).headline == "Bees learn to count to four"
-    page.close()
-
-    page = context.new_page()
-    page.goto(change)
+    page = reopened(page, change)
     offer = page.locator("#kept-draft")
     expect(offer).to_be_visible()
     offer.get_by_role("button", name="Discard them").click()
@@ -114,17 +115,13 @@ def test_a_draft_made_before_someone_elses_save_puts_back_only_its_own_changes(d
     open_page, story = desk
     change = f"/admin/articles/article/{story.pk}/change/"
     page = open_page()
-    context = page.context
     page.goto(change)
     page.locator("#id_dek").fill("Alice's standfirst, never saved.")
     until_kept(page, "dek", "Alice's standfirst, never saved.")
-    page.close()
     Article.objects.filter(pk=story.pk).update(headline="Bees count to five, says Bea")
     story.refresh_from_db()
     story.save()  # a save by someone else: a new version
-
-    page = context.new_page()
-    page.goto(change)
+    page = reopened(page, change)
     offer = page.locator("#kept-draft")
     expect(offer).to_contain_text("saved since those changes were made")
     offer.get_by_role("button", name="Put them back").click()

@@ -23,16 +23,6 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:articles_article_changelist")
 
 
-@pytest.fixture
-def travel(monkeypatch):
-    """Move the site's clock to a moment: every rule that asks ``timezone.now`` sees it."""
-
-    def to(moment):
-        monkeypatch.setattr(timezone, "now", lambda: moment)
-
-    return to
-
-
 def change_url(article):
     return reverse("admin:articles_article_change", args=[article.pk])
 
