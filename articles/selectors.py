@@ -70,11 +70,3 @@ def next_scheduled_change(now=None):
         taken_down.values_list("unpublish_at", flat=True)[:1], all=True
     )
     return next(iter(moments.order_by("published_at")[:1]), None)
-
-
-def seconds_until_next_scheduled(now=None):
-    """Seconds until the public stories next change by themselves (a story goes live or is
-    taken down), or None when nothing is waiting."""
-    now = now or timezone.now()
-    due = next_scheduled_change(now)
-    return None if due is None else (due - now).total_seconds()

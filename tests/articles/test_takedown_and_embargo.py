@@ -154,7 +154,7 @@ def test_the_next_scheduled_change_is_the_earlier_of_going_live_and_takedown(
     make_article(unpublish_at=now + timedelta(minutes=7))
     with django_assert_num_queries(1):
         assert selectors.next_scheduled_change(now) == now + timedelta(minutes=7)
-    assert selectors.seconds_until_next_scheduled(now) == 7 * 60
+    assert (selectors.next_scheduled_change(now) - now).total_seconds() == 7 * 60
 
 
 def test_related_stories_and_follow_ups_drop_a_story_at_its_takedown(client, travel):

@@ -8,27 +8,17 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from core.admin_concurrency import presence
-from tests.admin_forms import admin_login, change_form_data
+from tests.admin_forms import change_form_data
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
 ALSO_OPEN = re.compile(r"Also open by <strong>([^<]+)</strong> \(since (\d\d:\d\d)\)")
-
-
-@pytest.fixture
-def alice(db):
-    """A second editor, in a browser of her own."""
-    User.objects.create_superuser("alice", "alice@example.org", "a-long-alice-password")
-    client = Client()
-    assert admin_login(client, "alice", "a-long-alice-password").status_code == 302
-    return client
 
 
 @pytest.fixture

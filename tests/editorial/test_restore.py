@@ -14,7 +14,6 @@ from django.urls import reverse
 from articles.models import Article, story_cache_key
 from tests.admin_forms import (
     WITHOUT_EVIDENCE,
-    admin_login,
     article_form,
     change_form_data,
     save_change_form,
@@ -64,15 +63,6 @@ def story(client, editor):
     article.refresh_from_db()
     first = article.history.order_by("history_date").first()
     return article, first, data | {"status": "published"}
-
-
-@pytest.fixture
-def alice(db):
-    """A second editor, in a browser of her own."""
-    User.objects.create_superuser("alice", "alice@example.org", "a-long-alice-password")
-    client = Client()
-    assert admin_login(client, "alice", "a-long-alice-password").status_code == 302
-    return client
 
 
 def test_the_restore_page_says_what_changes_what_stays_and_asks_why(client, story):
