@@ -24,8 +24,8 @@ from accounts.signals import account_deleted, reader_joined
 from articles.models import story_cache_key
 from core import activity_purges
 from predictions import cache_keys, scoring
-from predictions.models import Forecast, Question, Read, Score, StaleAggregate
-from predictions.services import settling
+from predictions.models import Forecast, Question, Read, Score
+from predictions.services import crowd, settling
 from predictions.services.reads import withdraw_read
 
 
@@ -76,9 +76,7 @@ def _rescore(question_ids, reader_id):
 
 def _crowds_moved(question_ids):
     """The questions' crowds are stale: recompute them soon, and their pages after."""
-    StaleAggregate.objects.bulk_create(
-        [StaleAggregate(question_id=pk) for pk in question_ids], ignore_conflicts=True
-    )
+    crowd.mark_stale(question_ids)
     transaction.on_commit(settling.settler.wake)
     questions = Question.objects.filter(pk__in=question_ids).values_list("slug", "article__slug")
     activity_purges.purge_soon(

@@ -1,6 +1,11 @@
-"""The SQL of settling one question's community forecast: three statements.
+"""The SQL of a question's community forecast: marking it stale, and settling it in three
+statements.
 
-predictions/services/settling.py runs them inside the question's advisory lock: take the
+A write that changes a question's standing forecasts marks the question stale holding the
+question's advisory lock shared until it commits, so that writes never wait for each
+other. predictions/services/settling.py settles holding that lock alone: it reads only
+once every write that found the question already marked has committed, and a write that
+comes after it took the mark leaves a mark of its own. Settling runs: take the
 stale mark; read the standing forecasts, oldest first, with the time of the
 question's newest forecast of any kind; store the aggregate on the question and
 the day's point of history in one statement. Written as SQL because a forecast
@@ -17,6 +22,15 @@ from predictions.models import AggregatePoint, Forecast, Question, StaleAggregat
 
 FORECASTS = Forecast._meta.db_table
 POINT_COLUMNS = ("forecasters", "median", "lower_quartile", "upper_quartile")
+
+QUESTION_LOCK_BASE = 7_002
+
+MARK_STALE = f"""
+INSERT INTO {StaleAggregate._meta.db_table} (question_id)
+SELECT question_id FROM unnest(%(questions)s::bigint[]) AS question_id,
+    LATERAL (SELECT pg_advisory_xact_lock_shared({QUESTION_LOCK_BASE} + question_id)) AS held
+ON CONFLICT DO NOTHING
+"""
 
 TAKE_STALE_MARK = f"DELETE FROM {StaleAggregate._meta.db_table} WHERE question_id = %(question)s"
 
@@ -49,6 +63,12 @@ SET {", ".join(f"{column} = %({column})s" for column in POINT_COLUMNS)},
     histogram = %(histogram)s::jsonb
 WHERE id = %(question)s
 """
+
+
+def mark_stale(question_ids):
+    """Mark the questions' aggregates stale, in the current transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(MARK_STALE, {"questions": list(question_ids)})
 
 
 def take_stale_mark(question_id):

@@ -3,8 +3,8 @@ from 1 to 99) and the SQL that stores it.
 
 A new forecast is one statement, so no lock outlives it. It ends the reader's
 standing forecast, inserts the new one and marks the question's aggregate stale
-(StaleAggregate, which predictions/services/settling.py folds), in that order: the
-insert reads the time the standing forecast ended, so the update has run before it.
+(predictions/services/crowd.py; predictions/services/settling.py folds it): the insert
+reads the time the standing forecast ended, so the update has run before it.
 
 A forecast never ends before it was made. When another of the reader's forecasts was
 stored after this one's time was taken, that one ends, and this one starts, at that
@@ -30,8 +30,8 @@ from accounts.models import Account
 from articles.models import story_cache_key
 from core import activity_purges
 from predictions import cache_keys
-from predictions.models import Forecast, Question, StaleAggregate
-from predictions.services import settling
+from predictions.models import Forecast, Question
+from predictions.services import crowd, settling
 
 FORECASTS = Forecast._meta.db_table
 
@@ -40,10 +40,7 @@ WITH ended AS (
     UPDATE {FORECASTS} SET superseded_at = GREATEST(%(now)s, made_at)
     WHERE question_id = %(question)s AND reader_id = %(reader)s AND superseded_at IS NULL
     RETURNING superseded_at
-), stale AS (
-    INSERT INTO {StaleAggregate._meta.db_table} (question_id) VALUES (%(question)s)
-    ON CONFLICT DO NOTHING
-)
+), stale AS ({crowd.MARK_STALE})
 INSERT INTO {FORECASTS}
     (question_id, reader_id, probability, withdrawn, made_at, superseded_at, origin)
 SELECT %(question)s, %(reader)s, %(probability)s, false, COALESCE(done.until, %(now)s), NULL,
@@ -68,6 +65,7 @@ def _store(*, question, reader, probability, now, origin):
                 "probability": probability,
                 "now": now,
                 "origin": origin,
+                "questions": [question],
             },
         )
         return cursor.fetchone()
@@ -90,7 +88,7 @@ def _end_standing(question, reader_id, now):
 
 def _forecast_changed(question):
     """The question's aggregate is stale: mark it, and settle it (below)."""
-    StaleAggregate.objects.bulk_create([StaleAggregate(question=question)], ignore_conflicts=True)
+    crowd.mark_stale([question.pk])
     _settle_soon(question)
 
 

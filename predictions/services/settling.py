@@ -1,7 +1,8 @@
 """Reader activity folded into the stored aggregates, off the path of each write.
 
 A read appends its topics' interest (PendingInterest) and a forecast marks its
-question's aggregate stale (StaleAggregate); neither waits on a shared row.
+question's aggregate stale (StaleAggregate, predictions/services/crowd.py); neither waits
+for another write.
 ``settle()`` folds the interest into TopicInterest in one statement and
 recomputes each stale question's community forecast, under a PostgreSQL
 advisory lock so that one process at a time does it. It runs in the write that
@@ -36,9 +37,9 @@ from predictions.services import crowd
 
 logger = logging.getLogger(__name__)
 
-# Advisory lock keys: one for the fold of topic interest, one per question above it.
+# Advisory lock keys: one for the fold of topic interest, one per question above
+# crowd.QUESTION_LOCK_BASE (which writes hold shared while they mark a question stale).
 TOPIC_INTEREST_LOCK = 7_001
-QUESTION_LOCK_BASE = 7_002
 IDLE_ROUNDS_BEFORE_SLEEP = 10
 
 FOLD_INTEREST = f"""
@@ -76,28 +77,34 @@ def aggregate_point(question, day, result):
     )
 
 
-def _try_lock(key):
+def _lock(key, wait):
+    """Take the transaction's advisory lock ``key``: waiting for it, or False at once if
+    another process holds it."""
     with connection.cursor() as cursor:
+        if wait:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+            return True
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [key])
         return cursor.fetchone()[0]
 
 
-def fold_topic_interest():
+def fold_topic_interest(*, wait=False):
     """Move every pending interest into its topic, exactly once. False if another process
-    is doing it now."""
+    is doing it now (unless told to wait for it)."""
     with transaction.atomic():
-        if not _try_lock(TOPIC_INTEREST_LOCK):
+        if not _lock(TOPIC_INTEREST_LOCK, wait):
             return False
         with connection.cursor() as cursor:
             cursor.execute(FOLD_INTEREST)
     return True
 
 
-def settle_question(question_id):
+def settle_question(question_id, *, wait=False):
     """Recompute one question's stored aggregate if it is stale. False if another process
-    holds the question now (it will include everything committed before it read)."""
+    holds the question now (it will include everything committed before it read), unless
+    told to wait for it."""
     with transaction.atomic():
-        if not _try_lock(QUESTION_LOCK_BASE + question_id):
+        if not _lock(crowd.QUESTION_LOCK_BASE + question_id, wait):
             return False
         # The stale mark cascades with its question, so a question that had one exists.
         if crowd.take_stale_mark(question_id):
@@ -122,12 +129,13 @@ def pending():
     return PendingInterest.objects.exists() or StaleAggregate.objects.exists()
 
 
-def settle():
-    """Fold everything pending now. True when nothing was left to another process."""
-    complete = fold_topic_interest()
+def settle(*, wait=True):
+    """Fold everything pending now. Waiting (the default), it returns once every stored
+    aggregate includes every write committed before it was called, including those another
+    process was folding at that moment; otherwise it leaves to that process what it holds."""
+    fold_topic_interest(wait=wait)
     for question_id in StaleAggregate.objects.values_list("question_id", flat=True):
-        complete = settle_question(question_id) and complete
-    return complete
+        settle_question(question_id, wait=wait)
 
 
 class _Settler:
@@ -153,7 +161,7 @@ class _Settler:
                 try:
                     if pending():
                         idle = 0
-                        settle()
+                        settle(wait=False)
                     else:
                         idle += 1
                 except Exception:  # the next round, or the next write, tries again

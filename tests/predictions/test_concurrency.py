@@ -3,12 +3,15 @@
 import http.client
 import secrets
 import string
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.db import connection, transaction
 
 from core.readers import signed_reader_cookie
 from predictions import aggregation, services
@@ -134,6 +137,35 @@ def test_simultaneous_forecasts_leave_the_aggregate_the_raw_rows_give(live_serve
     )
     assert question.histogram == expected.histogram
     assert Forecast.objects.filter(question=question).count() == 60
+
+
+def test_a_forecast_saved_while_its_question_settles_is_counted(settings):
+    # The question is already marked stale when the second forecast is written, and that
+    # forecast's transaction commits while settling runs: settling waits for it.
+    settings.AGGREGATE_DEBOUNCE_SECONDS = 60
+    question = make_question()
+    assert settling.due(question.pk)  # no write settles the question itself for a minute
+    services.submit_forecast(question=question, reader_id="first", probability=20)
+    written = threading.Event()
+
+    def slow_forecast():
+        try:
+            with transaction.atomic():
+                services.submit_forecast(question=question, reader_id="second", probability=80)
+                written.set()
+                time.sleep(0.5)
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=slow_forecast)
+    writer.start()
+    assert written.wait(10)
+    settling.settle()
+    writer.join()
+    settling.settle()
+    question.refresh_from_db()
+    expected = aggregation.aggregate([20, 80])
+    assert (question.forecasters, question.median) == (2, expected.median)
 
 
 def test_one_reader_forecasting_ten_times_at_once_keeps_every_forecast(live_server, unlimited):
