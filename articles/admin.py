@@ -15,7 +15,7 @@ from articles.review_admin import ReviewAdminMixin
 from core import markup
 from core.admin_concurrency import OptimisticConcurrencyMixin
 from core.admin_concurrency.presence_admin import PresenceMixin
-from core.admin_desk import DeskAdminMixin, LabelledDateTimesMixin, Section
+from core.admin_desk import CappedRowsMixin, DeskAdminMixin, LabelledDateTimesMixin, Section
 from core.held_uploads import HoldsUploadsMixin
 from core.history_admin import HistoryAdmin
 
@@ -50,7 +50,7 @@ class AuthorAdmin(OptimisticConcurrencyMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class CorrectionInline(LabelledDateTimesMixin, admin.StackedInline):
+class CorrectionInline(CappedRowsMixin, LabelledDateTimesMixin, admin.StackedInline):
     model = Correction
     extra = 0
     fields = [("kind", "made_at"), "note"]

@@ -18,6 +18,7 @@ from django.utils.html import format_html, format_html_join
 from articles import images
 from articles.models import ArticleImage, Picture
 from core.admin_concurrency import OptimisticConcurrencyMixin
+from core.admin_desk import CappedRowsMixin
 from core.held_uploads import HoldsUploadsMixin, holding_widget
 
 NEW_PICTURE_FIELDS = ("alt", "credit", "licence")
@@ -245,7 +246,7 @@ class PlacementForm(forms.ModelForm):
         return super().save(commit)
 
 
-class ArticleImageInline(admin.StackedInline):
+class ArticleImageInline(CappedRowsMixin, admin.StackedInline):
     model = ArticleImage
     form = PlacementForm
     extra = 0

@@ -143,6 +143,31 @@ class DeskAdminMixin:
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
+# New rows an inline takes in one save: what an editor could want, far below the thousand
+# Django would build, check and draw for a post that claims more (a forged TOTAL_FORMS).
+MAX_NEW_ROWS = 50
+
+
+class CappedRowsFormSet:
+    """For an inline's formset: the rows already stored, and at most MAX_NEW_ROWS more; a
+    post claiming more is a form error over that many forms at most."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.absolute_max = len(self.get_queryset()) + MAX_NEW_ROWS
+
+
+class CappedRowsMixin:
+    """For an inline: its formset capped (CappedRowsFormSet); the form offers at most
+    MAX_NEW_ROWS rows unless the inline allows fewer."""
+
+    max_num = MAX_NEW_ROWS
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (CappedRowsFormSet, formset), {})
+
+
 class NoDeleteFromPickersMixin:
     """For an inline: its pickers of shared objects (a source, a component) keep their add
     and edit links but lose delete, so that no story deletes what other stories use."""

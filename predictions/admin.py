@@ -5,7 +5,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from core.admin_concurrency import OptimisticConcurrencyMixin
-from core.admin_desk import DeskAdminMixin, LabelledDateTimesMixin
+from core.admin_desk import CappedRowsMixin, DeskAdminMixin, LabelledDateTimesMixin
 from core.history_admin import HistoryAdmin
 from predictions import services
 from predictions.forms import QuestionAdminForm, ResolveForm, forecaster_count
@@ -67,7 +67,7 @@ class QuestionAdmin(
     actions = [resolve]
 
 
-class QuestionInline(LabelledDateTimesMixin, admin.StackedInline):
+class QuestionInline(CappedRowsMixin, LabelledDateTimesMixin, admin.StackedInline):
     model = Question
     form = QuestionAdminForm
     fields = [

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.db import models
 
 from core.admin_concurrency import OptimisticConcurrencyMixin
-from core.admin_desk import DeskAdminMixin, NoDeleteFromPickersMixin
+from core.admin_desk import CappedRowsMixin, DeskAdminMixin, NoDeleteFromPickersMixin
 from trust import services
 from trust.admin_watch import WatchFindingAdmin  # noqa: F401 (the citation watch's queue)
 from trust.citation_admin import CitationForm
@@ -35,7 +35,7 @@ from trust.study_labels import labels as study_labels
 from trust.study_rubric import propose as propose_from_studies
 
 
-class CriterionResultInline(NoDeleteFromPickersMixin, admin.TabularInline):
+class CriterionResultInline(CappedRowsMixin, NoDeleteFromPickersMixin, admin.TabularInline):
     model = CriterionResult
     form = CriterionResultForm
     formset = CriterionResultFormSet
@@ -46,7 +46,7 @@ class CriterionResultInline(NoDeleteFromPickersMixin, admin.TabularInline):
         return 0 if CriterionResultFormSet.has_rows_for(obj) else Criterion.objects.count()
 
 
-class TrustScoreChangeInline(admin.TabularInline):
+class TrustScoreChangeInline(CappedRowsMixin, admin.TabularInline):
     model = TrustScoreChange
     extra = 0
     fields = ["changed_at", "old_score", "new_score", "reason"]
@@ -107,7 +107,7 @@ class MeterComponentAdmin(OptimisticConcurrencyMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class CitationInline(NoDeleteFromPickersMixin, admin.StackedInline):
+class CitationInline(CappedRowsMixin, NoDeleteFromPickersMixin, admin.StackedInline):
     model = Citation
     # A DOI or an arXiv id fills the rest (trust/citation_admin.py).
     form = CitationForm
@@ -167,7 +167,7 @@ class AssessmentForm(forms.ModelForm):
         fields = ["stage", "horizon", "horizon_note"]
 
 
-class AssessmentInline(admin.StackedInline):
+class AssessmentInline(CappedRowsMixin, admin.StackedInline):
     model = Assessment
     form = AssessmentForm
     fields = [("stage", "horizon"), "horizon_note", "score_and_band", "change_reason"]
@@ -183,7 +183,7 @@ class AssessmentInline(admin.StackedInline):
         return f"{obj.score}/100 — {obj.band.label}"
 
 
-class ComponentScoreInline(NoDeleteFromPickersMixin, admin.StackedInline):
+class ComponentScoreInline(CappedRowsMixin, NoDeleteFromPickersMixin, admin.StackedInline):
     model = ComponentScore
     form = ComponentScoreForm
     formset = ComponentScoreFormSet
@@ -232,7 +232,7 @@ class ComponentScoreInline(NoDeleteFromPickersMixin, admin.StackedInline):
     verbose_name_plural = "Reality meter: components (weights sum to 100)"
 
 
-class FalsifiableStatementInline(admin.StackedInline):
+class FalsifiableStatementInline(CappedRowsMixin, admin.StackedInline):
     model = FalsifiableStatement
     form = FalsifiableStatementForm
     formset = FalsifiableStatementFormSet

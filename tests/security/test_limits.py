@@ -5,10 +5,12 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
-from django.test import Client
+from django.contrib import admin
+from django.test import Client, RequestFactory
 from django.urls import clear_url_caches, reverse
 
 from core import ratelimit
+from core.admin_desk import MAX_NEW_ROWS
 from core.readers import COOKIE_NAME, signed_reader_cookie
 from predictions.models import Read
 from tests.clocks import WINDOW_BOUNDARY, ManualClock
@@ -36,6 +38,22 @@ def test_too_many_fields_is_a_400(client):
     fields = {f"field{number}": "x" for number in range(1500)}
     response = client.post(reverse("admin:login"), fields)
     assert response.status_code == 400
+
+
+def test_every_admin_inline_builds_at_most_its_capped_rows_whatever_the_post_claims(
+    admin_user,
+):
+    request = RequestFactory().get("/")
+    request.user = admin_user
+    inlines = [
+        inline
+        for model_admin in admin.site._registry.values()
+        for inline in model_admin.get_inline_instances(request)
+    ]
+    assert len(inlines) >= 9
+    for inline in inlines:
+        formset = inline.get_formset(request)(instance=inline.parent_model())
+        assert formset.absolute_max <= MAX_NEW_ROWS, type(inline).__name__
 
 
 @pytest.mark.parametrize("size", [5_000, 500_000, 2 * 1024 * 1024])

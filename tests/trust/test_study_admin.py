@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article
+from core.admin_desk import MAX_NEW_ROWS
 from tests.admin_forms import article_form, rows
 from tests.factories import make_criteria, make_source, make_topic
 from trust.models import Citation, MeterComponent
@@ -222,6 +223,13 @@ def test_a_forged_count_of_citation_rows_is_a_form_error_or_no_rows_never_a_cras
     response = add(client, data)
     assert response.status_code == status
     assert Citation.objects.count() == 0
+    if status == 200:  # the form again, with no more rows than an editor may send
+        [citations] = [
+            inline.formset
+            for inline in response.context["inline_admin_formsets"]
+            if inline.formset.prefix == "citations"
+        ]
+        assert len(citations.forms) <= MAX_NEW_ROWS
 
 
 def test_a_citation_posted_without_its_peer_review_status_is_not_known(client, editor, rubric):
