@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.browser.editors import SIZES, editors_at_desks
-from tests.browser.test_accessibility import axe_violations, describe
+from tests.browser.schemes import checked
+from tests.browser.test_accessibility import describe
 from tests.browser.test_admin_layout import sideways_overflow, wait_for_autocompletes
 from tests.factories import (
     cite,
@@ -85,28 +86,27 @@ def test_a_glossary_term_chosen_on_the_form_clears_the_writing_aids_flag(desk):
 
 
 @pytest.mark.parametrize("size", ["phone", "desk"])
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_a_version_is_compared_then_restored_with_a_reason(desk, size, scheme):
+def test_a_version_is_compared_then_restored_with_a_reason(desk, size):
     open_page, story = desk
-    page = open_page(size, scheme)
+    page = open_page(size)
     found = {}
 
     page.goto(f"/admin/articles/article/{story.pk}/history/")
-    found["history"] = axe_violations(page)
+    checked(page, f"history [{size}]", found)
     page.get_by_role("link", name="Compare two versions").click()
     diff = page.locator(".history-diff__passage--changed")
     assert diff.locator("ins").text_content() == "added: in every ten"
     assert diff.locator("del").text_content() == "removed: in ten"
     assert sideways_overflow(page) <= 0
-    found["compare"] = axe_violations(page)
+    checked(page, f"compare [{size}]", found)
 
     page.get_by_role("link", name="Restore the older version").click()
     page.get_by_label("Why restore this version").wait_for()
     assert sideways_overflow(page) <= 0
-    found["restore"] = axe_violations(page)
+    checked(page, f"restore [{size}]", found)
     page.get_by_role("button", name="Restore this version").click()  # no reason yet
     page.locator(".errorlist").wait_for()
-    found["restore without a reason"] = axe_violations(page)
+    checked(page, f"restore without a reason [{size}]", found)
     page.get_by_label("Why restore this version").fill("The 41 % was a misreading.")
     page.get_by_role("button", name="Restore this version").click()
 
@@ -115,7 +115,7 @@ def test_a_version_is_compared_then_restored_with_a_reason(desk, size, scheme):
     restored = Article.objects.get(pk=story.pk)
     assert restored.headline == "Printed solar cells pass 40 %" and restored.explanation == FIRST
     assert restored.status == "published"
-    found = {f"{name} [{size}, {scheme}]": v for name, v in found.items() if v}
+    found = {where: violations for where, violations in found.items() if violations}
     assert not found, f"axe found violations:\n{describe(found)}"
 
 

@@ -9,7 +9,8 @@ import pytest
 from django.core.management import call_command
 
 from tests.admin_forms import log_in_in_browser
-from tests.browser.test_accessibility import axe_violations, describe
+from tests.browser.schemes import checked
+from tests.browser.test_accessibility import describe
 from tests.browser.test_admin_preview import recreate_editors_group
 from tests.factories import (
     cite,
@@ -38,8 +39,8 @@ def desk(browser, live_server):
     make_question(article)
     contexts = []
 
-    def open_page(scheme="light"):
-        context = browser.new_context(base_url=live_server.url, viewport=DESK, color_scheme=scheme)
+    def open_page():
+        context = browser.new_context(base_url=live_server.url, viewport=DESK)
         contexts.append(context)
         page = context.new_page()
         log_in_in_browser(page, "editor", "a-long-editor-password")
@@ -121,10 +122,9 @@ def test_a_section_folds_away_and_a_link_to_an_error_inside_it_opens_it(desk):
     assert weight.is_visible()
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_the_story_forms_have_no_axe_violations(desk, scheme):
+def test_the_story_forms_have_no_axe_violations(desk):
     open_page, article = desk
-    page = open_page(scheme)
+    page = open_page()
     found = {}
     for name, path in [
         ("add", "/admin/articles/article/add/"),
@@ -133,13 +133,13 @@ def test_the_story_forms_have_no_axe_violations(desk, scheme):
         page.goto(path)
         page.locator(".writing-aids__heading").first.wait_for()
         wait_for_autocompletes(page)
-        found[f"{name} [{scheme}]"] = axe_violations(page)
+        checked(page, name, found)
     page.goto(f"/admin/articles/article/{article.pk}/change/")
     page.locator("#id_headline").fill("")
     page.locator("input[name=_continue]").click()
     page.locator(".error-summary").wait_for()
     wait_for_autocompletes(page)
-    found[f"change with errors [{scheme}]"] = axe_violations(page)
+    checked(page, "change with errors", found)
     # A takedown time before the publish time: the error beside the date and time boxes.
     page.goto(f"/admin/articles/article/{article.pk}/change/")
     page.locator("#id_unpublish_at_0").fill("2000-01-01")
@@ -147,6 +147,6 @@ def test_the_story_forms_have_no_axe_violations(desk, scheme):
     page.locator("input[name=_continue]").click()
     page.locator(".error-summary").wait_for()
     wait_for_autocompletes(page)
-    found[f"change with a time error [{scheme}]"] = axe_violations(page)
+    checked(page, "change with a time error", found)
     found = {where: violations for where, violations in found.items() if violations}
     assert not found, f"axe found violations:\n{describe(found)}"

@@ -16,7 +16,8 @@ from articles.services import pin_lead
 from predictions import services
 from predictions.models import Question
 from predictions.services import settling
-from tests.browser.test_accessibility import axe_violations, describe
+from tests.browser.schemes import checked, each_scheme
+from tests.browser.test_accessibility import describe
 from tests.test_html_validity import describe as describe_errors
 from tests.test_html_validity import run_vnu
 
@@ -24,12 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
-VARIANTS = [
-    (scheme, size, script)
-    for scheme in ("light", "dark")
-    for size in ("phone", "desktop")
-    for script in (True, False)
-]
+VARIANTS = [(size, script) for size in ("phone", "desktop") for script in (True, False)]
 MODULES = ["Evidence that moved this week", "Questions closing soon", "Recently resolved"]
 
 
@@ -61,11 +57,10 @@ def site(fixture_content):
     readers_act()
 
 
-def new_page(browser, live_server, *, scheme, size, script):
+def new_page(browser, live_server, *, size, script):
     context = browser.new_context(
         base_url=live_server.url,
         viewport=PHONE if size == "phone" else DESKTOP,
-        color_scheme=scheme,
         java_script_enabled=script,
         reduced_motion="reduce",
     )
@@ -76,34 +71,34 @@ def top(page, locator):
     return locator.first.bounding_box()["y"] + page.evaluate("scrollY")
 
 
-@pytest.mark.parametrize(("scheme", "size", "script"), VARIANTS)
+@pytest.mark.parametrize(("size", "script"), VARIANTS)
 def test_the_lead_then_the_sections_then_the_modules_at_every_size(
-    browser, live_server, site, scheme, size, script
+    browser, live_server, site, size, script
 ):
-    page = new_page(browser, live_server, scheme=scheme, size=size, script=script)
+    page = new_page(browser, live_server, size=size, script=script)
     page.goto("/")
     height = page.viewport_size["height"]
-
-    lead = page.locator(".front-lead .card__headline")
-    assert lead.inner_text().startswith("Stem-like memory T cells")
-    assert top(page, lead) < height / 3
-    art = page.locator(".front-lead__art .lead-gauge")
-    assert art.is_visible() and art.bounding_box()["y"] < height
-    sections = page.locator(".front-section__heading")
-    assert sections.all_inner_texts()[:3] == ["MEDICINE", "MATERIALS", "PHYSICS"]
-    modules = [page.get_by_role("heading", name=name, exact=True) for name in MODULES]
-    assert all(module.is_visible() for module in modules)
-    if size == "desktop":
-        # Beside the sections, the first module in the first screen.
-        assert top(page, modules[0]) < height
-        assert top(page, modules[0]) < top(page, sections.nth(1))
-    else:
-        # After the sections, in the order of the page.
-        assert top(page, modules[0]) > top(page, sections.last)
-    assert [top(page, module) for module in modules] == sorted(top(page, m) for m in modules)
-    wanted = page.locator(".wanted__item")
-    assert wanted.count() >= 3 and "weight" not in page.locator(".front__wanted").inner_text()
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    for _scheme in each_scheme(page):
+        lead = page.locator(".front-lead .card__headline")
+        assert lead.inner_text().startswith("Stem-like memory T cells")
+        assert top(page, lead) < height / 3
+        art = page.locator(".front-lead__art .lead-gauge")
+        assert art.is_visible() and art.bounding_box()["y"] < height
+        sections = page.locator(".front-section__heading")
+        assert sections.all_inner_texts()[:3] == ["MEDICINE", "MATERIALS", "PHYSICS"]
+        modules = [page.get_by_role("heading", name=name, exact=True) for name in MODULES]
+        assert all(module.is_visible() for module in modules)
+        if size == "desktop":
+            # Beside the sections, the first module in the first screen.
+            assert top(page, modules[0]) < height
+            assert top(page, modules[0]) < top(page, sections.nth(1))
+        else:
+            # After the sections, in the order of the page.
+            assert top(page, modules[0]) > top(page, sections.last)
+        assert [top(page, module) for module in modules] == sorted(top(page, m) for m in modules)
+        wanted = page.locator(".wanted__item")
+        assert wanted.count() >= 3 and "weight" not in page.locator(".front__wanted").inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     page.context.close()
 
 
@@ -113,12 +108,11 @@ def test_the_front_page_has_no_axe_violations_full_or_empty(browser, live_server
     found = {}
 
     def check(state):
-        for scheme in ("light", "dark"):
-            for size in ("phone", "desktop"):
-                page = new_page(browser, live_server, scheme=scheme, size=size, script=True)
-                page.goto("/")
-                found[f"{state} [{scheme}, {size}]"] = axe_violations(page)
-                page.context.close()
+        for size in ("phone", "desktop"):
+            page = new_page(browser, live_server, size=size, script=True)
+            page.goto("/")
+            checked(page, f"{state} [{size}]", found)
+            page.context.close()
 
     check("empty")
     call_command("seed_demo_forecasts", readers=8, stdout=StringIO())

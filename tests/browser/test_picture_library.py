@@ -11,8 +11,9 @@ from playwright.sync_api import expect
 
 from articles.models import Picture
 from tests.browser.editors import SIZES, editors_at_desks
+from tests.browser.schemes import checked
 from tests.browser.screenshots import keep
-from tests.browser.test_accessibility import axe_violations, describe
+from tests.browser.test_accessibility import describe
 from tests.browser.test_admin_layout import sideways_overflow
 from tests.factories import make_article, make_library_picture, make_picture
 
@@ -43,25 +44,22 @@ def library(browser, live_server):
 
 
 @pytest.mark.parametrize("size", ["phone", "desk"])
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_the_library_and_a_picture_s_page_pass_axe(library, size, scheme):
+def test_the_library_and_a_picture_s_page_pass_axe(library, size):
     page_of, picture = library
-    page = page_of(size, scheme)
+    page = page_of(size)
     found = {}
 
     page.goto("/admin/articles/picture/?q=red")
     expect(page.get_by_text("2 stories")).to_be_visible()
     expect(page.get_by_role("link", name="Bees count again")).to_be_visible()
     expect(page.get_by_text("A grey test card.")).to_have_count(0)
-    found[f"library [{size}, {scheme}]"] = axe_violations(page)
-    keep(page, f"library-{size}-{scheme}")
+    checked(page, f"library [{size}]", found, shot=f"library-{size}")
 
     page.goto(f"/admin/articles/picture/{picture.pk}/change/")
     expect(page.locator(".focal-point__image")).to_be_visible()
     expect(page.locator(".picture-crops img")).to_have_count(2)
     assert sideways_overflow(page) <= 0
-    found[f"change page [{size}, {scheme}]"] = axe_violations(page)
-    keep(page, f"picture-change-{size}-{scheme}")
+    checked(page, f"change page [{size}]", found, shot=f"picture-change-{size}")
 
     found = {where: violations for where, violations in found.items() if violations}
     assert not found, f"axe found violations:\n{describe(found)}"
@@ -133,9 +131,8 @@ def test_a_picture_in_use_cannot_be_deleted(library):
 
 
 @pytest.mark.parametrize("size", ["phone", "desk"])
-@pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_a_story_card_and_its_link_preview_show_the_crop_around_the_focal_point(
-    browser, live_server, size, scheme
+    browser, live_server, size
 ):
     picture = make_library_picture(
         alt="A blue card with a red square in its bottom right corner.",
@@ -145,9 +142,7 @@ def test_a_story_card_and_its_link_preview_show_the_crop_around_the_focal_point(
     )
     story = make_article(headline="Bees learn to count to four")
     make_picture(story, picture=picture, caption="The card.")
-    context = browser.new_context(
-        base_url=live_server.url, viewport=SIZES[size], color_scheme=scheme
-    )
+    context = browser.new_context(base_url=live_server.url, viewport=SIZES[size])
     page = context.new_page()
     try:
         page.goto("/")
@@ -159,14 +154,14 @@ def test_a_story_card_and_its_link_preview_show_the_crop_around_the_focal_point(
         assert "/crop-" in card.evaluate("img => img.currentSrc")
         box = card.bounding_box()
         assert box["width"] / box["height"] == pytest.approx(1.5, abs=0.02)
-        found = {f"front [{size}, {scheme}]": axe_violations(page)}
-        keep(page, f"story-card-{size}-{scheme}")
+        found = {}
+        checked(page, f"front [{size}]", found, shot=f"story-card-{size}")
 
         page.goto(story.get_absolute_url())
         og_image = page.locator("meta[property='og:image']").get_attribute("content")
         assert "/crop-" in og_image
         page.goto(og_image)
-        keep(page, f"link-preview-{size}-{scheme}")
+        keep(page, f"link-preview-{size}")
     finally:
         context.close()
     found = {where: violations for where, violations in found.items() if violations}

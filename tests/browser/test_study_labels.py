@@ -5,8 +5,9 @@ than the screen."""
 
 import pytest
 
+from tests.browser.schemes import checked, each_scheme
 from tests.browser.screenshots import keep
-from tests.browser.test_accessibility import axe_violations, describe
+from tests.browser.test_accessibility import describe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,11 +15,10 @@ SELECT = "/articles/semaglutide-select-trial-heart-events/"
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
 
 
-def new_page(browser, live_server, size, scheme, script):
+def new_page(browser, live_server, size, script):
     context = browser.new_context(
         base_url=live_server.url,
         viewport=SIZES[size],
-        color_scheme=scheme,
         java_script_enabled=script,
         reduced_motion="reduce",
     )
@@ -26,12 +26,11 @@ def new_page(browser, live_server, size, scheme, script):
 
 
 @pytest.mark.parametrize("script", [True, False], ids=["script", "no-script"])
-@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("size", list(SIZES))
 def test_the_labels_their_meanings_and_what_would_change_the_score_read_on_every_screen(
-    browser, live_server, fixture_content, size, scheme, script
+    browser, live_server, fixture_content, size, script
 ):
-    page = new_page(browser, live_server, size, scheme, script)
+    page = new_page(browser, live_server, size, script)
     page.goto(SELECT)
 
     paper = page.locator("#citation-1")
@@ -64,25 +63,25 @@ def test_the_labels_their_meanings_and_what_would_change_the_score_read_on_every
     assert len(statements) == 2 and statements[0].startswith("Score down: another large")
 
     assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
-    violations = axe_violations(page) if script else []
-    assert not violations, describe({f"{SELECT} [{size}, {scheme}]": violations})
-
     if script:
-        for name, selector in [("sources", "#sources"), ("why", "#reality")]:
-            keep(page, f"{name}-{size}-{scheme}", part=selector)
+        found = {}
+        checked(page, f"{SELECT} [{size}]", found)
+        assert not any(found.values()), describe(found)
+        for scheme in each_scheme(page):
+            for name, selector in [("sources", "#sources"), ("why", "#reality")]:
+                keep(page, f"{name}-{size}-{scheme}", part=selector)
     page.context.close()
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_methodology_pages_study_designs_pass_axe_and_fit_a_phone(
-    browser, live_server, fixture_content, scheme
+    browser, live_server, fixture_content
 ):
-    page = new_page(browser, live_server, "phone", scheme, True)
+    page = new_page(browser, live_server, "phone", True)
     page.goto("/methodology/#studies")
     table = page.get_by_role("table", name="Study designs")
     assert table.get_by_role("rowheader", name="Randomised controlled trial").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= SIZES["phone"]["width"]
-    violations = axe_violations(page)
-    assert not violations, describe({f"/methodology/ [{scheme}]": violations})
-    keep(page, f"methodology-phone-{scheme}", part="section:has(> #studies)")
+    found = {}
+    checked(page, "/methodology/", found, shot="methodology-phone", part="section:has(> #studies)")
+    assert not any(found.values()), describe(found)
     page.context.close()

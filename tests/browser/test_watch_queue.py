@@ -15,8 +15,8 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from tests.admin_forms import log_in_in_browser, recreate_editors_group
-from tests.browser.screenshots import keep
-from tests.browser.test_accessibility import axe_violations, describe
+from tests.browser.schemes import checked
+from tests.browser.test_accessibility import describe
 from tests.factories import cite, make_article, make_criteria, make_meter, make_source
 from tests.test_html_validity import describe as describe_html_errors
 from tests.test_html_validity import run_vnu
@@ -76,12 +76,9 @@ def desk(browser, live_server):
     )
     contexts = []
 
-    def open_page(viewport=DESKTOP, scheme="light", javascript=True):
+    def open_page(viewport=DESKTOP, javascript=True):
         context = browser.new_context(
-            base_url=live_server.url,
-            viewport=viewport,
-            color_scheme=scheme,
-            java_script_enabled=javascript,
+            base_url=live_server.url, viewport=viewport, java_script_enabled=javascript
         )
         contexts.append(context)
         page = context.new_page()
@@ -99,18 +96,16 @@ def sideways_overflow(page):
     )
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("size", ["desktop", "phone"])
-def test_the_queue_and_a_findings_page_pass_axe_and_fit_the_screen(desk, size, scheme):
+def test_the_queue_and_a_findings_page_pass_axe_and_fit_the_screen(desk, size):
     open_page, pending = desk
-    page = open_page({"desktop": DESKTOP, "phone": PHONE}[size], scheme)
+    page = open_page({"desktop": DESKTOP, "phone": PHONE}[size])
     found = {}
     for name, path in [("queue", QUEUE), ("finding", f"{QUEUE}{pending.pk}/change/")]:
         page.goto(path)
         page.locator("#content").wait_for()
-        found[f"{name} [{size}, {scheme}]"] = axe_violations(page)
         assert sideways_overflow(page) <= 0, f"{name} is wider than the {size}'s screen"
-        keep(page, f"{name}-{size}-{scheme}")
+        checked(page, f"{name} [{size}]", found, shot=f"{name}-{size}")
     assert not any(found.values()), describe(found)
 
 
