@@ -4,9 +4,6 @@ gives it (prefers-color-scheme, which the site's and the admin's styles follow).
 
 import time
 
-from tests.browser.screenshots import keep
-from tests.browser.test_accessibility import axe_violations
-
 SCHEMES = ("light", "dark")
 TRANSITIONS = "document.getAnimations().filter(a => a instanceof CSSTransition).length"
 
@@ -29,13 +26,3 @@ def each_scheme(page):
             yield scheme
     finally:
         shown_in(page, "light")
-
-
-def checked(page, where, found, *, shot=None, part=None):
-    """axe-core's violations on ``page`` in each scheme, into ``found`` as ``where
-    [scheme]``; with ``shot``, a screenshot in each as ``shot-scheme`` (of the element
-    ``part`` only, when given)."""
-    for scheme in each_scheme(page):
-        found[f"{where} [{scheme}]"] = axe_violations(page)
-        if shot:
-            keep(page, f"{shot}-{scheme}", part=part)

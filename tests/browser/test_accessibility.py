@@ -13,6 +13,8 @@ from django.db import connection
 
 from predictions import services
 from predictions.models import Forecast, Question
+from tests.browser.schemes import each_scheme, shown_in
+from tests.browser.screenshots import keep
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -115,6 +117,16 @@ def axe_violations(page):
     )
 
 
+def checked(page, where, found, *, shot=None, part=None):
+    """axe-core's violations on ``page`` in each scheme, into ``found`` as ``where
+    [scheme]``; with ``shot``, a screenshot in each as ``shot-scheme`` (of the element
+    ``part`` only, when given)."""
+    for scheme in each_scheme(page):
+        found[f"{where} [{scheme}]"] = axe_violations(page)
+        if shot:
+            keep(page, f"{shot}-{scheme}", part=part)
+
+
 def collect_csp_errors(page, errors):
     """What the Content-Security-Policy blocks (inline styles or scripts) lands in ``errors``."""
 
@@ -175,27 +187,27 @@ def reader_has_a_track_record(page):
 
 # Both schemes at the desktop size, and the phone layout once (in dark mode); one
 # database set-up for all of them keeps the suite quick.
-VARIANTS = [
-    ("light", "desktop", DESKTOP),
-    ("dark", "desktop", DESKTOP),
-    ("dark", "phone", PHONE),
-]
+VARIANTS = [("desktop", DESKTOP, ("light", "dark")), ("phone", PHONE, ("dark",))]
 
 
 def test_every_page_type_has_no_axe_violations_in_light_and_dark(browser, live_server, site):
     found, csp_errors = {}, []
-    for scheme, size, viewport in VARIANTS:
-        page = new_page(browser, live_server, scheme=scheme, viewport=viewport)
+
+    def check(page, name, path, size, schemes):
+        page.goto(path)
+        open_everything(page)
+        for scheme in schemes:
+            shown_in(page, scheme)
+            found[f"{name} {path} [{scheme}, {size}]"] = axe_violations(page)
+
+    for size, viewport, schemes in VARIANTS:
+        page = new_page(browser, live_server, viewport=viewport)
         collect_csp_errors(page, csp_errors)
         for name, path in PAGES:
-            page.goto(path)
-            open_everything(page)
-            found[f"{name} {path} [{scheme}, {size}]"] = axe_violations(page)
+            check(page, name, path, size, schemes)
         reader_has_a_track_record(page)
         for name, path in PAGES_AFTER_ACTING:
-            page.goto(path)
-            open_everything(page)
-            found[f"{name} {path} [{scheme}, {size}]"] = axe_violations(page)
+            check(page, name, path, size, schemes)
         page.context.close()
 
     found = {where: violations for where, violations in found.items() if violations}

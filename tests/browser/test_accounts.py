@@ -11,7 +11,7 @@ from django.core import mail
 
 from accounts import emails
 from accounts.models import Account, Passkey
-from tests.browser.test_accessibility import axe_violations, collect_csp_errors, describe
+from tests.browser.test_accessibility import checked, collect_csp_errors, describe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -189,7 +189,7 @@ def test_without_javascript_the_pages_say_so_and_the_email_link_works(
 
 
 def test_the_account_pages_have_no_axe_violations(browser, live_server, settings):
-    # Four browsers at one address, each through every page and two mails: past the
+    # Two browsers at one address, each through every page and two mails: past the
     # limits meant for one reader (tests/accounts/test_pages.py tests those).
     settings.RATE_LIMITS = settings.RATE_LIMITS | {
         "account": (500, 600),
@@ -197,50 +197,49 @@ def test_the_account_pages_have_no_axe_violations(browser, live_server, settings
     }
     found = {}
     for viewport in (PHONE, DESKTOP):
-        for scheme in ("light", "dark"):
-            Account.objects.all().delete()
-            mail.outbox.clear()
-            where = f"{viewport['width']}px {scheme}"
-            page = new_page(browser, live_server, viewport, scheme=scheme)
-            VirtualAuthenticator(page)
-            for url in ("/account/sign-in/", "/account/create/", "/privacy/"):
-                page.goto(url)
-                found[f"{url} [{where}]"] = axe_violations(page)
-            page.goto("/account/create/")
-            page.get_by_label("Handle").fill("admin")
-            page.get_by_role("button", name="Create account with a passkey").click()
-            page.locator("[data-passkey-error]").get_by_text("kept for the newsroom").wait_for()
-            found[f"create, refused handle [{where}]"] = axe_violations(page)
-            page.get_by_label("Handle").fill("grace")
-            page.get_by_role("button", name="Create account with a passkey").click()
-            page.wait_for_url("**/account/recovery-codes/")
-            found[f"recovery codes [{where}]"] = axe_violations(page)
-            page.goto("/account/")
-            page.get_by_label("Email address").fill("grace@example.org")
-            page.get_by_role("button", name="Send a confirmation link").click()
-            page.get_by_text("We sent a link").wait_for()
-            found[f"account, with a message [{where}]"] = axe_violations(page)
-            page.goto(re.search(r"https?://\S+", mail.outbox[-1].body).group(0))
-            found[f"confirm address [{where}]"] = axe_violations(page)
-            page.get_by_role("button", name="Confirm this address").click()
-            page.wait_for_url("**/account/")
-            found[f"account, address confirmed [{where}]"] = axe_violations(page)
-            for url in ("/account/delete/", "/account/sign-in/recovery/"):
-                page.goto(url)
-                found[f"{url} [{where}]"] = axe_violations(page)
-            page.goto("/account/sign-in/link/nonsense/")
-            found[f"expired link [{where}]"] = axe_violations(page)
-            page.goto("/account/sign-in/")
-            page.get_by_label("Email address").fill("grace@example.org")
-            page.get_by_role("button", name="Email me a sign-in link").click()
-            page.get_by_role("heading", name="Check your email").wait_for()
-            found[f"check your email [{where}]"] = axe_violations(page)
-            page.goto(re.search(r"https?://\S+", mail.outbox[-1].body).group(0))
-            found[f"sign in by link [{where}]"] = axe_violations(page)
-            page.goto("/account/")
-            page.get_by_role("button", name="Sign out").click()
-            page.get_by_role("heading", name="Signed out").wait_for()
-            found[f"signed out [{where}]"] = axe_violations(page)
-            page.context.close()
+        Account.objects.all().delete()
+        mail.outbox.clear()
+        where = f"{viewport['width']}px"
+        page = new_page(browser, live_server, viewport)
+        VirtualAuthenticator(page)
+        for url in ("/account/sign-in/", "/account/create/", "/privacy/"):
+            page.goto(url)
+            checked(page, f"{url} [{where}]", found)
+        page.goto("/account/create/")
+        page.get_by_label("Handle").fill("admin")
+        page.get_by_role("button", name="Create account with a passkey").click()
+        page.locator("[data-passkey-error]").get_by_text("kept for the newsroom").wait_for()
+        checked(page, f"create, refused handle [{where}]", found)
+        page.get_by_label("Handle").fill("grace")
+        page.get_by_role("button", name="Create account with a passkey").click()
+        page.wait_for_url("**/account/recovery-codes/")
+        checked(page, f"recovery codes [{where}]", found)
+        page.goto("/account/")
+        page.get_by_label("Email address").fill("grace@example.org")
+        page.get_by_role("button", name="Send a confirmation link").click()
+        page.get_by_text("We sent a link").wait_for()
+        checked(page, f"account, with a message [{where}]", found)
+        page.goto(re.search(r"https?://\S+", mail.outbox[-1].body).group(0))
+        checked(page, f"confirm address [{where}]", found)
+        page.get_by_role("button", name="Confirm this address").click()
+        page.wait_for_url("**/account/")
+        checked(page, f"account, address confirmed [{where}]", found)
+        for url in ("/account/delete/", "/account/sign-in/recovery/"):
+            page.goto(url)
+            checked(page, f"{url} [{where}]", found)
+        page.goto("/account/sign-in/link/nonsense/")
+        checked(page, f"expired link [{where}]", found)
+        page.goto("/account/sign-in/")
+        page.get_by_label("Email address").fill("grace@example.org")
+        page.get_by_role("button", name="Email me a sign-in link").click()
+        page.get_by_role("heading", name="Check your email").wait_for()
+        checked(page, f"check your email [{where}]", found)
+        page.goto(re.search(r"https?://\S+", mail.outbox[-1].body).group(0))
+        checked(page, f"sign in by link [{where}]", found)
+        page.goto("/account/")
+        page.get_by_role("button", name="Sign out").click()
+        page.get_by_role("heading", name="Signed out").wait_for()
+        checked(page, f"signed out [{where}]", found)
+        page.context.close()
     found = {where: violations for where, violations in found.items() if violations}
     assert not found, f"axe found violations:\n{describe(found)}"

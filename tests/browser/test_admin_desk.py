@@ -8,8 +8,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.browser.editors import SIZES, editors_at_desks
-from tests.browser.schemes import checked
-from tests.browser.test_accessibility import describe
+from tests.browser.test_accessibility import checked, describe
 from tests.browser.test_admin_layout import sideways_overflow, wait_for_autocompletes
 from tests.factories import (
     cite,

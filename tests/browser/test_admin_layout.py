@@ -9,8 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.admin_forms import log_in_in_browser
-from tests.browser.schemes import checked
-from tests.browser.test_accessibility import describe
+from tests.browser.test_accessibility import checked, describe
 from tests.browser.test_admin_preview import recreate_editors_group
 from tests.factories import (
     cite,

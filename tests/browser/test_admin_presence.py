@@ -10,8 +10,7 @@ from playwright.sync_api import expect
 
 from core.admin_concurrency import presence
 from tests.browser.editors import editors_at_desks
-from tests.browser.schemes import checked
-from tests.browser.test_accessibility import describe
+from tests.browser.test_accessibility import checked, describe
 from tests.browser.test_admin_layout import sideways_overflow, wait_for_autocompletes
 from tests.factories import make_article
 

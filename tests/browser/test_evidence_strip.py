@@ -11,27 +11,22 @@ its band and "Why this score?" are on the first screen of every fixture story, a
 import pytest
 
 from articles.models import Article
-from tests.browser.test_accessibility import axe_violations, describe
+from tests.browser.schemes import each_scheme
+from tests.browser.test_accessibility import checked, describe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TSCM = "/articles/tscm-car-t-first-in-human/"
 RETRACTED = "/articles/lutetium-hydride-superconductor-claim/"
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
-VARIANTS = [
-    (size, scheme, script)
-    for size in SIZES
-    for scheme in ("light", "dark")
-    for script in (True, False)
-]
+VARIANTS = [(size, script) for size in SIZES for script in (True, False)]
 AT_A_GLANCE = {"score": ".glance__number", "band": ".glance .badge", "why": ".glance__why"}
 
 
-def new_page(browser, live_server, size, *, scheme="light", script=True):
+def new_page(browser, live_server, size, *, script=True):
     context = browser.new_context(
         base_url=live_server.url,
         viewport=SIZES[size],
-        color_scheme=scheme,
         java_script_enabled=script,
         reduced_motion="reduce",
     )
@@ -56,14 +51,16 @@ def test_every_story_shows_its_score_band_and_why_on_the_first_screen(
     stories = [story.get_absolute_url() for story in Article.objects.published()]
     assert len(stories) >= 14
     missing = []
-    for size, scheme, script in VARIANTS:
-        page = new_page(browser, live_server, size, scheme=scheme, script=script)
+    for size, script in VARIANTS:
+        page = new_page(browser, live_server, size, script=script)
         for url in stories:
             page.goto(url)
-            for name, selector in AT_A_GLANCE.items():
-                problem = off_the_first_screen(page, selector)
-                if problem:
-                    missing.append(f"{url} [{size}, {scheme}, script {script}]: {name} {problem}")
+            for scheme in each_scheme(page):
+                for name, selector in AT_A_GLANCE.items():
+                    problem = off_the_first_screen(page, selector)
+                    if problem:
+                        where = f"{url} [{size}, {scheme}, script {script}]"
+                        missing.append(f"{where}: {name} {problem}")
         page.context.close()
     assert not missing, "not on the first screen:\n" + "\n".join(missing)
 
@@ -140,11 +137,10 @@ def test_a_retracted_source_is_flagged_on_the_first_screen(browser, live_server,
 def test_the_story_with_its_strip_has_no_axe_violations(browser, live_server, fixture_content):
     found = {}
     for size in SIZES:
-        for scheme in ("light", "dark"):
-            page = new_page(browser, live_server, size, scheme=scheme)
-            for url in (TSCM, RETRACTED, f"{TSCM}?part=technical"):
-                page.goto(url)
-                found[f"{url} [{size}, {scheme}]"] = axe_violations(page)
-            page.context.close()
+        page = new_page(browser, live_server, size)
+        for url in (TSCM, RETRACTED, f"{TSCM}?part=technical"):
+            page.goto(url)
+            checked(page, f"{url} [{size}]", found)
+        page.context.close()
     found = {where: violations for where, violations in found.items() if violations}
     assert not found, f"axe found violations:\n{describe(found)}"

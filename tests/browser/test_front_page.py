@@ -16,8 +16,8 @@ from articles.services import pin_lead
 from predictions import services
 from predictions.models import Question
 from predictions.services import settling
-from tests.browser.schemes import checked, each_scheme
-from tests.browser.test_accessibility import describe
+from tests.browser.schemes import each_scheme
+from tests.browser.test_accessibility import checked, describe
 from tests.test_html_validity import describe as describe_errors
 from tests.test_html_validity import run_vnu
 

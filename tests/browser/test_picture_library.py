@@ -11,9 +11,8 @@ from playwright.sync_api import expect
 
 from articles.models import Picture
 from tests.browser.editors import SIZES, editors_at_desks
-from tests.browser.schemes import checked
 from tests.browser.screenshots import keep
-from tests.browser.test_accessibility import describe
+from tests.browser.test_accessibility import checked, describe
 from tests.browser.test_admin_layout import sideways_overflow
 from tests.factories import make_article, make_library_picture, make_picture
 

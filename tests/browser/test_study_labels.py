@@ -5,9 +5,9 @@ than the screen."""
 
 import pytest
 
-from tests.browser.schemes import checked, each_scheme
+from tests.browser.schemes import each_scheme
 from tests.browser.screenshots import keep
-from tests.browser.test_accessibility import describe
+from tests.browser.test_accessibility import checked, describe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -15,8 +15,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from tests.admin_forms import log_in_in_browser, recreate_editors_group
-from tests.browser.schemes import checked
-from tests.browser.test_accessibility import describe
+from tests.browser.test_accessibility import checked, describe
 from tests.factories import cite, make_article, make_criteria, make_meter, make_source
 from tests.test_html_validity import describe as describe_html_errors
 from tests.test_html_validity import run_vnu

@@ -13,7 +13,8 @@ from core.origins import origin_of_address
 from core.readers import COOKIE_NAME, signed_reader_cookie
 from predictions import services
 from predictions.models import Question
-from tests.browser.test_accessibility import AXE_SOURCE, axe_violations, describe
+from tests.browser.schemes import each_scheme
+from tests.browser.test_accessibility import AXE_SOURCE, axe_violations, checked, describe
 from tests.factories import make_article, make_question, make_topic
 from tests.predictions.test_leaderboard import make_account
 from tests.test_html_validity import describe as describe_html
@@ -103,23 +104,20 @@ def test_the_signal_pages_have_no_axe_violations_anywhere(browser, live_server, 
     pages, ranked, story = signals_site(settings)
     found = {}
     for script in (True, False):
-        for scheme in ("light", "dark"):
-            for size, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
-                context = browser.new_context(
-                    base_url=live_server.url,
-                    viewport=viewport,
-                    color_scheme=scheme,
-                    java_script_enabled=script,
-                )
-                page = context.new_page()
-                for name, path in pages.items():
-                    page.goto(path)
-                    where = f"{name} [{scheme}, {size}, {'js' if script else 'no js'}]"
-                    if script:  # axe is a script; without one, the same HTML, unenhanced
-                        found[where] = axe_violations(page)
-                    else:
-                        assert page.get_by_text(RULES[name]).first.is_visible(), where
-                context.close()
+        for size, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+            context = browser.new_context(
+                base_url=live_server.url, viewport=viewport, java_script_enabled=script
+            )
+            page = context.new_page()
+            for name, path in pages.items():
+                page.goto(path)
+                where = f"{name} [{size}, {'js' if script else 'no js'}]"
+                if script:  # axe is a script; without one, the same HTML, unenhanced
+                    checked(page, where, found)
+                else:
+                    for scheme in each_scheme(page):
+                        assert page.get_by_text(RULES[name]).first.is_visible(), (where, scheme)
+            context.close()
     found = {where: violations for where, violations in found.items() if violations}
     assert not found, f"axe found violations:\n{describe(found)}"
 
