@@ -1,12 +1,12 @@
 """Draw the fixture stories' figures: SVG charts of the numbers the stories report.
 
-Two kinds of chart: bars (one measure per group, with reference lines where a limit
-matters) and dots (how many of a trial's patients reached its goal, one dot each). Each
-is written as SVG by this script, from the numbers the story reports and its cited
-source publishes, then rendered to PNG by headless Chromium at twice its size; a text
-that runs past the chart's edge stops the run. Both files go to fixtures/figures/ and are
-committed; fixtures/figures.yaml attaches the PNGs to their stories with their alt text
-and credits. Run it again after changing a chart:
+Two kinds of chart, from the numbers in fixtures/figures/charts.yaml: bars (one measure
+per group, with reference lines where a limit matters) and dots (how many of a trial's
+patients reached its goal, one dot each). Each is written as SVG by this script, then
+rendered to PNG by headless Chromium at twice its size; a text that runs past the chart's
+edge stops the run. Both files go to fixtures/figures/ and are committed;
+fixtures/figures.yaml attaches the PNGs to their stories with their alt text and
+credits. Run it again after changing a chart:
 
     .venv/bin/python -m tools.draw_figures
 """
@@ -16,14 +16,18 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+import yaml
+
 from tools.liveserver import CHROMIUM_ARGS, CHROMIUM_PATH
 
 OUT = Path(__file__).resolve().parent.parent / "fixtures" / "figures"
+CHARTS_FILE = OUT / "charts.yaml"
 WIDTH, HEIGHT = 800, 450
 SCALE = 2
 LEFT = 40
 INK, MUTED, RULE = "#1b1b1f", "#55555f", "#d4d4dc"
 TREATED, CONTROL = "#1f5fa8", "#9a9aa6"
+GROUP_COLOURS = {"treated": TREATED, "control": CONTROL}
 TITLE_SIZE = 26
 # DejaVu Sans Bold's mean advance is under 0.62 em for mixed text: a title longer than
 # the chart's width at that rate is set smaller (and the render checks the result).
@@ -74,127 +78,18 @@ class Dots:
     source: str
 
 
-CHARTS = [
-    Chart(
-        "nif-ignition-energy",
-        "More fusion energy out than laser energy in",
-        "National Ignition Facility shot N221205, 5 December 2022 (megajoules)",
-        [
-            Bar("Laser light delivered to the target", 2.05, "2.05 MJ", CONTROL),
-            Bar("Fusion energy released", 3.15, "3.15 MJ", TREATED),
-        ],
-        3.5,
-        "Newsroom graphic; data: Lawrence Livermore National Laboratory",
-    ),
-    Chart(
-        "select-mace",
-        "Fewer heart attacks, strokes and cardiovascular deaths",
-        "SELECT trial, about 3.3 years: people with a major cardiovascular event",
-        [
-            Bar("Semaglutide (569 of 8,803)", 6.5, "6.5 %", TREATED),
-            Bar("Placebo (701 of 8,801)", 8.0, "8.0 %", CONTROL),
-        ],
-        10,
-        "Newsroom graphic; data: Lincoff et al., NEJM 2023",
-    ),
-    Chart(
-        "clarity-ad-cdr-sb",
-        "Decline on the CDR-SB scale over 18 months",
-        "Clarity AD trial: mean increase from baseline (higher is worse)",
-        [
-            Bar("Lecanemab", 1.21, "+1.21 points", TREATED),
-            Bar("Placebo", 1.66, "+1.66 points", CONTROL),
-        ],
-        2,
-        "Newsroom graphic; data: van Dyck et al., NEJM 2023",
-    ),
-    Chart(
-        "keynote-942-relapse-free",
-        "Free of relapse, and of distant spread, at 18 months",
-        "KEYNOTE-942 phase 2b trial in resected high-risk melanoma",
-        [
-            Bar("Vaccine + pembrolizumab: relapse-free", 79, "79 %", TREATED),
-            Bar("Pembrolizumab alone: relapse-free", 62, "62 %", CONTROL),
-            Bar("Vaccine + pembrolizumab: free of distant spread", 92, "92 %", TREATED),
-            Bar("Pembrolizumab alone: free of distant spread", 77, "77 %", CONTROL),
-        ],
-        100,
-        "Newsroom graphic; data: Weber et al., Lancet 2024",
-    ),
-    Dots(
-        "climb-scd-121-pain-crises",
-        "Nearly all went a year without a severe pain crisis",
-        "Casgevy's sickle cell trial (CLIMB SCD-121): patients followed long enough to judge",
-        met=29,
-        total=31,
-        met_label="Free of severe pain crises for at least 12 months in a row",
-        missed_label="Not free of them for 12 months",
-        source="Newsroom graphic; data: US FDA, approval of Casgevy, 8 December 2023",
-    ),
-    Dots(
-        "climb-thal-111-transfusions",
-        "Nearly all stopped needing regular blood transfusions",
-        "Casgevy's beta thalassaemia trial (CLIMB THAL-111): evaluable patients",
-        met=49,
-        total=52,
-        met_label="Free of transfusions for at least 12 months in a row",
-        missed_label="Still needed transfusions",
-        source="Newsroom graphic; data: US FDA, approval of Casgevy, 16 January 2024",
-    ),
-    Chart(
-        "nif-ignition-repeat-energy",
-        "Ignition again, with a bigger yield",
-        "National Ignition Facility, energy in and out of the target (megajoules)",
-        [
-            Bar("Laser light delivered, both shots", 2.05, "2.05 MJ", CONTROL),
-            Bar("Fusion energy released, 5 December 2022", 3.15, "3.15 MJ", TREATED),
-            Bar("Fusion energy released, 30 July 2023 (preliminary)", 3.88, "3.88 MJ", TREATED),
-        ],
-        4.5,
-        "Newsroom graphic; data: Lawrence Livermore National Laboratory",
-    ),
-    Chart(
-        "perovskite-silicon-records",
-        "Tandem cells pass what silicon alone can reach",
-        "Certified efficiency of the best laboratory cells, by who made them and when",
-        [
-            Bar("Silicon alone: LONGi, November 2022", 26.81, "26.8 %", CONTROL),
-            Bar("Tandem: Helmholtz-Zentrum Berlin, December 2022", 32.5, "32.5 %", TREATED),
-            Bar("Tandem: KAUST, May 2023", 33.7, "33.7 %", TREATED),
-            Bar("Tandem: LONGi, November 2023", 33.9, "33.9 %", TREATED),
-        ],
-        45,
-        "Newsroom graphic; data: LONGi, KAUST, HZB (certified by NREL and ESTI); "
-        "limit: Richter et al. 2013",
-        marks=(Mark(29.43, "Silicon's limit, 29.4 %"), Mark(43, "Tandem limit, about 43 %")),
-    ),
-    Chart(
-        "select-benefit-and-stopping",
-        "Fewer heart events, but more people stopped the drug",
-        "SELECT trial, about 3.3 years: share of each group",
-        [
-            Bar("Semaglutide: heart attack, stroke or cardiovascular death", 6.5, "6.5 %", TREATED),
-            Bar("Placebo: heart attack, stroke or cardiovascular death", 8.0, "8.0 %", CONTROL),
-            Bar("Semaglutide: stopped because of side effects", 16.6, "16.6 %", TREATED),
-            Bar("Placebo: stopped because of side effects", 8.2, "8.2 %", CONTROL),
-        ],
-        20,
-        "Newsroom graphic; data: Lincoff et al., NEJM 2023",
-    ),
-    Chart(
-        "clarity-ad-aria",
-        "Brain swelling and small bleeds seen on scans",
-        "Clarity AD trial, 18 months: share of each group with ARIA on MRI",
-        [
-            Bar("Lecanemab: swelling (ARIA-E)", 12.6, "12.6 %", TREATED),
-            Bar("Placebo: swelling (ARIA-E)", 1.7, "1.7 %", CONTROL),
-            Bar("Lecanemab: microbleeds and siderosis (ARIA-H)", 17.3, "17.3 %", TREATED),
-            Bar("Placebo: microbleeds and siderosis (ARIA-H)", 9.0, "9.0 %", CONTROL),
-        ],
-        20,
-        "Newsroom graphic; data: van Dyck et al., NEJM 2023",
-    ),
-]
+def charts():
+    """The charts of CHARTS_FILE: dots where it counts people, else bars."""
+    for item in yaml.safe_load(CHARTS_FILE.read_text()):
+        if "met" in item:
+            yield Dots(**item)
+            continue
+        bars = [
+            Bar(bar["label"], bar["value"], bar["text"], GROUP_COLOURS[bar["group"]])
+            for bar in item.pop("bars")
+        ]
+        marks = tuple(Mark(**mark) for mark in item.pop("marks", ()))
+        yield Chart(bars=bars, marks=marks, **item)
 
 
 def _title_size(title):
@@ -312,7 +207,7 @@ def main():
         page = browser.new_page(
             viewport={"width": WIDTH, "height": HEIGHT}, device_scale_factor=SCALE
         )
-        for chart in CHARTS:
+        for chart in charts():
             drawing = OUT / f"{chart.name}.svg"
             drawing.write_text(svg(chart))
             page.goto(drawing.as_uri())

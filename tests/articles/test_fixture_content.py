@@ -8,6 +8,7 @@ from django.db.models import Count
 from articles.models import Article, Correction, GlossaryTerm, Topic
 from tests.factories import topic_interests
 from tests.site_content import load_site_content
+from tools import draw_figures
 from trust.models import ScoreChange
 
 pytestmark = pytest.mark.usefixtures("fixture_content")
@@ -157,3 +158,9 @@ def test_the_retracted_lutetium_hydride_paper_is_flagged_and_no_longer_counts(cl
     assert "Notice on a source of this story" in html
     assert "it no longer counts as evidence in the reality meter" in html
     assert "Citation now retracted" in html
+
+
+def test_each_committed_figure_is_the_drawing_of_its_numbers():
+    drawn = {chart.name: draw_figures.svg(chart) for chart in draw_figures.charts()}
+    committed = {path.stem: path.read_text() for path in draw_figures.OUT.glob("*.svg")}
+    assert drawn == committed
