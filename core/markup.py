@@ -16,7 +16,7 @@ child that is killed after ``RENDER_SECONDS``.
 import multiprocessing
 import re
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from xml.etree import ElementTree
 
 import bleach
@@ -34,6 +34,8 @@ RENDER_SECONDS = 5  # generous for a loaded machine; still bounds a crafted text
 # (links packed back to back are the slowest, about 0.6 s), so the render runs in
 # process; above it, in a child with a deadline (a fork costs a few ms).
 IN_PROCESS_LENGTH = 4_000
+# Renderings kept per process (each at most MAX_LENGTH of text and its HTML).
+RENDERINGS_KEPT = 64
 # Blockquote markers, list markers and indentation at the start of a line.
 _LINE_CONTAINERS = re.compile(r"(?:[ \t]|>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))*")
 
@@ -357,16 +359,22 @@ def _render_with_deadline(source, section, terms, seconds):
         child.join()
 
 
+@lru_cache(maxsize=RENDERINGS_KEPT)
+def _rendered(source, section, terms, seconds):
+    if len(source) <= IN_PROCESS_LENGTH:
+        return _pipeline(source, section, terms)
+    return _render_with_deadline(source, section, terms, seconds)
+
+
 def render(source, *, section="body", terms=(), seconds=RENDER_SECONDS):
     """The whole pipeline, for any editor-written Markdown field.
 
-    Raises MarkupRefused for text that is too long, too deeply nested or too slow.
+    Raises MarkupRefused for text that is too long, too deeply nested or too slow. The
+    result depends only on the arguments, so the latest RENDERINGS_KEPT are kept in the
+    process: a story saved again renders only the parts that changed.
     """
     check(source)
-    section = slugify(section)
-    if len(source) <= IN_PROCESS_LENGTH:
-        return _pipeline(source, section, tuple(terms))
-    return _render_with_deadline(source, section, tuple(terms), seconds)
+    return _rendered(source, slugify(section), tuple(terms), seconds)
 
 
 def validate(source):

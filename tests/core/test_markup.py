@@ -240,3 +240,19 @@ def test_fixture_stories_render_as_the_unguarded_pipeline_does(source):
     expected = sanitize(render_markdown(source, section="body"))
     assert render(source) == expected
     assert render(source, seconds=30) == expected
+
+
+def test_the_same_text_is_rendered_once_per_process_and_a_refusal_every_time(monkeypatch):
+    markup._rendered.cache_clear()
+    runs = []
+    pipeline = markup._pipeline
+    monkeypatch.setattr(markup, "_pipeline", lambda *args: runs.append(args) or pipeline(*args))
+    first = render("A *careful* result.", section="explanation")
+    assert render("A *careful* result.", section="explanation") == first
+    assert len(runs) == 1
+    render("A *careful* result.", section="technical")
+    render("A *careful* result.", section="explanation", terms=[Term("result", ("result",))])
+    assert len(runs) == 3
+    for _ in range(2):
+        with pytest.raises(MarkupRefused):
+            render("x" * 100_001)
