@@ -4,6 +4,7 @@ the follow-up links and a retraction notice; phone and desktop, with and without
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,8 +32,9 @@ def test_a_reader_follows_lk99_from_claim_to_failed_replication(reader):
     assert re.search(r"Reality score 10/100 · Speculative", card.inner_text())
 
     card.get_by_role("link", name=re.compile("Korean researchers claim")).click()
+    reader.wait_for_url("**/articles/lk-99-room-temperature-superconductor-claim/")
     history = reader.get_by_role("region", name="How this score changed")
-    assert history.get_by_role("img", name=re.compile(r"from 14 to 10 out of 100")).is_visible()
+    expect(history.get_by_role("img", name=re.compile(r"from 14 to 10 out of 100"))).to_be_visible()
     entries = history.locator(".score-history__item")
     assert entries.count() == 2
     assert "Independent confirmation: 10 → 0" in entries.first.inner_text()
@@ -42,7 +44,7 @@ def test_a_reader_follows_lk99_from_claim_to_failed_replication(reader):
     reader.get_by_role("navigation", name="Follow-ups of this story").get_by_role(
         "link", name=re.compile("Copper sulfide, not superconductivity")
     ).click()
-    assert reader.url.endswith("/articles/lk-99-superconductor-claim-fails-replication/")
+    reader.wait_for_url("**/articles/lk-99-superconductor-claim-fails-replication/")
     thread = reader.get_by_role("navigation", name="Follow-ups of this story")
     assert "Update to:" in thread.inner_text()
 
