@@ -89,14 +89,12 @@ def _lock(key, wait):
 
 
 def fold_topic_interest(*, wait=False):
-    """Move every pending interest into its topic, exactly once. False if another process
-    is doing it now (unless told to wait for it)."""
+    """Move every pending interest into its topic, exactly once; nothing if another
+    process is doing it now (unless told to wait for it)."""
     with transaction.atomic():
-        if not _lock(TOPIC_INTEREST_LOCK, wait):
-            return False
-        with connection.cursor() as cursor:
-            cursor.execute(FOLD_INTEREST)
-    return True
+        if _lock(TOPIC_INTEREST_LOCK, wait):
+            with connection.cursor() as cursor:
+                cursor.execute(FOLD_INTEREST)
 
 
 def settle_question(question_id, *, wait=False):

@@ -20,11 +20,10 @@ DESKTOP = {"width": 1366, "height": 900}
 SIZES = [pytest.param(PHONE, id="phone"), pytest.param(DESKTOP, id="desktop")]
 
 
-def new_page(browser, live_server, viewport=DESKTOP, *, scheme="light", script=True):
+def new_page(browser, live_server, viewport=DESKTOP, *, script=True):
     context = browser.new_context(
         base_url=live_server.url,
         viewport=viewport,
-        color_scheme=scheme,
         java_script_enabled=script,
         reduced_motion="reduce",
     )
