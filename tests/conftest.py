@@ -13,7 +13,7 @@ from django.db import connection
 from django.urls import reverse
 
 from core import activity_purges
-from tests import content_snapshot, live_requests
+from tests import content_snapshot
 from tools import servers, supervision
 from tools.liveserver import CHROMIUM_ARGS, CHROMIUM_PATH
 
@@ -59,17 +59,6 @@ def empty_cache():
     for cache in caches.all():
         cache.clear()
     activity_purges.forget_waiting()
-
-
-@pytest.fixture(autouse=True)
-def live_requests_answered(request):
-    """A test with a live server ends once the server has answered every request its
-    pages sent, before its database is emptied (tests/live_requests.py). Set up after
-    the database (an autouse fixture of pytest-django's comes first), so torn down
-    before it is emptied."""
-    yield
-    if "live_server" in request.fixturenames:
-        assert live_requests.wait_until_answered(), "a request to the live server never ended"
 
 
 @pytest.fixture

@@ -11,8 +11,6 @@ os.environ.update(devenv.values())
 from newsroom.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# Outermost: counts the requests the live server is answering (tests/live_requests.py).
-MIDDLEWARE = ["tests.live_requests.CountingMiddleware", *MIDDLEWARE]  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests render templates without running collectstatic first.
 STORAGES = {
