@@ -13,7 +13,7 @@ from django.db import connection
 from django.urls import reverse
 
 from core import activity_purges
-from tests import content_snapshot
+from tests import content_snapshot, quiet_database
 from tools import servers, supervision
 from tools.liveserver import CHROMIUM_ARGS, CHROMIUM_PATH
 
@@ -59,6 +59,17 @@ def empty_cache():
     for cache in caches.all():
         cache.clear()
     activity_purges.forget_waiting()
+
+
+@pytest.fixture(autouse=True)
+def live_requests_answered(request):
+    """A test with a live server ends once the requests its pages sent have left the
+    database (tests/quiet_database.py). Set up after the database (pytest-django's
+    autouse fixture comes first) and before the test's pages, so torn down after the
+    pages close and before the database is emptied."""
+    yield
+    if "live_server" in request.fixturenames:
+        assert quiet_database.wait_until_quiet(), "a request to the live server never ended"
 
 
 @pytest.fixture
