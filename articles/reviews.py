@@ -8,7 +8,9 @@ wrote its latest words (the history user of the newest version whose words chang
 superuser may publish without one, with a reason that the story's history keeps.
 
 Each request, decision and publication by override is kept in the story's history too,
-with its reason; editorial comments stay with the story, on the desk only.
+with its reason; editorial comments stay with the story, on the desk only. A named
+reviewer is told of a request by email, and the editor who asked of a decision, by a job
+enqueued on commit (articles/review_mail.py).
 """
 
 from dataclasses import dataclass
@@ -20,7 +22,9 @@ from django.db import models, transaction
 from django.db.models.functions import MD5, Concat, Lag
 from django.utils import timezone
 
+from articles import tasks
 from articles.models import Article, EditorialComment, ReviewDecision, ReviewRequest
+from core.jobs import enqueue_on_commit
 
 # What an approval approves: the story's words. Its status, times, topics and pictures
 # may change after it without making it stale.
@@ -212,6 +216,7 @@ def send_for_review(*, article, by, reviewer=None, note=""):
     request = ReviewRequest.objects.create(
         article=article, asked_by=by, reviewer=reviewer, note=note.strip(), asked_at=now
     )
+    enqueue_on_commit(tasks.tell_review_request, request.pk)
     whom = reviewer.get_username() if reviewer else "any editor"
     _set_status(article, Article.Status.IN_REVIEW, by=by, reason=f"Sent for review to {whom}")
     return request
@@ -259,6 +264,7 @@ def decide(*, article, by, verdict, read_version, comment=""):
         read_version=read_version,
         words_digest=current_digest(article),
     )
+    enqueue_on_commit(tasks.tell_review_decision, decision.pk)
     if request is not None:
         request.status, request.closed_at = ReviewRequest.Status.ANSWERED, decision.decided_at
         request.save(update_fields=["status", "closed_at"])

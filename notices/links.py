@@ -1,30 +1,12 @@
-"""Addresses a notification carries outside a page (an email, a feed): absolute, on the
-site's own origin, and the signed one-click unsubscribe address."""
+"""The signed one-click unsubscribe address a notification carries outside a page (an
+email, a feed); its other links are absolute on the site's origin (core/absolute_urls.py)."""
 
-from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
+from core.absolute_urls import absolute
+
 UNSUBSCRIBE_SALT = "notices.unsubscribe"
-# Where `make run` serves the site, for mail sent on a developer's machine.
-DEVELOPMENT_SITE_URL = "http://127.0.0.1:8000"
-
-
-def site_url():
-    """The site's origin: SITE_URL, or in development the local server's."""
-    if settings.SITE_URL:
-        return settings.SITE_URL
-    if settings.DEVELOPMENT:
-        return DEVELOPMENT_SITE_URL
-    raise ImproperlyConfigured(
-        "SITE_URL is not set: notification emails need it for their links and their "
-        "unsubscribe address (https://news.example.org)."
-    )
-
-
-def absolute(path):
-    return site_url() + path
 
 
 def unsubscribe_token(account):

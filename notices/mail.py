@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import Truncator
 
+from core.absolute_urls import absolute
 from notices import links
 from notices.models import Preferences
 from notices.wording import told
@@ -38,10 +39,10 @@ def digest(account, notifications, *, frequency):
     context = {
         "account": account,
         "heading": HEADINGS[frequency],
-        "items": [(item, links.absolute(item.path)) for item in items],
+        "items": [(item, absolute(item.path)) for item in items],
         "more": total - len(items),
-        "inbox_url": links.absolute(reverse("notices:inbox")),
-        "settings_url": links.absolute(reverse("notices:settings")),
+        "inbox_url": absolute(reverse("notices:inbox")),
+        "settings_url": absolute(reverse("notices:settings")),
         "unsubscribe_url": unsubscribe,
         "site_name": settings.SITE_NAME,
     }

@@ -35,6 +35,12 @@ class ReviewRequest(models.Model):
     asked_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     closed_at = models.DateTimeField(null=True, blank=True)
+    told_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the reviewer was told by email, or found to need no email "
+        "(articles/review_mail.py); empty until then.",
+    )
 
     class Meta:
         ordering = ["asked_at", "pk"]
@@ -77,6 +83,12 @@ class ReviewDecision(models.Model):
     )
     words_digest = models.CharField(
         max_length=32, help_text="The story's words as read (articles/reviews.py words_digest)."
+    )
+    told_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the editor who asked was told by email, or found to need no email "
+        "(articles/review_mail.py); empty until then.",
     )
 
     class Meta:

@@ -3,12 +3,9 @@ signed in with ``force_login``; the notification jobs run with ``call_local`` un
 test starts the job runner."""
 
 import itertools
-import threading
 import uuid
-from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
@@ -17,7 +14,7 @@ from accounts.backends import BACKEND
 from accounts.models import Account
 from core import readers
 from notices.models import Preferences
-from tools import servers
+from tests.mail_server import mail_server  # noqa: F401 - a fixture for the tests here
 
 _numbers = itertools.count(1)
 
@@ -62,44 +59,3 @@ def account(db):
 def reader(account):
     """A client signed in to ``account``."""
     return signed_in(account)
-
-
-class MailServer:
-    """What a real SMTP server (aiosmtpd, in a thread of the test) received."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.received = []
-
-    async def handle_DATA(self, server, session, envelope):
-        message = message_from_bytes(envelope.original_content, policy=policy.default)
-        with self.lock:
-            self.received.append((envelope.original_content, message))
-        return "250 Message accepted for delivery"
-
-    @property
-    def messages(self):
-        with self.lock:
-            return [message for _, message in self.received]
-
-    @property
-    def raw(self):
-        """The messages as they came over the wire."""
-        with self.lock:
-            return [raw for raw, _ in self.received]
-
-
-@pytest.fixture
-def mail_server(settings, monkeypatch):
-    """An SMTP server on a free port, where the site's mail goes: this process's settings
-    and, for a job runner started after it, the environment (EMAIL_URL)."""
-    inbox, port = MailServer(), servers.free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    monkeypatch.setenv("EMAIL_URL", f"smtp://127.0.0.1:{port}")
-    yield inbox
-    controller.stop()

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Correction
+from core.absolute_urls import absolute, site_url
 from notices import delivery, links, services, tasks
 from notices.models import Event, Notification, Preferences
 from predictions import services as predictions
@@ -41,8 +42,8 @@ def unsubscribe_path(message):
     header = str(message["List-Unsubscribe"]).strip()
     assert header.startswith("<") and header.endswith(">")
     url = header[1:-1]
-    assert url.startswith(links.site_url())
-    return url.removeprefix(links.site_url())
+    assert url.startswith(site_url())
+    return url.removeprefix(site_url())
 
 
 def test_an_immediate_reader_gets_one_email_with_a_one_click_unsubscribe(mail_server):
@@ -56,7 +57,7 @@ def test_an_immediate_reader_gets_one_email_with_a_one_click_unsubscribe(mail_se
     [message] = mail_server.messages
     # On the wire, as RFC 2369 has it: the address in angle brackets, not an encoded word.
     unfolded = re.sub(rb"\r\n[ \t]+", b" ", mail_server.raw[0])
-    site = re.escape(links.site_url().encode())
+    site = re.escape(site_url().encode())
     assert re.search(
         rb"\r\nList-Unsubscribe: +<" + site + rb"/notices/unsubscribe/[^>\s]+/>\r\n", unfolded
     )
@@ -65,9 +66,9 @@ def test_an_immediate_reader_gets_one_email_with_a_one_click_unsubscribe(mail_se
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     text = message.get_body(("plain",)).get_content()
     assert "It resolved “Yes”." in text
-    assert links.absolute(question.get_absolute_url()) in text
+    assert absolute(question.get_absolute_url()) in text
     html = message.get_body(("html",)).get_content()
-    assert f'href="{links.absolute(question.get_absolute_url())}"' in html
+    assert f'href="{absolute(question.get_absolute_url())}"' in html
     assert Notification.objects.get().emailed_at is not None
 
 
