@@ -47,20 +47,30 @@ ACTIVITY = "fragact:"
 FRAGMENT_PREFIX = "frag:"
 SEEN = ":seen"
 
-# Each key's version, minting one for a key that has none (atomically, so two readers
-# agree on it): KEYS are the version names, ARGV[1] a fresh token, ARGV[2] its life.
-_VERSIONS = """
-local versions = {}
-for i, name in ipairs(KEYS) do
+# A version by its name, minting one for a name that has none (atomically, so two
+# readers agree on it): ARGV[1] is a fresh token, ARGV[2] its life, ``i`` tells apart the
+# versions one script mints.
+VERSION_OF = """
+local function version_of(name, i)
     local version = redis.call('GET', name)
     if not version then
         version = ARGV[1] .. '.' .. i
         redis.call('SET', name, version, 'EX', ARGV[2])
     end
-    versions[i] = version
+    return version
+end
+"""
+# Each key's version: KEYS are the version names.
+_VERSIONS = (
+    VERSION_OF
+    + """
+local versions = {}
+for i, name in ipairs(KEYS) do
+    versions[i] = version_of(name, i)
 end
 return versions
 """
+)
 
 
 def begin(request, keys, *, seconds):

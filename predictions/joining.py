@@ -22,7 +22,7 @@ from django.dispatch import receiver
 
 from accounts.signals import account_deleted, reader_joined
 from articles.models import story_cache_key
-from core import activity_purges
+from core import activity_purges, personal_answers
 from predictions import cache_keys, scoring
 from predictions.models import Forecast, Question, Read, Score
 from predictions.services import crowd, settling
@@ -99,6 +99,8 @@ def join_reader(sender, anonymous_reader_id, account_reader_id, **kwargs):
     _rescore(question_ids, account_reader_id)
     if question_ids:
         _crowds_moved(question_ids)
+    personal_answers.renew_reader(anonymous_reader_id)
+    personal_answers.renew_reader(account_reader_id)
     return {"reads": reads, "forecasts": forecasts}
 
 
@@ -109,4 +111,5 @@ def forget_reader(sender, reader_id, anonymous_reader_id, **kwargs):
     Read.objects.filter(reader_id=reader_id).update(reader_id=anonymous_reader_id)
     Forecast.objects.filter(reader_id=reader_id).update(reader_id=anonymous_reader_id)
     Score.objects.filter(reader_id=reader_id).update(reader_id=anonymous_reader_id)
+    personal_answers.renew_reader(reader_id)
     return {}

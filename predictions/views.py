@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
-from articles.models import Article
-from core import csvsafe, httpcache
+from articles.models import Article, story_cache_key
+from core import csvsafe, httpcache, personal_answers
 from core.crossorigin import same_origin_only
 from core.errors import bad_request_response, wants_json
 from core.origins import origin_of
@@ -99,17 +99,26 @@ def forecast(request, slug):
 
 def my_panels(request, slug):
     """The per-reader endpoint: the parts of a story's reader panels that are this
-    reader's own, by the ids of the elements they replace on the shared page, in one
-    query (predictions/selectors/mine.py). A browser without a reader has none, and its
-    answer asks the database nothing."""
+    reader's own, by the ids of the elements they replace on the shared page. One Redis
+    read when the answer is kept (core/personal_answers.py), else one query
+    (predictions/selectors/mine.py), and the answer is kept. A browser without a reader
+    has none, and its answer asks nothing of either."""
     if request.reader_id is None:
-        parts = {}
-    else:
-        found = mine.for_reader(slug, request.reader_id)
-        if found is None:
-            raise Http404("No story by that address.")
-        parts = panels.personal_parts(request, found)
-    return httpcache.mark_private(JsonResponse({"panels": parts}))
+        return httpcache.mark_private(JsonResponse({"panels": {}}))
+    kept = personal_answers.find(
+        request.path, keys=[story_cache_key(slug)], reader_id=request.reader_id
+    )
+    if kept is not None and kept.body is not None:
+        return httpcache.mark_private(HttpResponse(kept.body, content_type="application/json"))
+    found = mine.for_reader(slug, request.reader_id)
+    if found is None:
+        raise Http404("No story by that address.")
+    response = JsonResponse({"panels": panels.personal_parts(request, found)})
+    if kept is not None:
+        personal_answers.keep(
+            kept, response.content, read_from=found.article._state.db, until=found.changes_by()
+        )
+    return httpcache.mark_private(response)
 
 
 def activity_seconds(request, **kwargs):

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from core import activity_purges
+from core import activity_purges, ratelimit
 from tests import content_snapshot, quiet_database
 from tools import servers, supervision
 from tools.liveserver import CHROMIUM_ARGS, CHROMIUM_PATH
@@ -59,6 +59,26 @@ def empty_cache():
     for cache in caches.all():
         cache.clear()
     activity_purges.forget_waiting()
+
+
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "unix:///nonexistent/redis.sock",
+    }
+}
+
+
+@pytest.fixture
+def redis_away(settings, monkeypatch):
+    """Redis does not answer, in a process that has seen no outage yet: no per-process
+    counts, no warning logged."""
+    monkeypatch.setattr(ratelimit, "process_fallback", ratelimit.ProcessFallback())
+    settings.CACHES = DEAD_REDIS
+    caches._settings = caches.settings = DEAD_REDIS
+    caches._connections.__dict__.pop("default", None)
+    yield
+    caches._connections.__dict__.pop("default", None)
 
 
 @pytest.fixture(autouse=True)

@@ -121,6 +121,13 @@ class Mine:
     view: questions.PredictionView | None
     crowd_revealed: bool = False
 
+    def changes_by(self):
+        """When this changes by the clock alone (the story is taken down, its question
+        opens or closes), or None when only a write can change it."""
+        question = self.view and self.view.question
+        moments = [self.article.unpublish_at, question and question.next_change_at()]
+        return min((moment for moment in moments if moment), default=None)
+
 
 def for_reader(slug, reader_id):
     """What of the public story ``slug``'s panels is ``reader_id``'s own, or None when

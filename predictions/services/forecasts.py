@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from articles.models import story_cache_key
-from core import activity_purges
+from core import activity_purges, personal_answers
 from predictions import cache_keys
 from predictions.models import Forecast, Question
 from predictions.services import crowd, settling
@@ -132,6 +132,7 @@ def submit_forecast(*, question, reader_id, probability, origin="", now=None):
             "Send yours again."
         )
     _settle_soon(question)
+    personal_answers.renew_reader(reader_id)
     forecast_id, made_at = stored
     return Forecast(
         pk=forecast_id, question=question, reader_id=reader_id, probability=probability,
@@ -147,3 +148,4 @@ def withdraw_forecast(*, question, reader_id, now=None):
         raise ValidationError("You have no forecast on this question to withdraw.")
     Forecast.objects.create(question=question, reader_id=reader_id, withdrawn=True, made_at=now)
     _forecast_changed(question)
+    personal_answers.renew_reader(reader_id)

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from articles.models import story_cache_key
-from core import activity_purges
+from core import activity_purges, personal_answers
 from predictions import cache_keys, interest
 from predictions.models import PendingInterest, Read, ReadChoice, ReadTally
 from predictions.services import settling
@@ -206,6 +206,7 @@ def cast_read(*, article, reader_id, choice, origin="", now=None):
     ) or _change_read(values)
     settling.settler.wake()
     _read_moved(article)
+    personal_answers.renew_reader(reader_id)
     if row is None:  # the reader's read was this already
         return Read.objects.get(article=article, reader_id=reader_id)
     read_id, cast_at = row
@@ -252,6 +253,7 @@ def withdraw_read(*, article, reader_id):
         _count_next_in_line(article.pk, origin)
     settling.settler.wake()
     _read_moved(article)
+    personal_answers.renew_reader(reader_id)
 
 
 def _count_next_in_line(article_id, origin):

@@ -79,12 +79,15 @@ def test_the_reading_at_a_moment_is_the_last_one_made_by_then():
     assert meters.reading_at(readings, start + timedelta(days=2)).score == 70
 
 
-def test_the_readers_panel_says_the_meter_moved_with_old_and_new_values(client, criteria):
+def test_the_readers_panel_says_the_meter_moved_with_old_and_new_values(
+    client, criteria, django_capture_on_commit_callbacks
+):
     question, source = scored_question(criteria)
     services.submit_forecast(question=question, reader_id=READER, probability=70)
     assert "Changed since your forecast" not in forecast_panel(client, question)
 
-    editors_find_a_criterion_unmet(source, criteria[0])
+    with django_capture_on_commit_callbacks(execute=True):  # the story's purge, on commit
+        editors_find_a_criterion_unmet(source, criteria[0])
 
     panel = forecast_panel(client, question)
     assert "Changed since your forecast:" in panel

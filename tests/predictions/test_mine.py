@@ -176,15 +176,19 @@ def test_each_part_is_what_the_readers_own_page_shows_in_its_place(client, busy_
             assertInHTML(html, own)
 
 
-def test_the_answer_follows_the_readers_latest_choice(client, busy_question):
+def test_the_answer_follows_the_readers_latest_choice(
+    client, busy_question, django_capture_on_commit_callbacks
+):
     as_reader(client)
-    services.cast_read(article=busy_question.article, reader_id=READER, choice="promising")
-    services.submit_forecast(question=busy_question, reader_id=READER, probability=70)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cast_read(article=busy_question.article, reader_id=READER, choice="promising")
+        services.submit_forecast(question=busy_question, reader_id=READER, probability=70)
     assert (
         "Your read: <strong>Promising</strong>" in parts(client, busy_question.article)["community"]
     )
-    services.withdraw_read(article=busy_question.article, reader_id=READER)
-    services.withdraw_forecast(question=busy_question, reader_id=READER)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw_read(article=busy_question.article, reader_id=READER)
+        services.withdraw_forecast(question=busy_question, reader_id=READER)
     assert parts(client, busy_question.article) == {}
 
 
