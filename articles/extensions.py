@@ -102,7 +102,9 @@ class StoryExtension:
     """Everything one app adds to a story. ``readings(story_ids)`` gives each story's
     meter over time ({id: [articles.meters.Reading, …]}, oldest first, in one query);
     ``panels`` maps a slot (``SLOTS``) to the template drawn there with the page's
-    context; ``share_image`` draws the picture of a story without one."""
+    context; ``share_image`` draws the picture of a story without one; ``front_keys``
+    are the surrogate keys (core/httpcache.py) that its front-page panels show, which
+    the front page names up front so that its kept parts follow their purges."""
 
     name: str
     card: Card | None = None
@@ -111,6 +113,7 @@ class StoryExtension:
     panels: Mapping[str, str] = field(default_factory=dict)
     admin: AdminPart | None = None
     share_image: ShareImage | None = None
+    front_keys: tuple[str, ...] = ()
 
     def __post_init__(self):
         unknown = set(self.panels) - set(SLOTS)
@@ -157,6 +160,10 @@ def publish_checks():
 
 def panel_templates(slot):
     return [extension.panels[slot] for extension in _registered if slot in extension.panels]
+
+
+def front_keys():
+    return [key for extension in _registered for key in extension.front_keys]
 
 
 def admin_parts():

@@ -13,7 +13,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from articles import images, search, selectors
+from articles import extensions, images, search, selectors
 from articles.models import (
     Article,
     ArticleRedirect,
@@ -47,6 +47,12 @@ PAGE_PARAMETER = "page"
 listing_page = httpcache.shared_page(
     keys=listing_keys, seconds=listing_seconds, parameters=[PAGE_PARAMETER]
 )
+
+
+def front_keys(request, **kwargs):
+    """A listing's keys and what the apps' front-page panels show
+    (articles/extensions.py), so that the panels are kept with the page's other parts."""
+    return [*listing_keys(request), *extensions.front_keys()]
 
 
 def canonical_page_redirect(request, page):
@@ -114,7 +120,10 @@ class ForgivingPaginationMixin:
         return [self.get_context_object_name(self.object_list)]
 
 
-@method_decorator(listing_page, name="dispatch")
+@method_decorator(
+    httpcache.shared_page(keys=front_keys, seconds=listing_seconds, parameters=[PAGE_PARAMETER]),
+    name="dispatch",
+)
 class FrontPageView(ForgivingPaginationMixin, ListView):
     """The pinned story, or else the newest, leads page 1, and the rest of page 1 follow in
     sections by topic; every later page is the latest list. Beside them, the modules the

@@ -10,6 +10,7 @@ from django.db.models import F
 
 from articles.extensions import AdminColumn, AdminPart, StoryExtension
 from core.admin_desk import Section
+from predictions import cache_keys
 from predictions.admin import QuestionInline
 from predictions.models import ReadTally
 
@@ -26,6 +27,8 @@ READERS = StoryExtension(
         "front_modules": "predictions/panels/front_questions.html",
         "front_aside": "predictions/panels/readers_want_covered.html",
     },
+    # The front's questions and their crowds, and what readers want covered.
+    front_keys=("questions", cache_keys.CROWD, cache_keys.INTEREST),
     admin=AdminPart(
         section=Section("Question", inlines=("question",)),
         inlines=(QuestionInline,),

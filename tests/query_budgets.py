@@ -23,10 +23,9 @@ DRAFT_PREVIEW_PAGE = 12
 # topics; and the next scheduled story's time, which bounds how long the shared cache
 # keeps the page.
 FRONT_PAGE = 9
-# Page 1 when its parts are kept (core/fragments.py): the most wanted topics and the
-# question modules (panels that name keys of their own, drawn every time) and the next
-# scheduled story's time.
-FRONT_PAGE_KEPT = 3
+# Page 1 when its parts are kept (core/fragments.py; the apps' panels too, since the page
+# names their keys up front): the next scheduled story's time.
+FRONT_PAGE_KEPT = 1
 # A topic or a glossary term with a page of its stories (their scores joined in), their
 # topics and lead images, the count, and the next scheduled story's time.
 LISTING_PAGE = 6

@@ -50,9 +50,10 @@ class KeptNode(template.Node):
         keys, until = _cache_life(request)
         html = self.nodelist.render(context)
         now_keys, now_until = _cache_life(request)
-        # A part that names keys of its own is drawn every time: the page's versions do
-        # not follow the purges of those keys, so a kept copy would never be renewed.
-        if now_keys == keys:
+        # A part that names keys the page did not name up front is drawn every time: the
+        # page's versions do not follow the purges of those keys, so a kept copy would
+        # never be renewed.
+        if now_keys - keys <= set(getattr(request, "fragment_keys", ())):
             moment = None if now_until == until else now_until
             fragments.keep(request, part, html, activity=self.activity, until=moment)
         return html

@@ -1,9 +1,9 @@
 """The front page's question modules: the questions closing soon, with the crowd as it
 stands, and those recently resolved, with how the crowd did.
 
-The modules show the crowd, which moves with every forecast, so the front page draws
-them every time (they name their keys: core/httpcache.py ``shows``): they cost one
-query, every part of it an indexed top few.
+The modules show the crowd, which moves with every forecast: the front page keeps them
+until the crowd's or the questions' key is purged (predictions/extension.py
+``front_keys``), and drawing them costs one query, every part of it an indexed top few.
 """
 
 from dataclasses import dataclass

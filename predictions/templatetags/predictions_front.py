@@ -13,9 +13,9 @@ register = template.Library()
 @register.inclusion_tag("predictions/components/front_questions.html", takes_context=True)
 def question_modules(context):
     """Questions closing soon and recently resolved. They show the crowd, and a resolution
-    changes them: the front page names both keys, so their purges empty it, and the
-    modules are drawn on every rendering (core/fragments.py keeps no part that names keys
-    of its own). A question closing or opening changes them by the clock."""
+    changes them: the front page names both keys up front (predictions/extension.py
+    ``front_keys``), so their purges empty it and renew the modules' kept copy
+    (core/fragments.py). A question closing or opening changes them by the clock."""
     request = context["request"]
     httpcache.shows(request, "questions", cache_keys.CROWD)
     modules = front.question_modules()

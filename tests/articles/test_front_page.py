@@ -4,6 +4,7 @@ recently resolved, what readers want covered), each fresh on the next request af
 it shows changes: a rescoring, a resolution, a new story."""
 
 import re
+import time
 from datetime import timedelta
 from io import StringIO
 
@@ -17,6 +18,7 @@ from django.utils import timezone
 from articles.models import Article, Topic
 from articles.selectors import front_page_sections
 from articles.services import pin_lead
+from core import activity_purges
 from predictions import interest, services
 from predictions.models import Question, TopicInterest
 from predictions.services import settling
@@ -238,10 +240,24 @@ def test_the_crowd_of_an_open_question_waits_for_enough_forecasters(fixture_cont
 def test_a_question_closing_takes_the_page_out_of_shared_caches_when_it_closes():
     make_question(closes_at=timezone.now() + timedelta(seconds=90))
 
-    response = front()
+    for response in (front(), drawn_twice(), front()):  # whole, then with the modules kept
+        assert s_maxage(response) <= 90
+        assert set(response["xkey"].split()) >= {"questions", "crowd", "stories", "topics"}
 
-    assert s_maxage(response) <= 90
-    assert set(response["xkey"].split()) >= {"questions", "crowd", "stories", "topics"}
+
+def test_kept_question_modules_show_new_forecasts_once_the_crowds_purge_is_sent(
+    fixture_content, settings, django_capture_on_commit_callbacks
+):
+    question = Question.objects.get(slug=TSCM_QUESTION)
+    Question.objects.filter(pk=question.pk).update(closes_at=timezone.now() + timedelta(days=2))
+    drawn_twice()
+    with django_capture_on_commit_callbacks(execute=True):
+        forecast(question, settings.FORECAST_REVEAL_MIN_FORECASTERS)
+    assert "the crowd at" not in section(front(), "closing-heading")  # kept until the purge
+
+    activity_purges.send_due(now=time.time() + settings.ACTIVITY_PURGE_SECONDS + 1)
+
+    assert "<strong>70%</strong> yes" in section(front(), "closing-heading")
 
 
 def test_a_question_opening_takes_the_page_out_of_shared_caches_when_it_opens():
@@ -319,6 +335,25 @@ def test_what_readers_want_covered_is_drawn_as_bars_not_weights(fixture_content)
     assert names == ["Physics", "Medicine", "Energy"]
     assert re.findall(r'class="bar__fill" width="(\d+)"', wanted) == ["100", "50", "25"]
     assert "weight" not in wanted.lower()
+
+
+def test_kept_wanted_topics_follow_new_reads_once_their_purge_is_sent(
+    fixture_content, settings, django_capture_on_commit_callbacks
+):
+    drawn_twice()
+    story = Article.objects.published().filter(topics__slug="energy").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(3):
+            services.cast_read(
+                article=story, reader_id=f"reader-{number}", choice="promising",
+                origin=f"10.0.0.{number}",
+            )  # fmt: skip
+    settling.settle()
+    assert "Energy" not in section(front(), "wanted-heading")  # kept until the purge
+
+    activity_purges.send_due(now=time.time() + settings.ACTIVITY_PURGE_SECONDS + 1)
+
+    assert "Energy" in section(front(), "wanted-heading")
 
 
 # What it costs
