@@ -16,24 +16,35 @@ replica's bounded lag, so the page fetched after the purge shows the change.
 Sending a purge first renews the activity versions of the keys' kept page parts
 (core/fragments.py), with or without an HTTP cache in front. Without Redis, a write
 purges its keys at once (after its commit): more purges, never a stale page. The purges
-are soft (core/httpcache.py: send_purge): the first reader after one gets the page as it
-was while the cache fetches the new one, so a story being voted on never makes its
+are soft (core/cache_purges.py: send_purge): the first reader after one gets the page as
+it was while the cache fetches the new one, so a story being voted on never makes its
 readers wait on a render.
+
+An editor's change is purged at once (core/httpcache.py ``purge``) and, through the same
+thread, once more AGAIN_SECONDS later (``purge_again``): a page drawn from what the
+database held before the change (a render already under way when it committed, or a
+replica that had not replayed it yet, which is used only while it lags less than
+DATABASE_REPLICA_MAX_LAG_SECONDS) may reach a cache or a kept part just after the first
+purge; the second one leaves no such copy behind.
 """
 
 import logging
 import threading
 import time
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import transaction
 
-from core import fragments, httpcache, shared_redis
+from core import cache_purges, fragments, shared_redis
 from core.shared_redis import REDIS_ERRORS
 
 logger = logging.getLogger(__name__)
 
 DUE = "purges:due"
+AGAIN = "purges:again"
+# Longer than any render, past the lag a replica may have while pages read from it.
+RENDER_SECONDS = 2
 IDLE_ROUNDS_BEFORE_SLEEP = 30
 ROUND_SECONDS = 0.25
 
@@ -75,30 +86,72 @@ def forget_waiting():
     _waiting_until.clear()
 
 
+def again_seconds():
+    """How long after an editor's change it is purged again."""
+    if "replica" not in settings.DATABASES:
+        return RENDER_SECONDS
+    lag = settings.DATABASE_REPLICA_MAX_LAG_SECONDS + settings.DATABASE_REPLICA_CHECK_SECONDS
+    return lag + RENDER_SECONDS
+
+
+def purge_again(keys):
+    """Purge ``keys`` once more, as an editor's change does, ``again_seconds()`` from now:
+    call it once the change has committed. A key waiting already waits for the later of
+    the two times."""
+    due = time.time() + again_seconds()
+    try:
+        shared_redis.client().zadd(AGAIN, dict.fromkeys(keys, due), gt=True)
+    except REDIS_ERRORS as error:
+        logger.warning("Not purging %s again, Redis unavailable: %s", " ".join(keys), error)
+        return
+    purger.wake()
+
+
+# The keys of a sorted set (KEYS[1]) due by ARGV[1], taken out of it at once: exactly one
+# process sends each, and a key moved to a later time meanwhile stays for that time.
+_TAKE_DUE = """
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if #due > 0 then
+    redis.call('ZREM', KEYS[1], unpack(due))
+end
+return due
+"""
+
+
+@lru_cache(maxsize=4)
+def _take_due(client):
+    """The script bound to ``client``: EVALSHA, loading it on the first NOSCRIPT."""
+    return client.register_script(_TAKE_DUE)
+
+
 def send_due(now=None):
     """Purge every key whose time has come; the number of keys this process sent."""
-    client = shared_redis.client()
-    due = client.zrangebyscore(DUE, "-inf", now or time.time())
-    if not due:
-        return 0
-    pipe = client.pipeline(transaction=False)
-    for key in due:
-        pipe.zrem(DUE, key)
-    mine = [key.decode() for key, removed in zip(due, pipe.execute(), strict=True) if removed]
-    if mine:
-        _send(mine)
-    return len(mine)
+    take = _take_due(shared_redis.client())
+    now = now or time.time()
+    sent = 0
+    for name, send in ((DUE, _send), (AGAIN, _send_again)):
+        due = [key.decode() for key in take(keys=[name], args=[now])]
+        if due:
+            send(due)
+        sent += len(due)
+    return sent
 
 
 def _send(keys):
     """The activity purge itself: the parts of pages kept showing it (core/fragments.py),
     then the pages in the HTTP cache."""
     fragments.renew_activity(keys)
-    httpcache.send_purge(keys, soft=True)
+    cache_purges.send_purge(keys, soft=True)
+
+
+def _send_again(keys):
+    fragments.renew(keys)
+    cache_purges.send_purge(keys)
 
 
 def waiting():
-    return shared_redis.client().zcard(DUE)
+    client = shared_redis.client()
+    return client.zcard(DUE) + client.zcard(AGAIN)
 
 
 class _Purger:

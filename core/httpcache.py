@@ -27,7 +27,6 @@ the next request. Conditional requests are answered only for pages that exist.
 import functools
 import hashlib
 import logging
-import urllib.request
 from functools import wraps
 
 from django.conf import settings
@@ -38,13 +37,12 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.encoding import escape_uri_path
 from django.utils.http import urlencode
 
-from core import fragments
+from core import activity_purges, cache_purges, fragments
+from core.cache_purges import SURROGATE_KEY_HEADER
 from core.editors import is_editor
 
 logger = logging.getLogger(__name__)
 
-SURROGATE_KEY_HEADER = "xkey"
-SOFT_PURGE_HEADER = "xkey-softpurge"
 # A page reached with this query parameter shows the reader's own choices (the landing
 # page of a form posted without JavaScript): rendered for them, never shared.
 PERSONAL_PARAMETER = "saved"
@@ -56,7 +54,6 @@ EDITORIAL_SECONDS = 600
 # How long the cache may serve a stale page while it fetches a fresh one, and how long it
 # may keep serving one if the app does not answer.
 STALE_SECONDS = 60
-PURGE_TIMEOUT_SECONDS = 1
 
 
 def is_personal(request):
@@ -208,33 +205,15 @@ def private_page(view):
     return wrapper
 
 
-def _send_purge(url, keys, *, soft):
-    headers = {SURROGATE_KEY_HEADER: " ".join(keys)}
-    if soft:
-        headers[SOFT_PURGE_HEADER] = "1"
-    request = urllib.request.Request(url, method="PURGE", headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=PURGE_TIMEOUT_SECONDS) as answer:
-            answer.read()
-    except OSError as error:
-        # The page then stays stale until its s-maxage runs out; say so, lose nothing.
-        logger.warning("Purge of %s at %s failed: %s", " ".join(keys), url, error)
-
-
-def send_purge(keys, *, soft=False):
-    """Empty every page that shows one of ``keys``, in every cache, now. A soft purge only
-    marks them stale: the next reader gets the stale copy at once while the cache fetches
-    a fresh one (for reader activity; an editor's change must never be served again)."""
-    for url in settings.HTTP_CACHE_PURGE_URLS:
-        _send_purge(url, keys, soft=soft)
-
-
 def purge(*keys):
     """Empty every page that shows one of ``keys``, in every cache and the parts kept of
-    it (core/fragments.py), once the data is saved."""
+    it (core/fragments.py), once the data is saved, and once more when a page drawn from
+    what the database held before can no longer be on its way into a cache
+    (core/activity_purges.py ``purge_again``)."""
     keys = sorted({key for key in keys if key})
     if not keys:
         return
     transaction.on_commit(lambda: fragments.renew(keys))
     if settings.HTTP_CACHE_PURGE_URLS:
-        transaction.on_commit(lambda: send_purge(keys))
+        transaction.on_commit(lambda: cache_purges.send_purge(keys))
+    transaction.on_commit(lambda: activity_purges.purge_again(keys))

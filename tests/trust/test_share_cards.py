@@ -10,7 +10,7 @@ from django.urls import reverse
 from PIL import Image, ImageColor
 
 from articles.models import Article, story_cache_key
-from core import httpcache
+from core import cache_purges, httpcache
 from tests.core.test_http_cache_stack import cache_url, wait_for  # noqa: F401 (fixture)
 from tests.factories import cite, make_article, make_criteria, make_meter, make_source
 from trust import card_layout, share_cards
@@ -91,7 +91,7 @@ def test_the_card_is_purged_with_the_story_and_drawn_again_when_the_score_change
 ):
     settings.HTTP_CACHE_PURGE_URLS = ["http://127.0.0.1:9/"]
     purged = []
-    monkeypatch.setattr(httpcache, "send_purge", lambda keys, soft=False: purged.extend(keys))
+    monkeypatch.setattr(cache_purges, "send_purge", lambda keys, soft=False: purged.extend(keys))
     before = client.get(card_url(story))
 
     set_component(story, 100)

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article, story_cache_key
-from core import httpcache
+from core import cache_purges
 from tests import query_budgets
 from tests.admin_forms import change_form_data, save_change_form
 from tests.factories import (
@@ -187,7 +187,7 @@ def test_saving_statements_purges_the_story_and_its_kept_parts(
     assert shown(Client(), scored) == []
     settings.HTTP_CACHE_PURGE_URLS = ["http://127.0.0.1:9/"]
     purged = []
-    monkeypatch.setattr(httpcache, "send_purge", lambda keys, soft=False: purged.extend(keys))
+    monkeypatch.setattr(cache_purges, "send_purge", lambda keys, soft=False: purged.extend(keys))
 
     data = with_statements(opened(client, scored), "Score up: a phase 3 trial reports.")
     with django_capture_on_commit_callbacks(execute=True):
