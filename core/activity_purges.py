@@ -21,7 +21,7 @@ it was while the cache fetches the new one, so a story being voted on never make
 readers wait on a render.
 
 An editor's change is purged at once (core/httpcache.py ``purge``) and, through the same
-thread, once more AGAIN_SECONDS later (``purge_again``): a page drawn from what the
+thread, once more ``again_seconds()`` later (``purge_again``): a page drawn from what the
 database held before the change (a render already under way when it committed, or a
 replica that had not replayed it yet, which is used only while it lags less than
 DATABASE_REPLICA_MAX_LAG_SECONDS) may reach a cache or a kept part just after the first
@@ -107,8 +107,8 @@ def purge_again(keys):
     purger.wake()
 
 
-# The keys of a sorted set (KEYS[1]) due by ARGV[1], taken out of it at once: exactly one
-# process sends each, and a key moved to a later time meanwhile stays for that time.
+# The keys of a sorted set (KEYS[1]) due by ARGV[1], taken out of it in one step: exactly
+# one process sends each.
 _TAKE_DUE = """
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
 if #due > 0 then
