@@ -246,6 +246,7 @@ def related_stories(article, *, limit=RELATED_STORIES):
             LIMIT %s
         )
         SELECT top.id, story.slug, story.headline, story.dek, top.published_at,
+               story.unpublish_at,
                ARRAY(SELECT glossaryterm_id FROM {term_links}
                      WHERE article_id = top.id AND glossaryterm_id = ANY(%s))
                AS shared_terms,

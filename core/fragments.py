@@ -18,7 +18,8 @@ old one is never found again. A part is kept at most FRAGMENT_SECONDS, which bou
 long a purge that failed to reach Redis can leave it stale, and no longer than the page's
 shared life as rendering it found or set it (``httpcache.expires_by``: a question that
 closes, a scheduled story that comes due); each page that uses a kept part is told the
-moment it set. A part that names surrogate keys of its own (``httpcache.shows``) is not
+moment it set, and whether it set it strictly (a story it links to is taken down then:
+no stale copy past it). A part that names surrogate keys of its own (``httpcache.shows``) is not
 kept, since the page's versions do not follow them. Without Redis, parts are rendered
 every time.
 
@@ -125,12 +126,16 @@ def _name(request, part, activity):
     return FRAGMENT_PREFIX + hashlib.blake2b(where, digest_size=16).hexdigest()
 
 
+def _moment(text):
+    return datetime.fromisoformat(text) if text else None
+
+
 def kept(request, part, *, activity=False, siblings=()):
-    """The kept rendering of ``part`` of this page and the moment it said the page must
-    leave shared caches by (see ``keep``), or None. ``activity``: the part shows reader
-    activity, and is out of date once that is purged as well. ``siblings``: the other
-    (part, activity) pairs the page is likely to ask for, fetched in the same round trip
-    the first time the page asks."""
+    """The kept rendering of ``part`` of this page, the moment it said the page must leave
+    shared caches by and the moment it said so strictly (see ``keep``), or None.
+    ``activity``: the part shows reader activity, and is out of date once that is purged
+    as well. ``siblings``: the other (part, activity) pairs the page is likely to ask for,
+    fetched in the same round trip the first time the page asks."""
     found = getattr(request, "fragments_found", {})
     if (part, activity) not in found:
         wanted = [(part, activity), *(pair for pair in siblings if pair not in found)]
@@ -147,16 +152,17 @@ def kept(request, part, *, activity=False, siblings=()):
     stored, _ = found[(part, activity)]
     if stored is None:
         return None
-    until, html = stored.decode().split("\n", 1)
-    return html, datetime.fromisoformat(until) if until else None
+    moments, html = stored.decode().split("\n", 1)
+    until, _, strictly_until = moments.partition(" ")
+    return html, _moment(until), _moment(strictly_until)
 
 
-def keep(request, part, html, *, until=None, activity=False):
+def keep(request, part, html, *, until=None, strictly_until=None, activity=False):
     """Keep ``html`` for ``part`` of this page, if it was rendered before in this version:
     a part drawn once (by a crawler's pass through the archive, say) leaves only a mark.
     ``until``: the moment rendering it said the page must leave shared caches by
-    (``httpcache.expires_by``); the part is kept no longer, and each page that uses it is
-    told the same."""
+    (``httpcache.expires_by``), and ``strictly_until`` the one it said so strictly; the
+    part is kept no longer, and each page that uses it is told the same."""
     name = _name(request, part, activity)
     if name is None:
         return
@@ -169,7 +175,8 @@ def keep(request, part, html, *, until=None, activity=False):
     _, seen = getattr(request, "fragments_found", {}).get((part, activity), (None, None))
     try:
         if seen:
-            stored = f"{until.isoformat() if until else ''}\n{html}"
+            moments = (moment.isoformat() if moment else "" for moment in (until, strictly_until))
+            stored = f"{' '.join(moments)}\n{html}"
             shared_redis.client().set(name, stored, ex=seconds)
         else:
             shared_redis.client().set(name + SEEN, 1, ex=seconds)

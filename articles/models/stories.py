@@ -114,7 +114,7 @@ class ArticleQuerySet(SlugQuerySet):
         """What a story's page shows of its relations, including the stories after it in
         a follow-up thread (only public follow-ups; of those, the link line only)."""
         follow_ups = Article.objects.published().only(
-            "slug", "headline", "published_at", "follows_up"
+            "slug", "headline", "published_at", "unpublish_at", "follows_up"
         )
         return (
             "topics",

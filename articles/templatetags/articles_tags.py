@@ -2,11 +2,12 @@ import dataclasses
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from articles import cards, extensions, previews, search
-from core import markup
+from core import httpcache, markup
 from core.jsonld import image_object, jsonld_script
 
 register = template.Library()
@@ -146,14 +147,36 @@ def author_jsonld(context, author):
     )
 
 
-@register.inclusion_tag("articles/components/related_stories.html")
-def related_stories(article):
+@register.inclusion_tag("articles/components/related_stories.html", takes_context=True)
+def related_stories(context, article):
     """Up to four published stories sharing glossary terms or topics, and which: one query.
 
     ``article`` should come from ``Article.objects.for_detail()``, whose prefetched
-    topics and terms the query starts from.
+    topics and terms the query starts from. A story listed here that is to be taken down
+    takes the page out of shared caches when it is, with no stale copy past it.
     """
-    return {"stories": search.related_stories(article)}
+    stories = search.related_stories(article)
+    shared_until_taken_down(context, stories)
+    return {"stories": stories}
+
+
+@register.simple_tag(takes_context=True)
+def shared_until_taken_down(context, *linked):
+    """Draws nothing. The page links to the stories ``linked`` (each a story, a list of
+    them or None), so it leaves shared caches when the first of them is taken down, with
+    no stale copy past that (core/httpcache.py ``expires_by``)."""
+    request = context.get("request")
+    stories = [
+        story
+        for item in linked
+        if item is not None
+        for story in ([item] if hasattr(item, "unpublish_at") else item)
+    ]
+    now = timezone.now()
+    takedowns = [story.unpublish_at for story in stories if (story.unpublish_at or now) > now]
+    if request is not None:
+        httpcache.expires_by(request, min(takedowns, default=None), strictly=True)
+    return ""
 
 
 @register.filter

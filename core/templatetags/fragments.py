@@ -41,28 +41,39 @@ class KeptNode(template.Node):
         siblings.add((part, self.activity))
         found = fragments.kept(request, part, activity=self.activity, siblings=siblings)
         if found is not None:
-            html, until = found
-            if until is not None:
-                httpcache.expires_by(request, until)
+            html, until, strictly_until = found
+            httpcache.expires_by(request, until)
+            httpcache.expires_by(request, strictly_until, strictly=True)
             return mark_safe(html)
         if not self.activity:
             fragments.prepare(request)
-        keys, until = _cache_life(request)
+        keys, until, strictly_until = _cache_life(request)
         html = self.nodelist.render(context)
-        now_keys, now_until = _cache_life(request)
+        now_keys, now_until, now_strictly_until = _cache_life(request)
         # A part that names keys the page did not name up front is drawn every time: the
         # page's versions do not follow the purges of those keys, so a kept copy would
         # never be renewed.
         if now_keys - keys <= set(getattr(request, "fragment_keys", ())):
-            moment = None if now_until == until else now_until
-            fragments.keep(request, part, html, activity=self.activity, until=moment)
+            fragments.keep(
+                request,
+                part,
+                html,
+                activity=self.activity,
+                until=None if now_until == until else now_until,
+                strictly_until=None if now_strictly_until == strictly_until else now_strictly_until,
+            )
         return html
 
 
 def _cache_life(request):
-    """The page's surrogate keys named while rendering, and the moment it must leave
-    shared caches by (core/httpcache.py: shows, expires_by)."""
-    return frozenset(getattr(request, "shown_keys", ())), getattr(request, "shared_until", None)
+    """The page's surrogate keys named while rendering, the moment it must leave shared
+    caches by, and the moment no stale copy may be served past (core/httpcache.py: shows,
+    expires_by)."""
+    return (
+        frozenset(getattr(request, "shown_keys", ())),
+        getattr(request, "shared_until", None),
+        getattr(request, "strictly_until", None),
+    )
 
 
 @register.tag

@@ -184,6 +184,36 @@ def test_related_stories_and_follow_ups_drop_a_story_at_its_takedown(client, tra
     assert "Follow-up going at ten" not in client.get(first.get_absolute_url()).content.decode()
 
 
+def test_a_page_linking_to_a_story_leaves_shared_caches_when_that_story_is_taken_down(client):
+    """Whole or with its parts kept, a story's page linking to one that is to be taken
+    down (a related story, a follow-up) is kept no longer, and served stale no longer."""
+    now = timezone.now()
+    topic = make_topic()
+    first = make_article(topics=[topic])
+    make_article(
+        headline="Related, going", topics=[topic], unpublish_at=now + timedelta(minutes=10)
+    )
+    base = make_article(topics=[make_topic()])
+    make_article(
+        headline="Follow-up, going", follows_up=base, topics=[make_topic()],
+        unpublish_at=now + timedelta(minutes=20),
+    )  # fmt: skip
+    gone = make_article(
+        unpublish_at=now - timedelta(minutes=1), published_at=now - timedelta(hours=1)
+    )
+    after = make_article(follows_up=gone, topics=[make_topic()])
+
+    for _ in range(3):  # drawn whole, then again (kept), then from the kept parts
+        response = client.get(first.get_absolute_url())
+        assert "Related, going" in response.content.decode()
+        assert 590 <= s_maxage(response) <= 600 and stale_seconds(response) == 0
+        response = client.get(base.get_absolute_url())
+        assert "Follow-up, going" in response.content.decode()
+        assert 1190 <= s_maxage(response) <= 1200 and stale_seconds(response) == 0
+    # A story it follows that is taken down already is not linked, and ends nothing.
+    assert s_maxage(client.get(after.get_absolute_url())) > 60 * 60
+
+
 def test_votes_and_forecasts_on_a_taken_down_story_are_refused_cleanly(client, travel):
     now = timezone.now()
     story = make_article(unpublish_at=now + timedelta(minutes=10))
