@@ -55,7 +55,8 @@ def activity_seconds(request, **kwargs):
 def story_list_seconds(request, **kwargs):
     """The story list changes as well when a scheduled story goes live or one is taken
     down, and is not served stale past that moment (as the site's listings)."""
-    httpcache.expires_by(request, next_scheduled_change(), strictly=True)
+    since = httpcache.rendering_since(request)
+    httpcache.expires_by(request, next_scheduled_change(since), strictly=True)
     return activity_seconds(request)
 
 

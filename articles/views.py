@@ -35,7 +35,8 @@ STORY_PARTS = ("explanation", "technical", "evidence")
 def listing_seconds(request, **kwargs):
     """A listing is kept no longer than until the next scheduled story goes live or is
     taken down, and is not served stale past that moment."""
-    httpcache.expires_by(request, selectors.next_scheduled_change(), strictly=True)
+    since = httpcache.rendering_since(request)
+    httpcache.expires_by(request, selectors.next_scheduled_change(since), strictly=True)
     return httpcache.ACTIVITY_SECONDS
 
 

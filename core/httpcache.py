@@ -60,6 +60,15 @@ def is_personal(request):
     return PERSONAL_PARAMETER in request.GET
 
 
+def rendering_since(request):
+    """When the page began to be drawn. Ask what changes next by the clock as of then,
+    not as of now: a story going live, or a question closing, while the page is drawn
+    has a moment already past, which keeps the page out of shared caches, where asking
+    as of now would find the next moment after it and keep the page as it was for
+    hours."""
+    return getattr(request, "rendering_since", None) or timezone.now()
+
+
 def expires_by(request, moment, *, strictly=False):
     """The page being rendered shows something that changes at ``moment`` (a question
     opening or closing): shared caches keep it no longer than until then. ``strictly``:
@@ -162,6 +171,7 @@ def shared_page(*, keys, seconds=EDITORIAL_SECONDS, parameters=()):
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
+            request.rendering_since = timezone.now()
             if parameters is not None and request.method in {"GET", "HEAD"}:
                 redirect = untaken_parameters_redirect(request, parameters)
                 if redirect is not None:

@@ -142,7 +142,7 @@ def question_list(request):
 @httpcache.shared_page(keys=question_keys, seconds=httpcache.ACTIVITY_SECONDS)
 def question_detail(request, slug):
     question = get_object_or_404(Question.objects.public().select_related("article"), slug=slug)
-    httpcache.expires_by(request, question.next_change_at())
+    httpcache.expires_by(request, question.next_change_at(httpcache.rendering_since(request)))
     view = questions.prediction_view(question, request.reader_id)
     return render(
         request,

@@ -2,7 +2,6 @@ import dataclasses
 
 from django import template
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -166,16 +165,17 @@ def shared_until_taken_down(context, *linked):
     them or None), so it leaves shared caches when the first of them is taken down, with
     no stale copy past that (core/httpcache.py ``expires_by``)."""
     request = context.get("request")
+    if request is None:
+        return ""
     stories = [
         story
         for item in linked
         if item is not None
         for story in ([item] if hasattr(item, "unpublish_at") else item)
     ]
-    now = timezone.now()
-    takedowns = [story.unpublish_at for story in stories if (story.unpublish_at or now) > now]
-    if request is not None:
-        httpcache.expires_by(request, min(takedowns, default=None), strictly=True)
+    since = httpcache.rendering_since(request)
+    takedowns = [story.unpublish_at for story in stories if (story.unpublish_at or since) > since]
+    httpcache.expires_by(request, min(takedowns, default=None), strictly=True)
     return ""
 
 

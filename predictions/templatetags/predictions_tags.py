@@ -32,7 +32,8 @@ def prediction_panel(context, article):
     )
     if panel["question"] is not None:
         # The panel's form and crowd change when the question opens or closes.
-        httpcache.expires_by(request, panel["question"].next_change_at())
+        since = httpcache.rendering_since(request)
+        httpcache.expires_by(request, panel["question"].next_change_at(since))
     return {"request": request, **panel}
 
 

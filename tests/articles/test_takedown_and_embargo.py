@@ -214,6 +214,29 @@ def test_a_page_linking_to_a_story_leaves_shared_caches_when_that_story_is_taken
     assert s_maxage(client.get(after.get_absolute_url())) > 60 * 60
 
 
+def test_a_front_page_drawn_while_a_story_goes_live_is_not_kept_as_it_was(
+    client, travel, monkeypatch
+):
+    """The page's stories were read before the story went live, and its life was asked
+    after: as of then there was no change to wait for, and the page without the story
+    was kept for six hours."""
+    now = timezone.now()
+    make_article(headline="Going live", published_at=now + timedelta(seconds=1))
+    travel(now)
+    read_stories = selectors.front_page_stories
+
+    def stories_read_then_the_clock_moves():
+        stories = read_stories()
+        travel(now + timedelta(seconds=2))
+        return stories
+
+    monkeypatch.setattr(selectors, "front_page_stories", stories_read_then_the_clock_moves)
+    response = client.get("/")
+
+    assert "Going live" not in response.content.decode()
+    assert s_maxage(response) == 0 and stale_seconds(response) == 0
+
+
 def test_votes_and_forecasts_on_a_taken_down_story_are_refused_cleanly(client, travel):
     now = timezone.now()
     story = make_article(unpublish_at=now + timedelta(minutes=10))
