@@ -1,8 +1,9 @@
 """The account pages' rate limits, on core/ratelimit.py's sliding logs: every account
 request per client address ("account"), sign-in attempts per address
-("account-sign-in"), and mail per address, per recipient and per account
-("account-email"; a recipient is counted by a digest, so Redis holds no address).
-Limits are settings.RATE_LIMITS (newsroom/settings.py)."""
+("account-sign-in"), accounts made per address in a day ("account-create"), and mail
+per address, per recipient and per account ("account-email"; a recipient is counted by
+a digest, so Redis holds no address). Limits are settings.RATE_LIMITS
+(newsroom/settings.py)."""
 
 import hashlib
 from functools import wraps
@@ -26,9 +27,12 @@ def _too_many(request, wait, what):
     )
 
 
-def limited(scope, *, methods=None):
+def limited(
+    scope, *, methods=None, what="There have been many account requests from your address."
+):
     """Allow ``scope`` its limit per client address: of every request, or of those made
-    with ``methods`` (the sign-in attempts, not the pages that offer them)."""
+    with ``methods`` (the sign-in attempts, not the pages that offer them). ``what`` says
+    why a request past it is refused."""
 
     def decorator(view):
         @wraps(view)
@@ -37,9 +41,7 @@ def limited(scope, *, methods=None):
                 address = ratelimit.client_address(request)
                 wait = _wait(scope, address)
                 if wait:
-                    return _too_many(
-                        request, wait, "There have been many account requests from your address."
-                    )
+                    return _too_many(request, wait, what)
             return view(request, *args, **kwargs)
 
         return wrapper

@@ -421,6 +421,12 @@ RATE_LIMITS["account-sign-in"] = (
     int(os.environ.get("ACCOUNT_SIGN_IN_LIMIT", "20")),
     int(os.environ.get("ACCOUNT_REQUEST_WINDOW", "600")),
 )
+# Accounts made from one client address: ACCOUNT_CREATE_LIMIT per ACCOUNT_CREATE_WINDOW
+# seconds (a day), so that an address cannot mint counted identities by the dozen.
+RATE_LIMITS["account-create"] = (
+    int(os.environ.get("ACCOUNT_CREATE_LIMIT", "10")),
+    int(os.environ.get("ACCOUNT_CREATE_WINDOW", str(24 * 60 * 60))),
+)
 RATE_LIMITS["account-email"] = (
     int(os.environ.get("ACCOUNT_EMAIL_LIMIT", "5")),
     int(os.environ.get("ACCOUNT_EMAIL_WINDOW", "3600")),

@@ -55,6 +55,9 @@ def create_options(request, data):
 
 @account_page
 @limited("account-sign-in", methods={"POST"})
+@limited(
+    "account-create", methods={"POST"}, what="Several accounts were made from your address today."
+)
 @ceremony
 def create_verify(request, data):
     credential = data.get("credential")

@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import Account
 from tests.accounts.authenticator import SoftAuthenticator
 from tests.accounts.flows import add_passkey, create_account, post_json
 
@@ -70,6 +71,22 @@ def test_many_sign_in_attempts_from_one_address_are_slowed(client, settings):
     assert refused.status_code == 429
     assert int(refused["Retry-After"]) > 0
     assert "many account requests" in refused.json()["error"]
+
+
+def test_one_address_makes_only_so_many_accounts_a_day(settings):
+    """Accounts are the identities the leaderboard ranks and the crowd counts one each: an
+    address that makes them by the dozen is stopped, another address is not."""
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {"account-create": (2, 86400)}
+    for handle in ("ada", "grace"):
+        made, _ = create_account(Client(), handle)
+        assert made.status_code == 200, made.content
+    refused, _ = create_account(Client(), "hedy")
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 12 * 60 * 60
+    assert "Several accounts were made from your address today." in refused.json()["error"]
+    assert not Account.objects.filter(handle="hedy").exists()
+    elsewhere, _ = create_account(Client(REMOTE_ADDR="192.0.2.7"), "hedy")
+    assert elsewhere.status_code == 200, elsewhere.content
 
 
 def test_account_pages_are_rate_limited_per_address(client, settings):
