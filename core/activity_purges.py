@@ -150,8 +150,10 @@ def _send_again(keys):
 
 
 def waiting():
-    client = shared_redis.client()
-    return client.zcard(DUE) + client.zcard(AGAIN)
+    pipe = shared_redis.client().pipeline(transaction=False)
+    pipe.zcard(DUE)
+    pipe.zcard(AGAIN)
+    return sum(pipe.execute())
 
 
 class _Purger:

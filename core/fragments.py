@@ -19,9 +19,9 @@ long a purge that failed to reach Redis can leave it stale, and no longer than t
 shared life as rendering it found or set it (``httpcache.expires_by``: a question that
 closes, a scheduled story that comes due); each page that uses a kept part is told the
 moment it set, and whether it set it strictly (a story it links to is taken down then:
-no stale copy past it). A part that names surrogate keys of its own (``httpcache.shows``) is not
-kept, since the page's versions do not follow them. Without Redis, parts are rendered
-every time.
+no stale copy past it). A part that names surrogate keys the page did not name up front
+(``httpcache.shows``) is not kept, since the page's versions do not follow them. Without
+Redis, parts are rendered every time.
 
 A part is kept only when it is rendered a second time in the same version: a crawler
 walking 20,000 stories once leaves a small mark per part, not a megabyte a second of

@@ -155,28 +155,25 @@ def related_stories(context, article):
     takes the page out of shared caches when it is, with no stale copy past it.
     """
     stories = search.related_stories(article)
-    shared_until_taken_down(context, stories)
+    _shared_until_taken_down(context.get("request"), stories)
     return {"stories": stories}
 
 
 @register.simple_tag(takes_context=True)
-def shared_until_taken_down(context, *linked):
-    """Draws nothing. The page links to the stories ``linked`` (each a story, a list of
-    them or None), so it leaves shared caches when the first of them is taken down, with
-    no stale copy past that (core/httpcache.py ``expires_by``)."""
-    request = context.get("request")
+def follow_ups_shared_until_taken_down(context, before, after):
+    """Draws nothing: the follow-up thread links to ``before`` (or None) and ``after``."""
+    _shared_until_taken_down(context.get("request"), [before, *after] if before else after)
+    return ""
+
+
+def _shared_until_taken_down(request, stories):
+    """The page links to ``stories``, so it leaves shared caches when the first of them
+    is taken down, with no stale copy past that (core/httpcache.py ``expires_by``)."""
     if request is None:
-        return ""
-    stories = [
-        story
-        for item in linked
-        if item is not None
-        for story in ([item] if hasattr(item, "unpublish_at") else item)
-    ]
+        return
     since = httpcache.rendering_since(request)
     takedowns = [story.unpublish_at for story in stories if (story.unpublish_at or since) > since]
     httpcache.expires_by(request, min(takedowns, default=None), strictly=True)
-    return ""
 
 
 @register.filter

@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db
 READER, OTHER = "k" * 32, "o" * 32
 
 
-def ask(client, story, reader_id=READER):
+def ask(client, story, reader_id=READER, **headers):
     client.cookies[COOKIE_NAME] = signed_reader_cookie(reader_id)
-    response = client.get(reverse("predictions:mine", kwargs={"slug": story.slug}))
+    response = client.get(reverse("predictions:mine", kwargs={"slug": story.slug}), **headers)
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
     return response.content
@@ -138,3 +138,21 @@ def test_an_answer_a_replica_gave_is_not_kept():
     assert personal_answers.find("/a/", **where).body is None
     personal_answers.keep(personal_answers.find("/a/", **where), b"{}", read_from="default")
     assert personal_answers.find("/a/", **where).body == b"{}"
+
+
+FORWARDED = {
+    "HTTP_X_FORWARDED_HOST": "evil.example",
+    "HTTP_X_FORWARDED_PROTO": "http",
+    "HTTP_X_FORWARDED_FOR": "203.0.113.9",
+    "HTTP_FORWARDED": "host=evil.example;proto=http",
+    "HTTP_X_ORIGINAL_URL": "/evil/",
+    "HTTP_X_REWRITE_URL": "/evil/",
+}
+
+
+def test_forwarded_headers_on_a_miss_leave_the_kept_answer_as_it_would_be(client, question):
+    forged = ask(client, question.article, **FORWARDED)  # the miss, kept
+    kept = ask(client, question.article)
+    shared_redis.client().delete(*kept_names())
+    assert kept == forged == ask(client, question.article)  # drawn afresh without them
+    assert b"evil" not in kept
